@@ -1,0 +1,55 @@
+"""Playing through the services, without HTTP: snapshots, scoring and the demo seed."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import func, select
+
+from trainer.extensions import db
+from trainer.models import Attempt, Score, User
+from trainer.services import play
+from trainer.services.library import KEY, get_library
+
+from . import factories
+
+
+def test_editing_the_library_never_changes_a_past_result(app, ctx):
+    trainee = factories.user()
+    attempt = play.start_attempt(trainee, "billing-double-charge")
+    play.submit_answer(attempt, "Sorry about that. Someone will look into it.")
+    play.finish_attempt(attempt)
+    before = {s.dimension: s.level for s in attempt.scores}
+    library = get_library()
+    scenario = library.scenarios["billing-double-charge"]
+    edited = dataclasses.replace(scenario, title="Edited title", key_points=())
+    app.extensions[KEY] = dataclasses.replace(
+        library, scenarios={**library.scenarios, scenario.id: edited})
+    db.session.expire_all()
+    again = db.session.get(Attempt, attempt.id)
+    assert again.scenario_snapshot["title"] == "Charged twice for the same month"
+    assert len(play.scenario_of(again).key_points) == len(scenario.key_points)
+    assert {s.dimension: s.level for s in again.scores} == before
+
+
+def test_finished_attempt_is_scored_on_every_dimension_with_the_scorer_named(ctx):
+    trainee = factories.user()
+    attempt = play.start_attempt(trainee, "billing-double-charge")
+    play.submit_answer(attempt, "That's not my problem, call your bank.")
+    play.finish_attempt(attempt)
+    assert attempt.status == "scored" and attempt.scorer == "rules-1"
+    assert {s.dimension for s in attempt.scores} == {"empathy", "ownership", "accuracy"}
+    assert attempt.passed is False
+    assert "sends-to-bank" in attempt.red_flags
+
+
+def test_demo_seed_creates_people_and_scored_attempts_once(ctx):
+    from trainer.services.demo import DEMO_LOGINS, seed_demo
+
+    assert seed_demo() is True
+    assert seed_demo() is False  # idempotent: the second run keeps what is there
+    emails = set(db.session.scalars(select(User.email)))
+    assert {email for _, email, _ in DEMO_LOGINS} <= emails
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) >= 3
+    assert db.session.scalar(select(func.count()).select_from(Score)) >= 9
+    assert seed_demo(reset=True) is True

@@ -1,0 +1,73 @@
+"""A real browser (Debian's headless Chromium, driven by Playwright) plays a scenario end to end."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from .. import factories
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture
+def live_server(app):
+    with app.app_context():
+        boss = factories.user("manager", email="boss@example.com")
+        factories.user("trainee", email="tara@example.com", name="Tara Singh", manager=boss)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(live_server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.errors = errors
+        yield page
+        browser.close()
+
+
+def test_trainee_logs_in_plays_to_the_end_and_reads_the_scorecard(page, live_server):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill("tara@example.com")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Hello, Tara Singh").wait_for()
+
+    page.get_by_role("button", name="Start Charged twice for the same month").click()
+    page.get_by_text("charged twice for March").wait_for()
+    assert page.locator("#mood").inner_text() == "frustrated"
+
+    page.get_by_label("Your reply to the customer").fill(
+        "I'm so sorry, Priya - being charged twice and then ignored is not on, especially "
+        "with rent due. The second 39.99 was our error. I've refunded it in full today; it "
+        "will reach your account within 5 working days, reference RF-55120. I'll call you "
+        "on Friday to check it has arrived.")
+    page.get_by_role("button", name="Send reply").click()
+    page.locator(".bubble.trainee").first.wait_for()
+    if page.get_by_role("button", name="End conversation and score it").count():
+        page.get_by_role("button", name="End conversation and score it").click()
+
+    page.get_by_role("heading", name="Scorecard: Charged twice for the same month").wait_for()
+    for dimension in ("Empathy", "Ownership", "Accuracy"):
+        assert page.get_by_role("heading", name=dimension, exact=True).is_visible()
+    assert page.get_by_text("From your words").first.is_visible()
+    assert page.get_by_role("button", name="Try this scenario again").is_visible()
+    assert not [e for e in page.errors if "Content Security Policy" in e], page.errors

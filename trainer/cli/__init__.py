@@ -1,0 +1,36 @@
+"""The `trainer` command: thin click commands over services, grouped by topic."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import FlaskGroup, routes_command, shell_command
+
+
+def _cli_app() -> Flask:
+    from .. import create_app
+
+    return create_app({"TRAINER_CLI": True})
+
+
+cli = FlaskGroup(create_app=_cli_app, add_default_commands=False, add_version_option=False,
+                 load_dotenv=False,
+                 help="Trainer: complaint-handling practice, scoring and resolution authority.")
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+
+
+def register_cli(app: Flask) -> None:
+    """Commands that need the app (database, config) hang off app.cli, which `trainer` merges."""
+    from .app import demo_command, init_db_command, run_command
+    from .users import users_group
+
+    for command in (run_command, demo_command, init_db_command, users_group):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from .library import score_command, validate_command
+
+    cli.add_command(validate_command)
+    cli.add_command(score_command)
+    cli.main(prog_name="trainer")

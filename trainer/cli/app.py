@@ -1,0 +1,74 @@
+"""`trainer run`, `trainer demo` and `trainer init-db`: serving the app and preparing its database."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import inspect
+
+from ..extensions import db
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema (applies every Alembic migration)."""
+    upgrade()
+    click.echo(f"Database ready: {_safe_url()}")
+
+
+def _safe_url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def _require_schema() -> None:
+    if not inspect(db.engine).has_table("user"):
+        raise click.ClickException(f"the database {_safe_url()} has no tables yet: run "
+                                   "`trainer init-db` first.")
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Development mode (never in production).")
+@with_appcontext
+def run_command(host: str, port: int, debug: bool) -> None:
+    """Serve the app with the development server (use gunicorn in production, see README)."""
+    if not os.environ.get("SECRET_KEY") and not debug:
+        raise click.ClickException("SECRET_KEY is not set. Set it in the environment, or use "
+                                   "`trainer demo` for a local demo.")
+    _require_schema()
+    app = current_app._get_current_object()
+    app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or app.config["SECRET_KEY"]
+    app.run(host=host, port=port, debug=debug, use_reloader=False)
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--reset", is_flag=True, help="Delete and re-seed the demo data first.")
+@click.option("--no-serve", is_flag=True, help="Seed the data and exit.")
+@with_appcontext
+def demo_command(host: str, port: int, reset: bool, no_serve: bool) -> None:
+    """Initialise the database, seed demo data (users, finished attempts) and serve the app."""
+    from ..services.demo import DEMO_LOGINS, seed_demo
+
+    upgrade()
+    seeded = seed_demo(reset=reset)
+    click.echo("Demo data " + ("seeded." if seeded else "already present (use --reset to "
+                                                         "start again)."))
+    click.echo("Demo logins (email / password):")
+    for role, email, password in DEMO_LOGINS:
+        click.echo(f"  {role:<8} {email:<28} {password}")
+    if no_serve:
+        return
+    app = current_app._get_current_object()
+    from .. import DEV_SECRET
+
+    app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or DEV_SECRET
+    click.echo(f"Open http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, use_reloader=False)

@@ -1,0 +1,82 @@
+"""`trainer validate` and `trainer score`: library checks and batch scoring, no database needed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import Config
+from ..domain.batch import score_lines
+from ..domain.errors import LibraryError
+from ..domain.library import Scenario
+from ..domain.loading import check_library, load_library
+from ..domain.scoring import get_scorer
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def validate_command(paths: tuple[Path, ...]) -> None:
+    """Check scenario, category and rubric files; print every problem as file:line: message.
+
+    PATHS are files or folders (default: the configured scenarios and rubrics folders); files
+    are checked against the rest of their folder (categories, rubrics) and only their own
+    problems are reported."""
+    scenarios_dir, rubrics_dir = _library_dirs(paths)
+    files = [p for p in paths if p.is_file()]
+    library, problems = check_library(scenarios_dir, rubrics_dir, files or None)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {len(library.scenarios)} scenarios, {len(library.categories)} categories, "
+               f"{len(library.rubrics)} rubrics.", err=True)
+
+
+def _library_dirs(paths: tuple[Path, ...]) -> tuple[Path, Path]:
+    """A folder holding categories.yaml is a scenarios folder; one named rubrics is rubrics."""
+    scenarios_dir, rubrics_dir = Path(Config.SCENARIOS_DIR), Path(Config.RUBRICS_DIR)
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        if folder.name == "rubrics" and not (folder / "categories.yaml").exists():
+            rubrics_dir = folder
+        else:
+            scenarios_dir = folder
+            if (folder.parent / "rubrics").is_dir():
+                rubrics_dir = folder.parent / "rubrics"
+    return scenarios_dir, rubrics_dir
+
+
+@click.command("score")
+@click.option("--scorer", "kind", type=click.Choice(["rules", "llm"]), default="rules",
+              show_default=True, help="Which scorer to use.")
+@click.option("--rubric", "rubric_id", default=None, help="Rubric id (default: the scenario's, "
+              "or core).")
+@click.argument("input_file", type=click.File("r", encoding="utf-8"))
+def score_command(kind: str, rubric_id: str | None, input_file) -> None:
+    """Score INPUT.jsonl (one transcript a line; - for stdin): one JSON line out per line in."""
+    try:
+        library = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
+    except LibraryError as exc:
+        raise click.ClickException(f"the library has problems; run `trainer validate`:\n{exc}")
+    if rubric_id and rubric_id not in library.rubrics:
+        raise click.BadParameter(f"unknown rubric '{rubric_id}'", param_hint="--rubric")
+    try:
+        scorer = get_scorer(kind)
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+    def rubric_for(scenario: Scenario | None):
+        wanted = rubric_id or (scenario.rubric if scenario else "core")
+        return library.rubrics.get(wanted, library.rubrics["core"])
+
+    failed = 0
+    for result in score_lines(input_file, scorer, rubric_for, library):
+        failed += "error" in result
+        click.echo(json.dumps(result, ensure_ascii=False))
+    if failed:
+        click.echo(f"{failed} line(s) could not be scored.", err=True)
+        sys.exit(1)

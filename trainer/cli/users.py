@@ -1,0 +1,83 @@
+"""`trainer users`: create one user or import many from CSV, thin over services.users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask.cli import with_appcontext
+
+from ..models import ROLES
+from ..services import users as service
+from ..services.users import ImportRejected, UserError
+
+
+@click.group("users", help="Create user accounts, one by one or from a CSV file.")
+def users_group() -> None:
+    pass
+
+
+def _fail(problems: list[str]) -> NoReturn:
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    click.get_current_context().exit(1)
+
+
+@users_group.command("create")
+@click.option("--email", required=True, help="Their email address: also their login.")
+@click.option("--name", required=True, help="Their full name.")
+@click.option("--role", required=True, help=f"One of: {', '.join(ROLES)}.")
+@click.option("--department", required=True, help="Created if it does not exist yet.")
+@click.option("--manager", "manager_email", help="Email of their manager (a manager or admin).")
+@click.option("--start-date", help="First working day, YYYY-MM-DD.")
+@click.option("--password", help="Their password (visible in shell history: prefer "
+                                 "--password-prompt).")
+@click.option("--password-prompt", is_flag=True, help="Ask for the password, hidden.")
+@with_appcontext
+def create_command(email: str, name: str, role: str, department: str, manager_email: str | None,
+                   start_date: str | None, password: str | None, password_prompt: bool) -> None:
+    """Create one user. Without a password they cannot log in until one is set."""
+    if password is not None and password_prompt:
+        _fail(["use either --password or --password-prompt, not both"])
+    if password_prompt:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    department_is_new = service.find_department(department) is None
+    try:
+        user = service.create_user(email, name, role, department, manager_email=manager_email,
+                                   password=password, start_date=start_date)
+    except UserError as exc:
+        _fail(list(exc.problems.values()))
+    manager = f", manager {user.manager.email}" if user.manager else ""
+    click.echo(f"Created {user.role} {user.email} ({user.name}) in {user.department.name}"
+               f"{manager}.")
+    if department_is_new:
+        click.echo(f"Department created: {user.department.name}")
+    if not user.password_hash:
+        click.echo("No password set: they cannot log in until an admin sets one.")
+
+
+@users_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--generate-passwords", is_flag=True,
+              help="Give each user without a password a random one-time password, printed once.")
+@with_appcontext
+def import_command(csv_file: Path, generate_passwords: bool) -> None:
+    """Import users from CSV_FILE, all or nothing.
+
+    Header row: email,name,department,role,manager_email (optional extra columns:
+    start_date as YYYY-MM-DD, password). A blank role means trainee. A manager may be
+    an existing user or anyone in the file. Missing departments are created.
+    """
+    try:
+        report = service.import_users_csv(csv_file.read_bytes(),
+                                          generate_passwords=generate_passwords,
+                                          source=csv_file.name)
+    except ImportRejected as exc:
+        for problem in exc.problems:
+            click.echo(f"{csv_file.name}: {problem}", err=True)
+        click.echo(f"Nothing was imported: {len(exc.problems)} problem(s) to fix first.",
+                   err=True)
+        click.get_current_context().exit(1)
+    for line in report.lines():
+        click.echo(line)

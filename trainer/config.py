@@ -1,0 +1,54 @@
+"""Settings from the environment with safe defaults, and the test configuration."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: templates/, static/, scenarios/...
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(raw: str | None) -> str | None:
+    """Accept the usual postgres:// and postgresql:// forms and use the psycopg 3 driver."""
+    if not raw:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))  # None: SQLite file
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SCENARIOS_DIR = Path(os.environ.get("TRAINER_SCENARIOS_DIR", ROOT / "scenarios"))
+    RUBRICS_DIR = Path(os.environ.get("TRAINER_RUBRICS_DIR", ROOT / "rubrics"))
+    TRAINER_CUSTOMER_ENGINE = os.environ.get("TRAINER_CUSTOMER_ENGINE", "scripted")
+    TRAINER_SCORER = os.environ.get("TRAINER_SCORER", "rules")
+    TRAINER_DEMO = False  # set by `trainer demo`: allows the built-in development secret
+    # Cookies: HttpOnly and SameSite always; Secure is forced here and also added per request
+    # whenever the request came over HTTPS (see web/security.py).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("TRAINER_SECURE_COOKIES")
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("TRAINER_SESSION_HOURS", "8")) * 3600
+    TRAINER_PROXY_FIX = int(os.environ.get("TRAINER_PROXY_FIX", "0"))  # trusted proxy hops
+    LOGIN_MAX_FAILURES = int(os.environ.get("TRAINER_LOGIN_MAX_FAILURES", "5"))
+    LOGIN_WINDOW_SECONDS = int(os.environ.get("TRAINER_LOGIN_WINDOW_SECONDS", "900"))
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which expires on its own
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    ANSWER_MAX_CHARS = 4000
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SESSION_COOKIE_SECURE = False

@@ -1,0 +1,81 @@
+"""Batch scoring (DESIGN.md contract): one JSON input line in, one JSON output line out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .errors import TrainerError
+from .library import Library, Rubric, Scenario
+from .loading import scenario_from_mapping
+from .scoring import Scorer
+from .transcript import ROLES, TRAINEE, Turn
+
+
+class BadLine(TrainerError):
+    """An input line that cannot be scored; the run goes on."""
+
+
+def parse_item(raw: Any, library: Library | None) -> tuple[str, list[Turn], Scenario | None]:
+    if not isinstance(raw, dict):
+        raise BadLine("each line must be a JSON object")
+    item_id = raw.get("id")
+    if not isinstance(item_id, str | int) or isinstance(item_id, bool):
+        raise BadLine("missing 'id' (a string)")
+    if "transcript" in raw:
+        transcript = _transcript(raw["transcript"])
+    elif "reply" in raw:
+        if not isinstance(raw.get("reply"), str) or not isinstance(raw.get("customer", ""), str):
+            raise BadLine("'customer' and 'reply' must be strings")
+        transcript = [Turn("customer", raw.get("customer", "")), Turn(TRAINEE, raw["reply"])]
+    else:
+        raise BadLine("needs a 'transcript' list, or 'customer' and 'reply'")
+    if not any(t.role == TRAINEE and t.text.strip() for t in transcript):
+        raise BadLine("the transcript has no trainee turn to score")
+    return str(item_id), transcript, _scenario(raw.get("scenario"), library)
+
+
+def _transcript(raw: Any) -> list[Turn]:
+    if not isinstance(raw, list):
+        raise BadLine("'transcript' must be a list of {role, text}")
+    turns = []
+    for n, turn in enumerate(raw):
+        if not isinstance(turn, dict) or turn.get("role") not in ROLES \
+                or not isinstance(turn.get("text"), str):
+            raise BadLine(f"transcript[{n}] must be {{\"role\": \"customer\"|\"trainee\", "
+                          f"\"text\": \"...\"}}")
+        turns.append(Turn(turn["role"], turn["text"]))
+    return turns
+
+
+def _scenario(raw: Any, library: Library | None) -> Scenario | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        if library is None or raw not in library.scenarios:
+            raise BadLine(f"unknown scenario '{raw}'")
+        return library.scenarios[raw]
+    if isinstance(raw, dict):
+        return scenario_from_mapping(raw, "scenario")
+    raise BadLine("'scenario' must be a scenario id or an inline mapping")
+
+
+def score_lines(lines: Iterable[str], scorer: Scorer, rubric_for: Any,
+                library: Library | None) -> Iterator[dict[str, Any]]:
+    """Yield one output object per non-blank input line, in order. ``rubric_for(scenario)``
+    picks the rubric. A bad line yields {"id", "error"} and the run goes on."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        item_id = None
+        try:
+            raw = json.loads(line)
+            item_id = raw.get("id") if isinstance(raw, dict) else None
+            item_id, transcript, scenario = parse_item(raw, library)
+            rubric: Rubric = rubric_for(scenario)
+            yield scorer.score(transcript, scenario, rubric).to_contract(item_id)
+        except json.JSONDecodeError as exc:
+            yield {"id": None, "error": f"line {number}: not valid JSON ({exc.msg})"}
+        except TrainerError as exc:
+            yield {"id": item_id, "error": f"line {number}: {exc}"}

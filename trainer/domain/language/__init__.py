@@ -1,0 +1,1 @@
+"""Plain-English reading helpers for the rule scorer: sentences, stems, numbers and cue lexicons."""

@@ -1,0 +1,141 @@
+"""Empathy cues from general contact-centre English: apologies, feelings, acknowledgement, and the
+dismissive, blaming or negated phrasings that earn nothing."""
+
+from __future__ import annotations
+
+import re
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts))
+
+
+APOLOGY = _rx(r"\b(?:sorry|sorrier|apologi[sz]e[sd]?|apologi[sz]ing|apologies|apology|my bad)\b",
+              r"\b(?:i|we) (?:deeply |truly |sincerely )?regret\b")
+# Scripted apologies that name nothing about this customer.
+GENERIC_APOLOGY = _rx(
+    r"\b(?:sorry|apologi[sz]e|apologies|regret)\b[^.!?]{0,25}\b(?:any|the) (?:inconvenience|"
+    r"trouble|confusion|disruption|issues?|problems?|frustration|difficult(?:y|ies)|hassle)"
+    r"(?: (?:this|that|it|we|which) (?:may|might|has|have|could)[^.!?]{0,20})?(?: caused)?\s*[.!]?$",
+    r"\bsorry (?:to hear (?:that|this|about that)|about that|for your (?:experience|trouble)|"
+    r"for that)\s*[.!]?$",
+    r"\b(?:sorry|apologi[sz]e) (?:if|that) you (?:feel|felt|think|were unhappy)",
+    r"\bsorry you feel\b", r"\bsorry if (?:this|that|it|there|we|anything)\b",
+    r"\bapologies for (?:any|the) (?:inconvenience|trouble|delay)",
+)
+FEELING = re.compile(
+    r"\b(?:frustrat\w*|upset\w*|annoy\w*|stress\w*|worr\w*|anxi\w*|angry|anger|furious|"
+    r"disappoint\w*|distress\w*|infuriat\w*|exasperat\w*|fed up|irritat\w*|unsettl\w*|alarm\w*|"
+    r"let down|tether|maddening|aggravat\w*|embarrass\w*|humiliat\w*|confus\w*|overwhelm\w*|"
+    r"exhaust\w*|tiring|sick of|tired of|panic\w*|scary|frightening|hurt\w*|concern(?:ed|ing)?|"
+    r"a pain|a hassle|a nightmare|awful|horrible|terrible|unacceptable|"
+    r"not good enough|difficult|stressful|hard for you|tough|unfair|worse|out of pocket|"
+    r"galling|infuriating|rubbish)\b")
+ACKNOWLEDGE = _rx(
+    r"\bi (?:can )?(?:completely |totally |fully |really |absolutely |certainly |do )?"
+    r"(?:understand|see|hear|appreciate|realise|realize|recognise|recognize|imagine|get) "
+    r"(?:why|how|that|what|you|your|this|the|it)\b",
+    r"\bi (?:know|can tell) (?:how|that|what|this|it)\b",
+    r"\b(?:that|this|it) must (?:have )?(?:been|be|feel)\b",
+    r"\b(?:that|this|it) (?:would|will|can't|cannot|could) (?:have )?(?:been|be|feel) (?:so |really "
+    r"|very |incredibly |extremely |a bit |quite )?(?:frustrat|annoy|upset|stress|worr|awful|"
+    r"horrible|difficult|hard|infuriat|disappoint|madd|a shock|galling|exasperat)",
+    r"\byou(?:'ve| have) (?:been|had|waited|chased|paid|tried|done)\b",
+    r"\byou(?:'re| are) (?:absolutely |completely |quite |totally )?right\b",
+    r"\b(?:understandabl[ey]|no wonder|of course you|you have every right|rightly so)\b",
+    r"\b(?:it|that|this)(?:'s| is| was) (?:not|no|simply not) (?:good enough|ok|okay|acceptable|"
+    r"fair|on|the service you)",
+    r"\byou (?:shouldn't|should not|should never) have (?:had )?to\b",
+    r"\bthat(?:'s| is) (?:not|no) (?:the )?(?:service|experience|way)\b",
+    r"\b(?:completely|totally|entirely) (?:understandable|fair|reasonable)\b",
+    r"\bi(?:'m| am) (?:so |really |very )?(?:sorry|sad|disappointed) (?:to (?:hear|see|learn)|that)",
+)
+# Why it matters to this customer, and adapting to their situation.
+MATTERS = _rx(
+    r"\b(?:especially|particularly) (?:when|as|since|with|because|given)\b",
+    r"\b(?:i|we) (?:know|understand|realise|realize|appreciate) (?:how|that|what) (?:important|"
+    r"much|stressful|worrying|difficult|hard)\b",
+    r"\b(?:matters?|means?) (?:so much |a lot )?to you\b", r"\bimportant (?:it is )?to you\b",
+    r"\b(?:counting|relying|depend(?:ing|ed)?|rely) on\b",
+    r"\b(?:meant|needed|earmarked|set aside|budgeted|planned) for\b",
+    r"\bleft you (?:short|without|out of pocket|struggling|worried|stuck|unable|in)\b",
+    r"\bout of pocket\b", r"\bon top of\b", r"\bthe last thing you need\b",
+    r"\bat (?:such )?a (?:difficult|busy|hard|stressful|worrying) time\b",
+    r"\bwhen (?:money|time|things?|budgets?) (?:is|are|'s) tight\b",
+    r"\b(?:which|that|this) (?:means|meant) you\b", r"\bcaused you\b",
+)
+ADAPT = _rx(
+    r"\b(?:since|as|because|given that|now that) you(?:'ve| have| had|'re| are)? "
+    r"(?:need|rely|mentioned|said|told|use|pay|are|have|work|live|were|had|already)\b",
+    r"\bso (?:that )?you (?:don't|won't|do not|will not|never) (?:have|need)\b",
+    r"\bto save you\b", r"\bso you can\b", r"\bno need for you to\b",
+    r"\byou (?:won't|will not|don't|do not) (?:have|need) to\b",
+    r"\b(?:prioriti[sz]ed?|expedited?|fast[- ]track(?:ed)?|rushed|urgent)\b",
+    r"\b(?:at a time|whichever|whatever|however) (?:that )?(?:suits|works)\b",
+    r"\bwould you (?:prefer|rather)\b", r"\bif you(?:'d| would) (?:prefer|rather|like)\b",
+    r"\binstead of (?:you|waiting|having)\b",
+)
+COURTESY = _rx(
+    r"\bthank(?:s| you)\b", r"\b(?:i|we) (?:really |do )?(?:appreciate|value)\b",
+    r"\b(?:happy|glad|pleased|here) to help\b", r"\bvalued customer\b",
+    r"\b(?:i|we) understand (?:your|the) (?:frustration|concerns?|feelings?|situation)\b",
+    r"\bi understand how you feel\b", r"\bi hear you\b", r"\bhave a (?:great|good|nice|lovely)\b",
+    r"\b(?:we|i) take (?:this|your \w+|complaints?|it) (?:very )?seriously\b",
+    r"\b(?:kind|best|warm) regards\b", r"\bhope (?:this|that) helps\b", r"^(?:hi|hello|dear)\b",
+    r"\bsorry\b", r"\bapologi", r"\bplease\b",
+)
+DISMISSIVE = _rx(
+    r"\bcalm down\b", r"\bno need to (?:shout|be rude|get (?:upset|angry|worked up)|raise)",
+    r"\b(?:don't|do not) (?:shout|raise your voice|take that tone)\b",
+    r"\byou(?:'re| are) (?:overreacting|wrong|mistaken|being (?:rude|unreasonable|difficult|"
+    r"ridiculous|silly|dramatic|emotional))", r"\bthat(?:'s| is) (?:simply )?not true\b",
+    r"\b(?:that|it)(?:'s| is) (?:not (?:our|my) problem|your problem|just how it is|the way it "
+    r"is|life)\b", r"\b(?:it|that)(?:'s| is| was) (?:only|just) (?:£|\$|€)?\d",
+    r"\b(?:only|just) (?:a few|\d+(?:\.\d+)?) (?:pounds|quid|dollars|euros)\b",
+    r"\b(?:as|like) i (?:already |just )?(?:said|told you|explained|mentioned)\b",
+    r"\bi (?:already|just) told you\b", r"\bobviously\b", r"\bwhatever\b", r"\bdeal with it\b",
+    r"\b(?:not|hardly) (?:a big deal|the end of the world)\b", r"\bno big deal\b",
+    r"\bget over it\b", r"\b(?:policy is policy|rules are rules)\b", r"\btake it or leave it\b",
+    r"\bif you don't like it\b", r"\bread the (?:terms|small print|t&cs|t's and c's)\b",
+    r"\bstop (?:complaining|shouting|moaning)\b", r"\byou people\b",
+    r"\bwith (?:all )?due respect\b", r"\bi(?:'ve| have) (?:got )?(?:other|better) (?:things|"
+    r"customers)\b", r"\bnot (?:worth|a reason) (?:getting|to get) (?:upset|worked up)\b",
+)
+BLAME_CUSTOMER = _rx(
+    r"\byour (?:own )?(?:fault|mistake|error|doing|responsibility)\b",
+    r"\byou (?:must|might|may|could) have (?:\w+ ){0,2}(?:made|entered|typed|clicked|pressed|"
+    r"set|paid|done|caused|forgotten|missed|put|given|used|authori[sz]ed|signed|submitted|"
+    r"selected|chosen|ordered|requested|agreed|accepted|ticked|changed|deleted|ignored|misread)\b",
+    r"\byou (?:probably|likely|obviously|clearly|accidentally|mistakenly) (?!have been|were)",
+    r"\byou (?:didn't|did not|failed to|forgot to|neglected to) (?:\w+ ){0,2}(?:read|check|"
+    r"update|tell|inform|notify|cancel|follow|provide|set up|submit|keep|look|notice|"
+    r"authori[sz]e)\b", r"\b(?:because|since) you (?:didn't|did not|failed|forgot|entered|"
+    r"clicked|made|set|chose|ordered|agreed|signed|missed|let|ignored)\b",
+    r"\bif you(?:'d| had) (?:\w+ )?(?:read|checked|called|paid|told|updated|contacted|noticed|"
+    r"followed|set|looked)\b", r"\bhad you (?:read|checked|called|paid|told|not|looked)\b",
+    r"\b(?:it|this|that)(?:'s| is| was) (?:on )?your end\b", r"\buser error\b",
+    r"\byou (?:caused|made) (?:this|the|it)\b", r"\byou(?:'re| are| were) (?:responsible|to blame)\b",
+    r"\bdid you (?:\w+ ){0,3}(?:twice|by mistake|accidentally|correctly|properly|wrong)\b",
+    r"\byou should(?:'ve| have) (?:read|checked|known|called|noticed|looked|been|told|"
+    r"cancelled|paid)\b", r"\byou need to be more careful\b",
+)
+NEGATED_EMPATHY = _rx(
+    r"\bi(?:'m| am) (?:\w+ )?not (?:sorry|apologi[sz]ing|going to (?:apologi[sz]e|say sorry))",
+    r"\b(?:i|we) (?:won't|will not|refuse to|don't|do not|shouldn't|should not|can't) "
+    r"(?:have to )?(?:apologi[sz]e|say sorry|be apologi[sz]ing)\b",
+    r"\b(?:i|we) have nothing to apologi[sz]e for\b", r"\bnot sorry\b",
+    r"\bno (?:need|reason) for (?:me|us) to (?:apologi[sz]e|be sorry)\b",
+    r"\bi (?:don't|do not|can't|cannot|fail to) (?:really )?(?:understand|see|get) (?:why|what|"
+    r"how) (?:you|you're|anyone|this is|it's|that's|the problem|the issue|the fuss)",
+    r"\bi (?:don't|do not|couldn't|could not) care\b",
+    r"\bwhy (?:are|would) you (?:be )?(?:so )?(?:upset|angry|annoyed|worked up|bothered)",
+    r"\bthere(?:'s| is) no (?:need|reason) (?:for you )?to (?:be )?(?:upset|angry|annoyed|"
+    r"worked up|complain)", r"\bnot (?:my|our) (?:fault|problem) (?:that )?you(?:'re| are)\b",
+)
+# Stakes a customer may name; mirrored back, they show why it matters to them.
+STAKES = re.compile(
+    r"\b(?:rent|mortgage|bills?|wages?|salary|payday|pay ?day|family|child(?:ren)?|kids?|"
+    r"son|daughter|baby|wedding|holiday|funeral|birthday|christmas|business|clients?|health|"
+    r"medical|medication|hospital|elderly|disabled|job|interview|exam|budget|overdraft|"
+    r"pension|benefits|food|groceries|heating|work(?:ing)? from home|deadline|mum|dad|mother|"
+    r"father|wife|husband|partner)\b")

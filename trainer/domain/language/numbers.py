@@ -1,0 +1,105 @@
+"""Amounts, durations and dates in plain text, so '5 working days' and 'five business days' agree."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+          "fifteen sixteen seventeen eighteen nineteen twenty").split()
+_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90, "hundred": 100}
+_WORD_VALUES = {**{w: i for i, w in enumerate(_UNITS)}, **_TENS}
+_NUMBER_WORD = re.compile(r"\b(?:(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]"
+                          r"(one|two|three|four|five|six|seven|eight|nine)|("
+                          + "|".join(_WORD_VALUES) + r"))\b")
+_A_UNIT = re.compile(r"\b(?:a|an|one) (working |business )?(day|hour|week|month|fortnight)\b")
+_COUPLE = re.compile(r"\ba couple of\b")
+_MONTHS = ("jan feb mar apr may jun jul aug sep oct nov dec").split()
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+_MONEY = re.compile(r"(?:[£$€]|\b(?:gbp|usd|eur) ?)(\d[\d,]*(?:\.\d+)?)|"
+                    r"\b(\d[\d,]*(?:\.\d+)?) ?(?:pounds?|dollars?|euros?|quid|gbp|usd|eur)\b|"
+                    r"\b(\d+\.\d\d)\b")
+_DURATION = re.compile(r"\b(\d+(?:\.\d+)?)(?:-| to | or )?(?:\d+ )?\s?(working |business |calendar )?"
+                       r"(minute|hour|hr|day|week|fortnight|month|year)s?\b")
+_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?" + _MONTH + r"|\b" + _MONTH
+                   + r" (\d{1,2})(?:st|nd|rd|th)?\b|\bthe (\d{1,2})(?:st|nd|rd|th)\b")
+_PERCENT = re.compile(r"\b(\d+(?:\.\d+)?) ?(?:%|per ?cent)")
+_PLAIN = re.compile(r"(?<![\w.£$€-])(\d+(?:\.\d+)?)(?![\w.%-])")
+_DAYS = {"minute": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7, "fortnight": 14,
+         "month": 30, "year": 365}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    kind: str  # "money", "duration", "date", "percent" or "count"
+    value: float  # money amount; duration in calendar days; day of month; percent; count
+    unit: str = ""  # duration: "working" when counted in working days; date: month
+    said: float = 0.0  # duration: the number as said ('5' in '5 working days')
+
+    def same_as(self, other: Quantity) -> bool:
+        if self.kind != other.kind:
+            return False
+        if self.kind == "date":
+            return self.value == other.value and (not self.unit or not other.unit
+                                                  or self.unit == other.unit)
+        if self.kind == "duration" and self.said == other.said and self.unit != other.unit:
+            return True  # '5 days' for '5 working days'
+        return abs(self.value - other.value) <= 0.011 * max(1.0, abs(self.value)) \
+            and self.unit == other.unit
+
+    def close_to(self, other: Quantity) -> bool:
+        """Near enough not to be wrong ('a week' for '5 working days'), though not precise."""
+        if self.kind != other.kind or self.kind != "duration":
+            return self.same_as(other)
+        low, high = sorted((self.value, other.value))
+        return high <= low * 1.45 + 0.01
+
+
+def digits(lower: str) -> str:
+    """Number words written as digits: 'five business days' -> '5 business days'."""
+    lower = _COUPLE.sub("2", lower)
+    lower = _A_UNIT.sub(lambda m: f"1 {m.group(1) or ''}{m.group(2)}", lower)
+    return _NUMBER_WORD.sub(_word_value, lower)
+
+
+def _word_value(m: re.Match[str]) -> str:
+    if m.group(1):
+        return str(_WORD_VALUES[m.group(1)] + _WORD_VALUES[m.group(2)])
+    return str(_WORD_VALUES[m.group(3)])
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+@lru_cache(maxsize=8192)
+def quantities(lower: str) -> tuple[Quantity, ...]:
+    """Every amount, duration, date, percentage and other number in a lower-case text."""
+    text = digits(lower)
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for m in _MONEY.finditer(text):
+        found.append(Quantity("money", _number(next(g for g in m.groups() if g))))
+        taken.append(m.span())
+    for m in _DURATION.finditer(text):
+        unit = m.group(3)
+        days = _number(m.group(1)) * _DAYS[unit]
+        working = bool(m.group(2)) and m.group(2).strip() in ("working", "business")
+        found.append(Quantity("duration", days * (1.4 if working else 1.0),
+                              "working" if working else "", _number(m.group(1))))
+        taken.append(m.span())
+    for m in _DATE.finditer(text):
+        day = m.group(1) or m.group(4) or m.group(5)
+        month = (m.group(2) or m.group(3) or "")[:3]
+        found.append(Quantity("date", float(day), month if month in _MONTHS else ""))
+        taken.append(m.span())
+    for m in _PERCENT.finditer(text):
+        found.append(Quantity("percent", _number(m.group(1))))
+        taken.append(m.span())
+    for m in _PLAIN.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            found.append(Quantity("count", _number(m.group(1))))
+    return tuple(found)

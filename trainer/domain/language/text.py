@@ -1,0 +1,110 @@
+"""Sentences as verbatim slices of the trainee's text, with tokens, clauses and negation scope."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Same-length replacements only, so a normalised sentence lines up with the original characters.
+_NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                            "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*|(?<=[.!?])[\"')\]]*$")
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?:[.,]\d+)*")
+_CLAUSE_BREAK = re.compile(r"\s*[,;:()]\s*|\s+-\s+|\s+(?=(?:but|however|although|though|whereas|"
+                           r"except|and then|so that|because|which)\b)")
+NEGATORS = frozenset("not no never cannot nor neither nobody nothing none unable without "
+                     "refuse refused won't can't don't doesn't didn't isn't aren't wasn't weren't "
+                     "haven't hasn't hadn't shouldn't wouldn't couldn't mustn't needn't ain't "
+                     "dont wont cant isnt didnt doesnt".split())
+# Negators that do not negate what follows ("no later than 5 days" still promises 5 days).
+_NOT_NEGATING = re.compile(r"\b(?:no|not) (?:later|longer|more|greater|slower) than\b|"
+                           r"\bnot only\b|\bno (?:problem|worries|doubt|question)\b|"
+                           r"\bwithout (?:delay|fail|question)\b|\bnever again\b")
+FUNCTION_WORDS = frozenset(
+    "i you we it this that he she they me us him her them my your our their its is are was were "
+    "be been being am will would can could shall should may might must have has had do does did "
+    "the a an to for of in on at by with from about as if so then there here please let i'm i'll "
+    "i've i'd we'll we've we're you're you've you'll it's that's there's what when how why who "
+    "not no and or but".split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # verbatim slice of the trainee's turn
+    lower: str  # normalised lower case, same length as text
+    tokens: tuple[str, ...]
+    clauses: tuple[str, ...]  # lower-case clauses, for negation scope
+
+    @property
+    def is_structured(self) -> bool:
+        """A real sentence, not a bare keyword list: enough words, some of them grammatical."""
+        return is_structured(self.tokens, self.lower)
+
+
+def normalise(text: str) -> str:
+    return text.translate(_NORMALISE).lower()
+
+
+def tokens(lower: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(lower))
+
+
+@lru_cache(maxsize=4096)
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of one turn, each a verbatim substring of it."""
+    out = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        _add(text, start, match.start() if match.group().strip() else match.end(), out)
+        start = match.end()
+    _add(text, start, len(text), out)
+    return tuple(out)
+
+
+def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    piece = text[start:end].strip().lstrip("-*\u2022 ").strip()
+    if not piece:
+        return
+    lower = normalise(piece)
+    clauses = tuple(c for c in _CLAUSE_BREAK.split(lower) if c.strip())
+    out.append(Sentence(piece, lower, tokens(lower), clauses or (lower,)))
+
+
+def is_structured(toks: tuple[str, ...], lower: str) -> bool:
+    if len(toks) < 3:
+        return False
+    grammatical = sum(1 for t in toks if t in FUNCTION_WORDS)
+    if grammatical == 0 or grammatical / len(toks) < 0.15:
+        return False
+    fragments = [f for f in re.split(r"[,/|]+", lower) if f.strip()]
+    # "refund, 5 working days, reference, sorry": many short comma-separated fragments
+    return not (len(fragments) >= 4 and len(toks) / len(fragments) < 2.5)
+
+
+def is_negated(clause: str) -> bool:
+    """Whether a clause carries a negation that is not an idiom like 'no later than'."""
+    cleaned = _NOT_NEGATING.sub(" ", clause)
+    return any(t in NEGATORS or t.endswith("n't") for t in _TOKEN.findall(cleaned))
+
+
+def negated_before(lower: str, position: int, window: int = 4) -> bool:
+    """Whether one of the few words before ``position`` (same clause) negates what follows."""
+    head = _CLAUSE_BREAK.split(lower[:position])[-1]
+    head = _NOT_NEGATING.sub(" ", head)
+    words = _TOKEN.findall(head)[-window:]
+    return any(w in NEGATORS or w.endswith("n't") for w in words)
+
+
+def trim_quote(sentence: Sentence, position: int = 0, limit: int = 160) -> str:
+    """The sentence, or when long the clause-sized stretch around ``position``; always verbatim."""
+    text = sentence.text
+    if len(text) <= limit:
+        return text
+    cuts = [0] + [m.end() for m in re.finditer(r"[,;:]\s+|\s+-\s+", text)] + [len(text)]
+    begin = max((c for c in cuts if c <= position), default=0)
+    end = min((c for c in cuts if c > position + 1), default=len(text))
+    if end - begin > limit:
+        end = begin + limit
+        end = text.rfind(" ", begin, end) if text.rfind(" ", begin, end) > begin else end
+    return text[begin:end].strip(" ,;:-")

@@ -1,0 +1,155 @@
+"""The scenario, rubric and category library as frozen dataclasses (see README: authoring guide)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+DIMENSIONS = ("empathy", "ownership", "accuracy")
+# The customer's mood, worst to best; a scenario starts at one of these and the role-play moves it.
+MOODS = ("furious", "angry", "frustrated", "wary", "calm", "satisfied")
+DEFAULT_MAX_TURNS = 6
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """What a right answer states or does (accuracy)."""
+
+    id: str
+    text: str
+    hints: tuple[str, ...] = ()  # optional phrasings that count as covering it
+    probe: str = ""  # what the scripted customer asks while this point is still missing
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """What a wrong answer does (caps accuracy at 0)."""
+
+    id: str
+    text: str
+    hints: tuple[str, ...] = ()  # optional phrasings that count as saying it
+    objection: str = ""  # what the scripted customer says when the trainee says it
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str = "the customer"
+    persona: str = ""
+    mood: str = "frustrated"
+    goal: str = ""
+
+
+@dataclass(frozen=True)
+class Script:
+    """The scripted customer's lines beyond the opening, chosen by what the trainee's reply did."""
+
+    max_turns: int = DEFAULT_MAX_TURNS
+    calmer: tuple[str, ...] = ()  # listened to and given a concrete next step
+    pressing: tuple[str, ...] = ()  # partly heard, still waiting for something concrete
+    angrier: tuple[str, ...] = ()  # brushed off, blamed or contradicted
+    resolved: str = ""  # closing line when satisfied
+    gave_up: str = ""  # closing line when they have had enough
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str = ""
+    category: str = ""
+    department: str = ""
+    difficulty: int = 1
+    rubric: str = "core"
+    customer: Customer = field(default_factory=Customer)
+    opening: str = ""
+    facts: tuple[str, ...] = ()
+    policy: tuple[str, ...] = ()
+    key_points: tuple[KeyPoint, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    script: Script = field(default_factory=Script)
+    model_answer: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain copy, stored with each attempt so later edits never change a past result."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Scenario:
+        return cls(
+            **{k: v for k, v in data.items()
+               if k not in {"customer", "facts", "policy", "key_points", "red_flags", "script"}},
+            customer=Customer(**data.get("customer", {})),
+            facts=tuple(data.get("facts", ())),
+            policy=tuple(data.get("policy", ())),
+            key_points=tuple(KeyPoint(**_tupled(k, "hints")) for k in data.get("key_points", ())),
+            red_flags=tuple(RedFlag(**_tupled(r, "hints")) for r in data.get("red_flags", ())),
+            script=Script(**_tupled(data.get("script", {}), "calmer", "pressing", "angrier")),
+        )
+
+    @property
+    def has_case_file(self) -> bool:
+        """Whether accuracy can be judged: there is something a right answer must contain."""
+        return bool(self.key_points or self.red_flags)
+
+
+@dataclass(frozen=True)
+class RubricDimension:
+    name: str
+    weight: float
+    pass_level: int
+    description: str
+    levels: tuple[str, ...]  # behavioural description of levels 0..4
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    title: str
+    dimensions: tuple[RubricDimension, ...]
+
+    def dimension(self, name: str) -> RubricDimension:
+        return next(d for d in self.dimensions if d.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rubric:
+        dims = tuple(RubricDimension(**{**d, "levels": tuple(d["levels"])})
+                     for d in data["dimensions"])
+        return cls(id=data["id"], title=data["title"], dimensions=dims)
+
+
+@dataclass(frozen=True)
+class AuthorityLevel:
+    """One rung of resolution authority in a category, and what qualifies someone for it."""
+
+    level: int
+    title: str
+    max_limit: float  # the most a holder may grant or refund at this level
+    scenarios_required: int  # distinct scenarios of the category passed...
+    min_difficulty: int  # ...at this difficulty or more, within the last 12 months
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    description: str
+    levels: tuple[AuthorityLevel, ...]
+
+    def level(self, number: int) -> AuthorityLevel | None:
+        return next((lv for lv in self.levels if lv.level == number), None)
+
+
+@dataclass(frozen=True)
+class Library:
+    scenarios: dict[str, Scenario]
+    rubrics: dict[str, Rubric]
+    categories: dict[str, Category]
+
+    def scenarios_in(self, category: str) -> list[Scenario]:
+        return [s for s in self.scenarios.values() if s.category == category]
+
+
+def _tupled(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: (tuple(v) if k in keys else v) for k, v in data.items()}

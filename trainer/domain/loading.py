@@ -1,0 +1,317 @@
+"""Loading and checking library files: every problem is reported as file:line: message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import LibraryError, Problem
+from .fields import FieldReader, kind, open_file
+from .library import (
+    DEFAULT_MAX_TURNS,
+    DIMENSIONS,
+    MOODS,
+    AuthorityLevel,
+    Category,
+    Customer,
+    KeyPoint,
+    Library,
+    RedFlag,
+    Rubric,
+    RubricDimension,
+    Scenario,
+    Script,
+)
+from .yamlfile import Document
+
+SCENARIO_FIELDS = {"id", "title", "category", "department", "difficulty", "rubric", "customer",
+                   "opening", "facts", "policy", "key_points", "red_flags", "script",
+                   "model_answer"}
+CASE_FILE_FIELDS = ("opening", "facts", "policy", "key_points", "red_flags")
+CATEGORIES_FILE = "categories.yaml"
+
+
+def read_scenario(r: FieldReader, strict: bool = True) -> Scenario:
+    """Read a scenario; ``strict=False`` is the batch-scoring inline form where only the case
+    file (opening, facts, policy, key points, red flags) matters."""
+    r.mapping(())
+    if not r.is_mapping(()):
+        return Scenario(id="" if strict else "inline")
+    if strict:
+        r.unknown_keys((), SCENARIO_FIELDS)
+    return Scenario(
+        id=r.ident(("id",)) if strict else (r.text(("id",), required=False) or "inline"),
+        title=r.text(("title",), strict),
+        category=r.ident(("category",), strict),
+        department=r.text(("department",), strict),
+        difficulty=r.integer(("difficulty",), 1, 3, None if strict else 1),
+        rubric=r.ident(("rubric",), strict) or "core",
+        customer=_customer(r, strict),
+        opening=r.text(("opening",), strict),
+        facts=r.texts(("facts",), strict),
+        policy=r.texts(("policy",), strict),
+        key_points=_key_points(r, strict),
+        red_flags=_red_flags(r, strict),
+        script=_script(r) if strict else Script(),
+        model_answer=r.text(("model_answer",), required=False),
+    )
+
+
+def _customer(r: FieldReader, strict: bool) -> Customer:
+    at = ("customer",)
+    if strict:
+        r.mapping(at)
+    if not r.is_mapping(at):
+        return Customer()
+    r.unknown_keys(at, {"name", "persona", "mood", "goal"})
+    mood = r.text((*at, "mood"), required=strict, default="frustrated")
+    if mood not in MOODS:
+        r.problem((*at, "mood"), f"field 'customer.mood' must be one of {', '.join(MOODS)}, "
+                                 f"got '{mood}'")
+        mood = "frustrated"
+    return Customer(name=r.text((*at, "name"), strict, "the customer"),
+                    persona=r.text((*at, "persona"), strict), mood=mood,
+                    goal=r.text((*at, "goal"), strict))
+
+
+def _entries(r: FieldReader, name: str, strict: bool, known: set[str]) -> list[tuple]:
+    """The paths of the well-formed items of list ``name``: a malformed item or a repeated id is
+    reported once, at its line."""
+    paths: list[tuple] = []
+    seen: set[str | None] = {None, ""}
+    for i, item in enumerate(r.items((name,), strict, 1 if strict and name == "key_points" else 0)):
+        if not isinstance(item, dict):
+            r.problem((name, i), f"field '{name}[{i}]' must be a mapping with id and text, "
+                                 f"got {kind(item)}")
+            continue
+        if strict:
+            r.unknown_keys((name, i), known)
+        ident = item.get("id")
+        if isinstance(ident, str) and ident in seen:
+            r.problem((name, i, "id"), f"duplicate id '{ident}' in field '{name}[{i}].id'")
+        seen.add(ident if isinstance(ident, str) else None)
+        paths.append((name, i))
+    return paths
+
+
+def _key_points(r: FieldReader, strict: bool) -> tuple[KeyPoint, ...]:
+    return tuple(KeyPoint(id=r.ident((*at, "id")), text=r.text((*at, "text")),
+                          hints=r.texts((*at, "hints"), required=False),
+                          probe=r.text((*at, "probe"), required=False))
+                 for at in _entries(r, "key_points", strict, {"id", "text", "hints", "probe"}))
+
+
+def _red_flags(r: FieldReader, strict: bool) -> tuple[RedFlag, ...]:
+    return tuple(RedFlag(id=r.ident((*at, "id")), text=r.text((*at, "text")),
+                         hints=r.texts((*at, "hints"), required=False),
+                         objection=r.text((*at, "objection"), required=False))
+                 for at in _entries(r, "red_flags", strict, {"id", "text", "hints", "objection"}))
+
+
+def _script(r: FieldReader) -> Script:
+    at = ("script",)
+    if not r.has(at) or not r.mapping(at):
+        return Script()
+    r.unknown_keys(at, {"max_turns", "calmer", "pressing", "angrier", "resolved", "gave_up"})
+    return Script(max_turns=r.integer((*at, "max_turns"), 2, 20, DEFAULT_MAX_TURNS),
+                  calmer=r.texts((*at, "calmer"), required=False),
+                  pressing=r.texts((*at, "pressing"), required=False),
+                  angrier=r.texts((*at, "angrier"), required=False),
+                  resolved=r.text((*at, "resolved"), required=False),
+                  gave_up=r.text((*at, "gave_up"), required=False))
+
+
+def read_rubric(r: FieldReader) -> Rubric:
+    if not r.mapping(()):
+        return Rubric(id="", title="", dimensions=())
+    r.unknown_keys((), {"id", "title", "description", "dimensions"})
+    ident, title = r.ident(("id",)), r.text(("title",))
+    dims = r.mapping(("dimensions",))
+    for name in dims:
+        if name not in DIMENSIONS:
+            r.problem(("dimensions", name), f"unknown dimension 'dimensions.{name}' (expected "
+                                            f"{', '.join(DIMENSIONS)})")
+    dimensions = []
+    for name in DIMENSIONS if dims else ():
+        at = ("dimensions", name)
+        if name not in dims:
+            r.problem(("dimensions",), f"missing dimension 'dimensions.{name}'")
+            continue
+        if not r.mapping(at):
+            continue
+        r.unknown_keys(at, {"weight", "pass_level", "description", "levels"})
+        weight = r.number((*at, "weight"), 0.0)
+        pass_level = r.integer((*at, "pass_level"), 0, 4)
+        levels = r.mapping((*at, "levels"))
+        for key in levels:
+            if key not in range(5) or isinstance(key, bool):
+                r.problem((*at, "levels", key), f"unknown level 'dimensions.{name}.levels."
+                                                f"{key}' (levels are the whole numbers 0 to 4)")
+        missing = [str(n) for n in range(5) if n not in levels]
+        if levels and missing:
+            r.problem((*at, "levels"), f"field 'dimensions.{name}.levels' is missing level(s) "
+                                       f"{', '.join(missing)} (describe each of 0 to 4)")
+        dimensions.append(RubricDimension(
+            name=name, weight=weight, pass_level=pass_level,
+            description=r.text((*at, "description"), required=False),
+            levels=tuple(r.text((*at, "levels", n), n in levels) for n in range(5))))
+    if len(dimensions) == len(DIMENSIONS) and not any(d.weight for d in dimensions):
+        r.problem(("dimensions",), "at least one dimension needs a weight above 0")
+    return Rubric(id=ident, title=title, dimensions=tuple(dimensions))
+
+
+def read_categories(r: FieldReader) -> list[Category]:
+    if not r.mapping(()):
+        return []
+    r.unknown_keys((), {"categories"})
+    categories: list[Category] = []
+    for i, _ in enumerate(r.items(("categories",), minimum=1)):
+        at = ("categories", i)
+        if not r.mapping(at):
+            continue
+        r.unknown_keys(at, {"id", "title", "description", "levels"})
+        ident = r.ident((*at, "id"))
+        if ident and any(c.id == ident for c in categories):
+            r.problem((*at, "id"), f"duplicate category id '{ident}' (field 'categories[{i}].id')")
+        categories.append(Category(id=ident, title=r.text((*at, "title")),
+                                   description=r.text((*at, "description"), required=False),
+                                   levels=_levels(r, at)))
+    return categories
+
+
+def _levels(r: FieldReader, at: tuple) -> tuple[AuthorityLevel, ...]:
+    levels: list[tuple[tuple, AuthorityLevel]] = []
+    numbers: list[int | None] = []
+    for j, _ in enumerate(r.items((*at, "levels"), minimum=1)):
+        lv = (*at, "levels", j)
+        if not r.mapping(lv):
+            continue
+        r.unknown_keys(lv, {"level", "title", "max_limit", "qualify"})
+        before = len(r.problems)
+        number = r.integer((*lv, "level"), 1, 9)
+        numbers.append(number if len(r.problems) == before else None)
+        qualify = (*lv, "qualify")
+        if r.mapping(qualify):
+            r.unknown_keys(qualify, {"scenarios", "min_difficulty"})
+        has_rule = r.is_mapping(qualify)
+        levels.append((lv, AuthorityLevel(
+            level=number, title=r.text((*lv, "title")),
+            max_limit=r.number((*lv, "max_limit"), 0.0),
+            scenarios_required=r.integer((*qualify, "scenarios"), 1, 50) if has_rule else 1,
+            min_difficulty=r.integer((*qualify, "min_difficulty"), 1, 3) if has_rule else 1)))
+    name = r.name((*at, "levels"))
+    if None not in numbers and numbers != list(range(1, len(numbers) + 1)):
+        r.problem((*at, "levels"), f"field '{name}' must number its levels 1, 2, 3... in "
+                                   f"order, got {', '.join(map(str, numbers))}")
+    for (_, low), (lv, high) in zip(levels, levels[1:], strict=False):
+        for label, less in (("max_limit", high.max_limit < low.max_limit),
+                            ("qualify.scenarios", high.scenarios_required < low.scenarios_required),
+                            ("qualify.min_difficulty", high.min_difficulty < low.min_difficulty)):
+            if less:
+                r.problem(lv, f"field '{r.name(lv)}': {label} is below the previous level's "
+                              "(a higher level must not ask less or allow less)")
+    return tuple(level for _, level in levels)
+
+
+def load_library(scenarios_dir: Path, rubrics_dir: Path) -> Library:
+    """Load the whole library, raising LibraryError with every problem when any file is broken."""
+    library, problems = check_library(scenarios_dir, rubrics_dir)
+    if problems:
+        raise LibraryError(problems)
+    return library
+
+
+def check_library(scenarios_dir: Path, rubrics_dir: Path,
+                  only: Iterable[Path] | None = None) -> tuple[Library, list[Problem]]:
+    """Read every file; problems (with cross-file checks) are listed, not raised.
+    ``only`` (files or folders) limits which files' problems are reported, the rest being read as
+    context; a file in ``only`` that is not part of the library is reported as such."""
+    scenarios_dir, rubrics_dir = Path(scenarios_dir), Path(rubrics_dir)
+    problems: list[Problem] = []
+    read: list[Path] = []
+
+    def reader_for(path: Path) -> FieldReader | None:
+        read.append(path)
+        got = open_file(path)
+        if isinstance(got, Problem):
+            problems.append(got)
+            return None
+        return got
+
+    rubrics: dict[str, Rubric] = {}
+    for path in _yaml_files(rubrics_dir, problems, read):
+        if (reader := reader_for(path)) is not None:
+            rubric = read_rubric(reader)
+            _check_stem(path, rubric.id, reader)
+            problems.extend(reader.problems)
+            if rubric.id:
+                rubrics.setdefault(rubric.id, rubric)
+    categories: dict[str, Category] = {}
+    cat_path = scenarios_dir / CATEGORIES_FILE
+    if not cat_path.is_file():
+        problems.append(Problem(str(cat_path), 1, f"missing {CATEGORIES_FILE}: every scenario "
+                                                  "needs its category defined there"))
+    elif (reader := reader_for(cat_path)) is not None:
+        categories = {c.id: c for c in reversed(read_categories(reader)) if c.id}
+        problems.extend(reader.problems)
+    scenarios: dict[str, Scenario] = {}
+    for path in _yaml_files(scenarios_dir, problems, read):
+        if path.name == CATEGORIES_FILE or (reader := reader_for(path)) is None:
+            continue
+        scenario = read_scenario(reader)
+        _check_stem(path, scenario.id, reader)
+        if scenario.category and scenario.category not in categories and categories:
+            reader.problem(("category",), f"field 'category': unknown category "
+                                          f"'{scenario.category}' (not in {CATEGORIES_FILE}; "
+                                          f"known: {', '.join(sorted(categories))})")
+        if scenario.rubric and scenario.rubric not in rubrics:
+            reader.problem(("rubric",), f"field 'rubric': unknown rubric '{scenario.rubric}' "
+                                        f"(no {rubrics_dir / scenario.rubric}.yaml)")
+        problems.extend(reader.problems)
+        if scenario.id:
+            scenarios.setdefault(scenario.id, scenario)
+    if only is not None:
+        problems = _only(problems, read, only)
+    order = {file: n for n, file in reversed(list(enumerate(p.file for p in problems)))}
+    problems.sort(key=lambda p: (order[p.file], p.line))
+    return Library(scenarios, rubrics, categories), problems
+
+
+def _yaml_files(folder: Path, problems: list[Problem], read: list[Path]) -> list[Path]:
+    for stray in sorted(folder.glob("*.yml")):
+        read.append(stray)
+        problems.append(Problem(str(stray), 1, "not read: library files must end in .yaml"))
+    return sorted(folder.glob("*.yaml"))
+
+
+def _only(problems: list[Problem], read: list[Path], only: Iterable[Path]) -> list[Problem]:
+    """The problems of the files in ``only`` and of the files under the folders in it."""
+    files = {path.resolve() for path in read}
+    wanted: set[Path] = set()
+    strays: list[Problem] = []
+    for target in map(Path, only):
+        hits = {path for path in files if path.is_relative_to(target.resolve())}
+        if not hits:
+            strays.append(Problem(str(target), 1, "no such file" if not target.exists() else
+                                  "not a library file (scenarios/*.yaml or rubrics/*.yaml)"))
+        wanted |= hits
+    return [p for p in problems if Path(p.file).resolve() in wanted] + strays
+
+
+def _check_stem(path: Path, ident: str, reader: FieldReader) -> None:
+    if ident and path.stem != ident:
+        reader.problem(("id",), f"field 'id': '{ident}' does not match the file name "
+                                f"{path.name} (expected {ident}.yaml)")
+
+
+def scenario_from_mapping(data: object, source: str = "<inline>") -> Scenario:
+    """An inline scenario (batch scoring): only the case-file fields are needed."""
+    if not isinstance(data, dict):
+        raise LibraryError([Problem(source, 1, "an inline scenario must be a mapping of fields "
+                                               f"({', '.join(CASE_FILE_FIELDS)}), got "
+                                               f"{kind(data)}")])
+    reader = FieldReader(Document(source, data, {(): 1}))
+    scenario = read_scenario(reader, strict=False)
+    if reader.problems:
+        raise LibraryError(reader.problems)
+    return scenario

@@ -1,0 +1,69 @@
+"""Scorecards and the registry of scorers; every scorer returns the same Scorecard."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..library import DIMENSIONS, Rubric, Scenario
+from ..transcript import Transcript
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    level: int | None  # 0..4, or None where the dimension cannot be judged
+    evidence: tuple[str, ...] = ()  # verbatim quotes of the trainee's own words
+    feedback: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "evidence": list(self.evidence), "feedback": self.feedback}
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    scorer: str  # e.g. "rules-1"
+    dimensions: Mapping[str, DimensionScore]
+    overall: float | None  # weighted mean of judged levels, 0..100
+    passed: bool
+    key_points_covered: tuple[str, ...] = ()
+    key_points_missed: tuple[str, ...] = ()
+    red_flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())  # e.g. "LLM judge failed: timeout; rule scorer used"
+
+    def to_contract(self, item_id: str) -> dict[str, Any]:
+        """The batch-scoring output line (DESIGN.md, contract)."""
+        return {"id": item_id, "scorer": self.scorer,
+                "dimensions": {name: self.dimensions[name].to_dict() for name in DIMENSIONS},
+                "overall": self.overall, "passed": self.passed}
+
+
+def summarise(rubric: Rubric, dimensions: Mapping[str, DimensionScore]) -> tuple[float | None, bool]:
+    """Overall score and pass/fail: judged dimensions only, weighted; pass needs every judged
+    dimension at or above its pass level."""
+    judged = [(d, dimensions[d.name].level) for d in rubric.dimensions
+              if dimensions[d.name].level is not None]
+    total_weight = sum(d.weight for d, _ in judged)
+    if not judged or total_weight == 0:
+        return None, False
+    overall = sum(d.weight * level / 4 for d, level in judged) / total_weight * 100
+    passed = all(level >= d.pass_level for d, level in judged)
+    return round(overall, 1), passed
+
+
+class Scorer(Protocol):
+    name: str
+
+    def score(self, transcript: Transcript, scenario: Scenario | None,
+              rubric: Rubric) -> Scorecard: ...
+
+
+def get_scorer(kind: str, **options: Any) -> Scorer:
+    """Look a scorer up by its kind ("rules"; "llm" when the LLM module is configured)."""
+    from .registry import SCORERS
+
+    try:
+        factory = SCORERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown scorer '{kind}' (known: {', '.join(sorted(SCORERS))})") from None
+    return factory(**options)

@@ -1,0 +1,88 @@
+"""A played scenario: the attempt, its turns and its per-dimension scores."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+from .user import User
+
+IN_PROGRESS, SCORING, SCORED = "in_progress", "scoring", "scored"
+
+
+class Attempt(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(80), index=True)
+    category: Mapped[str] = mapped_column(String(80), index=True)
+    difficulty: Mapped[int] = mapped_column(Integer)
+    # Copies of what was played: editing a YAML file never changes a past result.
+    scenario_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rubric_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    customer_engine: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # resolved/gave_up/turn_limit/ended
+    mood: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scorer: Mapped[str | None] = mapped_column(String(40))
+    overall: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    key_points_covered: Mapped[list[str]] = mapped_column(JSON, default=list)
+    key_points_missed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    score_notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    user: Mapped[User] = relationship()
+    turns: Mapped[list[Turn]] = relationship(back_populates="attempt", order_by="Turn.index",
+                                             cascade="all, delete-orphan")
+    scores: Mapped[list[Score]] = relationship(back_populates="attempt",
+                                               cascade="all, delete-orphan")
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status != IN_PROGRESS
+
+    @property
+    def trainee_turn_count(self) -> int:
+        return sum(1 for t in self.turns if t.role == "trainee")
+
+    def score_for(self, dimension: str) -> Score | None:
+        return next((s for s in self.scores if s.dimension == dimension), None)
+
+
+class Turn(db.Model):
+    __table_args__ = (UniqueConstraint("attempt_id", "index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))  # customer or trainee
+    text: Mapped[str] = mapped_column(Text)
+    mood: Mapped[str | None] = mapped_column(String(16))  # the customer's mood after this turn
+    engine: Mapped[str | None] = mapped_column(String(60))  # which engine wrote a customer turn
+    note: Mapped[str | None] = mapped_column(Text)  # e.g. a fallback notice
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="turns")
+
+
+class Score(db.Model):
+    __table_args__ = (UniqueConstraint("attempt_id", "dimension"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int | None] = mapped_column(Integer)
+    evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    scorer: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="scores")

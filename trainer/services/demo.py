@@ -1,0 +1,81 @@
+"""Demo data: departments, people in two teams, and finished attempts played for real."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import Attempt, AuditEvent, Department, Score, Turn, User, UserSession
+from . import play
+from .audit import record
+from .library import get_library
+from .passwords import hash_password
+
+DEMO_LOGINS = [
+    ("trainee", "trainee@example.com", "trainee-demo-pass"),
+    ("manager", "manager@example.com", "manager-demo-pass"),
+    ("admin", "admin@example.com", "admin-demo-pass"),
+]
+_PEOPLE = [  # email, name, role, department, manager email
+    ("admin@example.com", "Ada Admin", "admin", "operations", None),
+    ("manager@example.com", "Morgan Reyes", "manager", "billing", None),
+    ("manager2@example.com", "Riley Okafor", "manager", "deliveries", None),
+    ("trainee@example.com", "Tara Singh", "trainee", "billing", "manager@example.com"),
+    ("sam@example.com", "Sam Novak", "trainee", "engineering", "manager@example.com"),
+    ("jo@example.com", "Jo Achebe", "trainee", "deliveries", "manager2@example.com"),
+]
+BRUSH_OFF = "That's not my department, you'll have to call the billing team yourself."
+VAGUE = "Sorry for any inconvenience. Someone will look into it."
+
+
+def seed_demo(reset: bool = False) -> bool:
+    """Seed once; returns False when there is data already and ``reset`` is not set."""
+    if reset:
+        for model in (Score, Turn, Attempt, UserSession, AuditEvent):
+            db.session.execute(delete(model))
+        db.session.execute(delete(User).where(User.manager_id.is_not(None)))
+        db.session.execute(delete(User))
+        db.session.execute(delete(Department))
+        db.session.commit()
+    elif db.session.scalar(select(User.id).limit(1)) is not None:
+        return False
+    users = _seed_people()
+    _seed_attempts(users)
+    return True
+
+
+def _seed_people() -> dict[str, User]:
+    passwords = {email: password for _, email, password in DEMO_LOGINS}
+    departments: dict[str, Department] = {}
+    users: dict[str, User] = {}
+    for email, name, role, dept, manager in _PEOPLE:
+        if dept not in departments:
+            departments[dept] = Department(name=dept)
+        user = User(email=email, name=name, role=role, department=departments[dept],
+                    manager=users.get(manager) if manager else None,
+                    start_date=date(2026, 1, 12),
+                    password_hash=hash_password(passwords.get(email, "demo-person-pass")))
+        db.session.add(user)
+        users[email] = user
+    db.session.flush()
+    for user in users.values():
+        record("user.created", None, user.email, "demo data", {"role": user.role})
+    db.session.commit()
+    return users
+
+
+def _seed_attempts(users: dict[str, User]) -> None:
+    scenarios = sorted(get_library().scenarios.values(), key=lambda s: (s.difficulty, s.id))
+    plays = [("trainee@example.com", scenarios[0], [None]),
+             ("trainee@example.com", scenarios[1 % len(scenarios)], [VAGUE, None]),
+             ("sam@example.com", scenarios[0], [BRUSH_OFF, VAGUE]),
+             ("jo@example.com", scenarios[2 % len(scenarios)], [None])]
+    for email, scenario, answers in plays:
+        attempt = play.start_attempt(users[email], scenario.id)
+        for answer in answers:
+            if attempt.is_finished:
+                break
+            play.submit_answer(attempt, answer or scenario.model_answer or VAGUE)
+        play.finish_attempt(attempt, "ended")

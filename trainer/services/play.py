@@ -1,0 +1,109 @@
+"""Playing a scenario: start, answer (stored before anything else), the customer's reply, the end."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.customer import CustomerReply, get_customer_engine
+from ..domain.errors import TrainerError
+from ..domain.library import Scenario
+from ..domain.transcript import Turn as Said
+from ..extensions import db
+from ..models import Attempt, Turn, User
+from ..models._types import utcnow
+from ..models.attempt import IN_PROGRESS, SCORING
+from .library import get_rubric, get_scenario
+from .scoring import score_attempt
+
+log = logging.getLogger(__name__)
+
+
+class AnswerRejected(TrainerError):
+    """The answer cannot be taken (empty, too long, or the conversation is over)."""
+
+
+def start_attempt(user: User, scenario_id: str) -> Attempt:
+    """Resume the user's unfinished attempt at this scenario, or open a new one."""
+    existing = unfinished_attempt(user, scenario_id)
+    if existing:
+        return existing
+    scenario = get_scenario(scenario_id)
+    engine = get_customer_engine(current_app.config["TRAINER_CUSTOMER_ENGINE"])
+    opening = engine.opening(scenario)
+    attempt = Attempt(user_id=user.id, scenario_id=scenario.id, category=scenario.category,
+                      difficulty=scenario.difficulty, scenario_snapshot=scenario.to_dict(),
+                      rubric_snapshot=get_rubric(scenario.rubric).to_dict(),
+                      customer_engine=engine.name, mood=opening.mood)
+    attempt.turns.append(_customer_turn(0, opening))
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def unfinished_attempt(user: User, scenario_id: str) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(
+        Attempt.user_id == user.id, Attempt.scenario_id == scenario_id,
+        Attempt.status == IN_PROGRESS).order_by(Attempt.id.desc()).limit(1))
+
+
+def submit_answer(attempt: Attempt, text: str, expected_index: int | None = None) -> Attempt:
+    """Store the trainee's answer first, then let the customer reply; finish when it ends.
+    ``expected_index`` (the turn number the page was showing) makes a resubmitted form harmless."""
+    text = (text or "").strip()
+    if attempt.is_finished:
+        raise AnswerRejected("This conversation has ended; your scorecard is ready.")
+    if not text:
+        raise AnswerRejected("Write your answer to the customer first.")
+    limit = current_app.config["ANSWER_MAX_CHARS"]
+    if len(text) > limit:
+        raise AnswerRejected(f"Keep your answer under {limit} characters "
+                             f"(it has {len(text)}).")
+    index = len(attempt.turns)
+    if expected_index is not None and expected_index != index:
+        return attempt  # the same form sent twice: the first one already counted
+    attempt.turns.append(Turn(index=index, role="trainee", text=text))
+    try:
+        db.session.commit()  # the answer is safe before anything else happens to it
+    except IntegrityError:
+        db.session.rollback()
+        return attempt
+    reply = _customer_engine(attempt).respond(scenario_of(attempt), transcript_of(attempt))
+    attempt.turns.append(_customer_turn(index + 1, reply))
+    attempt.mood = reply.mood
+    if reply.status != "open":
+        return finish_attempt(attempt, reply.status)
+    db.session.commit()
+    return attempt
+
+
+def finish_attempt(attempt: Attempt, outcome: str = "ended") -> Attempt:
+    """Close the conversation and score it (the trainee may end it themselves: "ended")."""
+    if attempt.is_finished:
+        return attempt
+    attempt.outcome = outcome
+    attempt.status = SCORING
+    attempt.finished_at = utcnow()
+    db.session.commit()
+    return score_attempt(attempt)
+
+
+def scenario_of(attempt: Attempt) -> Scenario:
+    return Scenario.from_dict(attempt.scenario_snapshot)
+
+
+def transcript_of(attempt: Attempt) -> list[Said]:
+    return [Said(t.role, t.text) for t in attempt.turns]
+
+
+def _customer_engine(attempt: Attempt):
+    kind = attempt.customer_engine.split("-")[0]
+    return get_customer_engine(kind if kind else current_app.config["TRAINER_CUSTOMER_ENGINE"])
+
+
+def _customer_turn(index: int, reply: CustomerReply) -> Turn:
+    return Turn(index=index, role="customer", text=reply.text, mood=reply.mood,
+                engine=reply.engine, note=reply.note or None)

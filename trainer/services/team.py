@@ -1,0 +1,54 @@
+"""A manager's view of their team: progress and weakest skill per person."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..domain.library import DIMENSIONS
+from ..extensions import db
+from ..models import Attempt, User
+from ..models.attempt import SCORED
+from .access import team_of
+
+
+@dataclass(frozen=True)
+class PersonProgress:
+    user: User
+    attempts: int
+    passed: int
+    averages: dict[str, float | None]  # mean level per dimension over scored attempts
+    weakest: str | None
+    last_active: object | None
+
+
+def team_progress(manager: User) -> list[PersonProgress]:
+    people = list(db.session.scalars(select(User).order_by(User.name))) if manager.is_admin \
+        else team_of(manager)
+    people = [p for p in people if p.id != manager.id]
+    if not people:
+        return []
+    attempts = db.session.scalars(
+        select(Attempt).where(Attempt.user_id.in_([p.id for p in people]))
+        .options(selectinload(Attempt.scores)))
+    by_user: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in attempts:
+        by_user[attempt.user_id].append(attempt)
+    return [_progress(person, by_user[person.id]) for person in people]
+
+
+def _progress(person: User, attempts: list[Attempt]) -> PersonProgress:
+    scored = [a for a in attempts if a.status == SCORED]
+    averages: dict[str, float | None] = {}
+    for dim in DIMENSIONS:
+        levels = [s.level for a in scored for s in a.scores
+                  if s.dimension == dim and s.level is not None]
+        averages[dim] = round(sum(levels) / len(levels), 1) if levels else None
+    judged = {d: v for d, v in averages.items() if v is not None}
+    return PersonProgress(
+        user=person, attempts=len(attempts), passed=sum(1 for a in scored if a.passed),
+        averages=averages, weakest=min(judged, key=judged.get) if judged else None,
+        last_active=max((a.started_at for a in attempts), default=None))

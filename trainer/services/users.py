@@ -1,0 +1,287 @@
+"""Managing people: create users, change their role or status, set passwords, import a staff CSV."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import IO, Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..domain.errors import TrainerError
+from ..extensions import db
+from ..models import ROLES, Department, User
+from . import audit
+from .passwords import hash_password, password_problems
+
+log = logging.getLogger(__name__)
+
+NAME_MAX, DEPARTMENT_MAX = 120, 80
+MANAGER_ROLES = ("manager", "admin")
+ROLE_LIST = ", ".join(ROLES[:-1]) + " or " + ROLES[-1]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class UserError(TrainerError):
+    """A change to a user was refused; ``problems`` maps each input at fault ("" if none) to why."""
+
+    def __init__(self, problems: dict[str, str] | str, field: str = ""):
+        self.problems = problems if isinstance(problems, dict) else {field: problems}
+        super().__init__("; ".join(self.problems.values()))
+
+
+class ImportRejected(TrainerError):
+    """A staff CSV had problems, so nothing was imported; ``problems`` read "line N: message"."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class Invalid(ValueError):
+    """One input value is unusable; the message reads well after "line N: "."""
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def find_department(name: str) -> Department | None:
+    name = " ".join((name or "").split()).lower()
+    return db.session.scalar(select(Department).where(func.lower(Department.name) == name))
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).options(
+        selectinload(User.department), selectinload(User.manager)).order_by(User.name, User.id)))
+
+
+def possible_managers() -> list[User]:
+    """Active managers and admins: the people a new user may report to."""
+    return list(db.session.scalars(select(User).where(
+        User.role.in_(MANAGER_ROLES), User.active.is_(True)).order_by(User.name)))
+
+
+def department_names() -> list[str]:
+    return list(db.session.scalars(select(Department.name).order_by(Department.name)))
+
+
+# --- checking one value --------------------------------------------------------------------
+
+def check_email(raw: str | None) -> str:
+    raw = (raw or "").strip()
+    if not raw:
+        raise Invalid("email is missing")
+    try:
+        return validate_email(raw, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise Invalid(f"bad email '{raw}': {exc}") from None
+
+
+def check_name(raw: str | None) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise Invalid("name is missing")
+    if len(name) > NAME_MAX:
+        raise Invalid(f"name is longer than {NAME_MAX} characters")
+    return name
+
+
+def check_role(raw: str | None) -> str:
+    role = (raw or "").strip().lower()
+    if not role:
+        raise Invalid(f"role is missing (use {ROLE_LIST})")
+    if role not in ROLES:
+        raise Invalid(f"unknown role '{raw}' (use {ROLE_LIST})")
+    return role
+
+
+def check_department(raw: str | None) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise Invalid("department is missing")
+    if len(name) > DEPARTMENT_MAX:
+        raise Invalid(f"department is longer than {DEPARTMENT_MAX} characters")
+    return name
+
+
+def check_start_date(raw: str | date | None) -> date | None:
+    if isinstance(raw, date) or raw is None:
+        return raw
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        if _ISO_DATE.fullmatch(raw):
+            return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise Invalid(f"start_date '{raw}' is not a date (use YYYY-MM-DD)")
+
+
+def check_password(raw: str | None, email: str, name: str) -> str | None:
+    if not raw:
+        return None
+    problems = password_problems(raw, email, name)
+    if problems:
+        raise Invalid("password refused: " + " ".join(problems))
+    return raw
+
+
+def check_manager_role(email: str, role: str, active: bool) -> None:
+    if role not in MANAGER_ROLES:
+        raise Invalid(f"manager '{email}' is a {role}, not a manager or admin")
+    if not active:
+        raise Invalid(f"manager '{email}' is deactivated")
+
+
+def _manager(raw: str | None) -> User | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    manager = find_user(raw)
+    if manager is None:
+        raise Invalid(f"manager '{raw}' not found")
+    check_manager_role(manager.email, manager.role, manager.active)
+    return manager
+
+
+def _collect(problems: dict[str, str], field: str, check: Any, *args: Any) -> Any:
+    try:
+        return check(*args)
+    except Invalid as exc:
+        problems[field] = str(exc)
+        return None
+
+
+# --- changing ------------------------------------------------------------------------------
+
+def get_or_create_department(name: str) -> tuple[Department, bool]:
+    """The department of that name (any case), or a new one added to the session."""
+    department = find_department(name)
+    if department is not None:
+        return department, False
+    department = Department(name=name)
+    db.session.add(department)
+    return department, True
+
+
+def create_user(email: str, name: str, role: str, department_name: str,
+                manager_email: str | None = None, password: str | None = None,
+                start_date: str | date | None = None, actor: User | None = None, *,
+                ip: str | None = None) -> User:
+    """Validate every input, then add the user; without a password they cannot log in yet."""
+    problems: dict[str, str] = {}
+    email = _collect(problems, "email", check_email, email)
+    if email and find_user(email):
+        problems["email"] = f"email already exists: {email}"
+    name = _collect(problems, "name", check_name, name)
+    role = _collect(problems, "role", check_role, role)
+    dept_name = _collect(problems, "department", check_department, department_name)
+    manager = _collect(problems, "manager_email", _manager, manager_email)
+    start = _collect(problems, "start_date", check_start_date, start_date)
+    password = _collect(problems, "password", check_password, password, email or "", name or "")
+    if problems:
+        raise UserError(problems)
+    department, created = get_or_create_department(dept_name)
+    user = User(email=email, name=name, role=role, department=department, manager=manager,
+                start_date=start, password_hash=hash_password(password) if password else None)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise UserError({"email": f"email already exists: {email}"}) from None
+    audit.record("user.created", actor, subject=email, ip=ip,
+                 detail=created_detail(user, department_created=created))
+    db.session.commit()
+    log.info("user %s created (%s, %s)", email, role, dept_name)
+    return user
+
+
+def created_detail(user: User, department_created: bool, **extra: Any) -> dict[str, Any]:
+    return {"role": user.role, "department": user.department.name,
+            "department_created": department_created,
+            "manager": user.manager.email if user.manager else None,
+            "has_password": user.password_hash is not None, **extra}
+
+
+def _keep_an_admin(user: User, doing: str) -> None:
+    """Refuse to leave the system without an active admin."""
+    if not (user.is_admin and user.active):
+        return
+    others = db.session.scalar(select(func.count(User.id)).where(
+        User.role == "admin", User.active.is_(True), User.id != user.id))
+    if not others:
+        raise UserError(f"{user.email} is the last active admin: make someone else an admin "
+                        f"before you {doing}.")
+
+
+def set_active(user: User, active: bool, actor: User | None = None, *,
+               ip: str | None = None) -> User:
+    """Deactivate (ending every session at once) or reactivate; no-op if already so."""
+    if user.active == active:
+        return user
+    if not active:
+        if actor is not None and actor.id == user.id:
+            raise UserError("You cannot deactivate your own account.", "active")
+        _keep_an_admin(user, "deactivate them")
+        from .auth import end_all_sessions
+
+        end_all_sessions(user)
+    user.active = active
+    audit.record("user.reactivated" if active else "user.deactivated", actor,
+                 subject=user.email, ip=ip)
+    db.session.commit()
+    return user
+
+
+def change_role(user: User, role: str, actor: User | None = None, *,
+                ip: str | None = None) -> User:
+    try:
+        new_role = check_role(role)
+    except Invalid as exc:
+        raise UserError({"role": str(exc)}) from None
+    if new_role == user.role:
+        return user
+    if user.is_admin:
+        if actor is not None and actor.id == user.id:
+            raise UserError("You cannot remove your own admin role.", "role")
+        _keep_an_admin(user, "change their role")
+    old_role, user.role = user.role, new_role
+    audit.record("user.role_changed", actor, subject=user.email, ip=ip,
+                 detail={"from": old_role, "to": new_role, "reports": len(user.reports)})
+    db.session.commit()
+    return user
+
+
+def set_password(user: User, password: str, actor: User | None = None, *,
+                 ip: str | None = None) -> User:
+    """Set a new password; set by someone else, it also ends the user's sessions (a reset)."""
+    problems = password_problems(password or "", user.email, user.name)
+    if problems:
+        raise UserError({"password": " ".join(problems)})
+    user.password_hash = hash_password(password)
+    if actor is None or actor.id != user.id:
+        from .auth import end_all_sessions
+
+        end_all_sessions(user)
+    audit.record("user.password_set", actor, subject=user.email, ip=ip)
+    db.session.commit()
+    return user
+
+
+def import_users_csv(text_or_file: str | bytes | IO[Any], actor: User | None = None, *,
+                     generate_passwords: bool = False, source: str = "", ip: str | None = None):
+    """All-or-nothing import of a staff CSV (see services/user_import.py): an ImportReport,
+    or ImportRejected carrying every problem as "line N: message"."""
+    from .user_import import import_users
+
+    return import_users(text_or_file, actor, generate_passwords=generate_passwords,
+                        source=source, ip=ip)

@@ -1,0 +1,56 @@
+"""Login and logout pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..services import auth
+from .forms import LoginForm, safe_next
+from .security import SESSION_TOKEN_KEY
+
+log = logging.getLogger(__name__)
+bp = Blueprint("auth", __name__)
+
+BAD_CREDENTIALS = "Email or password is incorrect."
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next(request.args.get("next"), url_for("trainee.dashboard"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    outcome = auth.attempt_login(form.email.data, form.password.data, ip=request.remote_addr)
+    if outcome.locked:
+        message = (f"Too many failed attempts to log in. For your security, logging in is "
+                   f"paused: try again in {outcome.retry_minutes} minutes.")
+        return render_template("auth/login.html", form=form, error=message), 429
+    if outcome.user is None:
+        return render_template("auth/login.html", form=form, error=BAD_CREDENTIALS)
+    _begin_session(outcome.user)
+    return redirect(target)
+
+
+def _begin_session(user) -> None:
+    """A fresh session at login: nothing from before it survives (no session fixation)."""
+    session.clear()
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+    session[SESSION_TOKEN_KEY] = auth.start_session(
+        user, ip=request.remote_addr, user_agent=request.headers.get("User-Agent"))
+    login_user(user)
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        log.info("logout: user=%s", current_user.id)
+    auth.end_session(session.get(SESSION_TOKEN_KEY))
+    logout_user()
+    session.clear()
+    flash("You have been logged out.", "info")
+    return redirect(url_for("auth.login"))

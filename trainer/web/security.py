@@ -1,0 +1,58 @@
+"""Web security wiring: Flask-Login, session cookies, proxy headers and response headers."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request, session
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..extensions import login_manager
+from ..services import auth
+
+SESSION_TOKEN_KEY = "session_token"  # the raw token; the database keeps only its sha256
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed cookie sessions, marked Secure whenever the request itself came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def init_security(app: Flask) -> None:
+    hops = int(app.config.get("TRAINER_PROXY_FIX") or 0)
+    if hops > 0:  # trust X-Forwarded-For/-Proto from exactly this many proxies in front of us
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    app.session_interface = SessionInterface()
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+    app.after_request(_security_headers)
+
+
+def _load_user(user_id: str):
+    return auth.user_for_session(session.get(SESSION_TOKEN_KEY), user_id)
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    # "_user_id" rather than current_user: no database query, even while answering a failure
+    if request.endpoint != "static" and (request.blueprint == "auth" or "_user_id" in session):
+        headers["Cache-Control"] = "no-store"  # personal pages and CSRF tokens stay off disk
+    return response
