@@ -34,7 +34,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _check_secret(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'trainer.db'}"
+        database = Path(app.instance_path) / "trainer.db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
 
     db.init_app(app)
     migrate.init_app(app, db)

@@ -38,10 +38,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _flag("TRAINER_SECURE_COOKIES")
     REMEMBER_COOKIE_HTTPONLY = True
+    # Idle timeout; SESSION_MAX_SECONDS below is the absolute lifetime of a login.
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("TRAINER_SESSION_HOURS", "8")) * 3600
     TRAINER_PROXY_FIX = int(os.environ.get("TRAINER_PROXY_FIX", "0"))  # trusted proxy hops
     LOGIN_MAX_FAILURES = int(os.environ.get("TRAINER_LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW_SECONDS = int(os.environ.get("TRAINER_LOGIN_WINDOW_SECONDS", "900"))
+    LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("TRAINER_LOGIN_MAX_FAILURES_PER_IP", "20"))
+    SESSION_MAX_SECONDS = int(os.environ.get("TRAINER_SESSION_MAX_HOURS", "24")) * 3600
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which expires on its own
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     ANSWER_MAX_CHARS = 4000

@@ -55,8 +55,13 @@ BARE = Scenario(id="bare", customer=Customer(goal="Get my deposit back."),
 
 
 @pytest.fixture(scope="module")
-def billing() -> Scenario:
-    return load_library(ROOT / "scenarios", ROOT / "rubrics").scenarios["billing-double-charge"]
+def library():
+    return load_library(ROOT / "scenarios", ROOT / "rubrics")
+
+
+@pytest.fixture(scope="module")
+def billing(library) -> Scenario:
+    return library.scenarios["billing-double-charge"]
 
 
 def converse(scenario: Scenario, replies: list[str],
@@ -211,6 +216,20 @@ def test_an_open_reply_always_ends_with_something_to_answer(billing, replies):
     for answer in open_answers:
         assert answer.text.endswith("?"), answer.text
         assert answer.mood != "satisfied"
+
+
+def test_every_library_scenario_keeps_the_conversation_going(library):
+    """Whatever the scenario, an open reply asks for something and never repeats itself, and
+    brush-offs end with the customer giving up before the turn limit."""
+    mixed = [SYMPATHY, "Let me see.", BRUSH_OFF, LISTENED_WITH_STEP] * 5
+    for scenario in library.scenarios.values():
+        for replies in (mixed, [SYMPATHY] * 20, [BRUSH_OFF] * 20):
+            transcript, answers = converse(scenario, replies)
+            lines = [t.text for t in transcript if t.role == CUSTOMER]
+            assert all(a != b for a, b in zip(lines, lines[1:], strict=False)), scenario.id
+            assert all("?" in a.text for a in answers if a.status == "open"), scenario.id
+            assert answers[-1].status != "open", scenario.id
+        assert answers[-1].status == "gave_up", scenario.id
 
 
 def test_generic_lines_when_the_scenario_has_no_script():

@@ -165,3 +165,17 @@ def test_other_people_cannot_see_an_attempt(client, auth, people, app):
     assert "charged twice for March" in page
     team = client.get("/team/").get_data(as_text=True)
     assert "Tara Singh" in team and "Tom Berg" not in team
+
+
+def test_manager_sees_a_team_members_history_but_not_another_teams(client, auth, people, app):
+    auth.login("tara@example.com")
+    url = start(client).headers["Location"]
+    attempt_id = url.rsplit("/", 1)[1]
+    auth.logout()
+    auth.login("boss@example.com")
+    page = client.get(f"/team/people/{people['trainee_id']}").get_data(as_text=True)
+    assert "Tara Singh" in page and f"/team/attempts/{attempt_id}" in page
+    assert "in progress" in page
+    auth.logout()
+    auth.login("other@example.com")
+    assert client.get(f"/team/people/{people['trainee_id']}").status_code == 404

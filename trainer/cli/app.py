@@ -1,4 +1,4 @@
-"""`trainer run`, `trainer demo` and `trainer init-db`: serving the app and preparing its database."""
+"""`trainer run`, `trainer demo` and `trainer init-db`: serving the app and its database."""
 
 from __future__ import annotations
 

@@ -61,7 +61,8 @@ def score_command(kind: str, rubric_id: str | None, input_file) -> None:
     try:
         library = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
     except LibraryError as exc:
-        raise click.ClickException(f"the library has problems; run `trainer validate`:\n{exc}")
+        raise click.ClickException(
+            f"the library has problems; run `trainer validate`:\n{exc}") from None
     if rubric_id and rubric_id not in library.rubrics:
         raise click.BadParameter(f"unknown rubric '{rubric_id}'", param_hint="--rubric")
     try:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .language.concepts import content_concepts
-from .language.text import normalise
 from .library import Scenario
 from .scoring.casefile import casefile
 from .scoring.levels import judge_empathy, judge_ownership
 from .scoring.matching import CaseFindings, check_case
-from .scoring.reading import read_turn
+from .scoring.reading import read_turn, situation_of
 
 _DISMISSIVE = frozenset({"negated_empathy", "blame", "dismissive", "deflect", "redirect"})
 _CONCRETE = frozenset({"when", "reference", "done"})
@@ -33,9 +31,9 @@ class ReplyAnalysis:
 def analyse_reply(text: str, scenario: Scenario | None, customer_line: str = "") -> ReplyAnalysis:
     case = casefile(scenario) if scenario is not None else None
     opening = scenario.opening if scenario is not None else ""
-    situation = content_concepts(normalise(f"{opening} {customer_line}"))
+    situation = situation_of(f"{opening} {customer_line}")
     items = read_turn(text, situation)
-    found = check_case(items, case) if case and case.judgeable else CaseFindings()
+    found = check_case([items], case) if case and case.judgeable else CaseFindings()
     empathy = judge_empathy(items)
     ownership = judge_ownership(items, bool(case and case.company_fault))
     tags = frozenset().union(*(i.tags for i in items)) if items else frozenset()

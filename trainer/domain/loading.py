@@ -27,7 +27,6 @@ from .yamlfile import Document
 SCENARIO_FIELDS = {"id", "title", "category", "department", "difficulty", "rubric", "customer",
                    "opening", "facts", "policy", "key_points", "red_flags", "script",
                    "model_answer"}
-CASE_FILE_FIELDS = ("opening", "facts", "policy", "key_points", "red_flags")
 CATEGORIES_FILE = "categories.yaml"
 
 
@@ -140,8 +139,6 @@ def read_rubric(r: FieldReader) -> Rubric:
         if not r.mapping(at):
             continue
         r.unknown_keys(at, {"weight", "pass_level", "description", "levels"})
-        weight = r.number((*at, "weight"), 0.0)
-        pass_level = r.integer((*at, "pass_level"), 0, 4)
         levels = r.mapping((*at, "levels"))
         for key in levels:
             if key not in range(5) or isinstance(key, bool):
@@ -152,11 +149,10 @@ def read_rubric(r: FieldReader) -> Rubric:
             r.problem((*at, "levels"), f"field 'dimensions.{name}.levels' is missing level(s) "
                                        f"{', '.join(missing)} (describe each of 0 to 4)")
         dimensions.append(RubricDimension(
-            name=name, weight=weight, pass_level=pass_level,
+            name=name, weight=r.number((*at, "weight"), 0.0),
+            pass_level=r.integer((*at, "pass_level"), 0, 4),
             description=r.text((*at, "description"), required=False),
             levels=tuple(r.text((*at, "levels", n), n in levels) for n in range(5))))
-    if len(dimensions) == len(DIMENSIONS) and not any(d.weight for d in dimensions):
-        r.problem(("dimensions",), "at least one dimension needs a weight above 0")
     return Rubric(id=ident, title=title, dimensions=tuple(dimensions))
 
 
@@ -308,8 +304,8 @@ def scenario_from_mapping(data: object, source: str = "<inline>") -> Scenario:
     """An inline scenario (batch scoring): only the case-file fields are needed."""
     if not isinstance(data, dict):
         raise LibraryError([Problem(source, 1, "an inline scenario must be a mapping of fields "
-                                               f"({', '.join(CASE_FILE_FIELDS)}), got "
-                                               f"{kind(data)}")])
+                                               "(opening, facts, policy, key_points, red_flags), "
+                                               f"got {kind(data)}")])
     reader = FieldReader(Document(source, data, {(): 1}))
     scenario = read_scenario(reader, strict=False)
     if reader.problems:

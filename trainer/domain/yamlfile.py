@@ -56,7 +56,10 @@ def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        return None, [Problem(file, line, f"YAML syntax error: {exc.problem or exc}")]
+        message = f"YAML syntax error: {exc.problem or exc}"
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        return None, [Problem(file, line, message)]
     except yaml.YAMLError as exc:
         return None, [Problem(file, 1, f"YAML error: {exc}")]
     finally:

@@ -18,7 +18,8 @@ GENESIS = "0" * 64
 
 
 def event_hash(prev_hash: str, event: AuditEvent) -> str:
-    payload = json.dumps({"prev": prev_hash, "at": event.at.astimezone(UTC).isoformat(), "actor": event.actor_id,
+    payload = json.dumps({"prev": prev_hash, "at": event.at.astimezone(UTC).isoformat(),
+                          "actor": event.actor_id,
                           "action": event.action, "subject": event.subject,
                           "reason": event.reason, "detail": event.detail, "ip": event.ip},
                          sort_keys=True, separators=(",", ":"), default=str)

@@ -1,4 +1,4 @@
-"""The scenario library as the running app sees it: loaded once at start-up, broken files refused."""
+"""The scenario library as the running app sees it: loaded at start-up, broken files refused."""
 
 from __future__ import annotations
 

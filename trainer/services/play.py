@@ -1,4 +1,4 @@
-"""Playing a scenario: start, answer (stored before anything else), the customer's reply, the end."""
+"""Playing a scenario: start, answer (stored first), the customer's reply, the end."""
 
 from __future__ import annotations
 

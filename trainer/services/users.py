@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
@@ -17,6 +17,9 @@ from ..extensions import db
 from ..models import ROLES, Department, User
 from . import audit
 from .passwords import hash_password, password_problems
+
+if TYPE_CHECKING:
+    from .user_import import ImportReport
 
 log = logging.getLogger(__name__)
 
@@ -195,9 +198,11 @@ def create_user(email: str, name: str, role: str, department_name: str,
     db.session.add(user)
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError:  # someone else added the same email or department just now
         db.session.rollback()
-        raise UserError({"email": f"email already exists: {email}"}) from None
+        if find_user(email):
+            raise UserError({"email": f"email already exists: {email}"}) from None
+        raise UserError("Someone else changed the users at the same time: try again.") from None
     audit.record("user.created", actor, subject=email, ip=ip,
                  detail=created_detail(user, department_created=created))
     db.session.commit()
@@ -278,7 +283,8 @@ def set_password(user: User, password: str, actor: User | None = None, *,
 
 
 def import_users_csv(text_or_file: str | bytes | IO[Any], actor: User | None = None, *,
-                     generate_passwords: bool = False, source: str = "", ip: str | None = None):
+                     generate_passwords: bool = False, source: str = "",
+                     ip: str | None = None) -> ImportReport:
     """All-or-nothing import of a staff CSV (see services/user_import.py): an ImportReport,
     or ImportRejected carrying every problem as "line N: message"."""
     from .user_import import import_users

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,7 +32,10 @@ TURN_LIMIT_UPSET = ("We're going round in circles. I'll wait to hear back, and i
 ASK_NEXT_STEP = "So what exactly happens next, and when?"
 ASK_TO_BE_HEARD = "Does anyone there actually understand what this has put me through?"
 ASK_ANYTHING = "So what happens now?"
+ASK_FOR_ASSURANCE = "And how do I know it will actually happen this time?"
 _IRREGULAR = {"is": "be", "has": "have", "does": "do", "goes": "go"}
+# A second verb in a key point ("logs a complaint and gives a reference"), known by what follows.
+_AND_VERB = re.compile(r"\band (\w+s) (?=(?:a|an|the|his|her|their|them|him|it)\b)")
 
 
 @dataclass(frozen=True)
@@ -193,13 +197,16 @@ def _bases(scenario: Scenario, analysis: ReplyAnalysis, kind: str) -> tuple[list
 
 def _asks(scenario: Scenario, reading: Reading) -> list[str]:
     """What the customer still wants, most important first: missing key points in scenario
-    order, then a next step, then to be heard, then their goal."""
+    order, then a next step, then to be heard (or, heard but still upset, reassured), then
+    their goal."""
     asks = [point.probe or _generic_probe(point) for point in scenario.key_points
             if point.id not in reading.covered]
     if not reading.concrete:
         asks.append(ASK_NEXT_STEP)
-    if not reading.listened or reading.level // STEP < WARY:
+    if not reading.listened:
         asks.append(ASK_TO_BE_HEARD)
+    elif reading.level // STEP < WARY:
+        asks.append(ASK_FOR_ASSURANCE)
     asks += [_goal_ask(scenario), ASK_ANYTHING]
     return list(dict.fromkeys(asks))
 
@@ -212,23 +219,25 @@ def _goal_ask(scenario: Scenario) -> str:
 
 
 def _generic_probe(point: KeyPoint) -> str:
-    """'Gives a refund reference number' -> 'Can you give a refund reference number?'"""
+    """'Gives a refund reference' -> 'Can you give a refund reference?' (key points are written
+    as what the trainee does; the customer asks for it)."""
     first, _, rest = point.text.strip().rstrip(".").partition(" ")
+    rest = _AND_VERB.sub(lambda m: f"and {_base_form(m.group(1))} ", rest)
     return f"Can you {' '.join(filter(None, (_base_form(first), rest)))}?"
 
 
 def _base_form(verb: str) -> str:
-    """The third-person verb a key point starts with, as the customer would ask for it."""
+    """'gives' -> 'give', 'apologises' -> 'apologise', 'fixes' -> 'fix', 'applies' -> 'apply'."""
     word = verb.lower()
     if word in _IRREGULAR:
         return _IRREGULAR[word]
-    if not verb[:1].isupper() or not word.isalpha() or not word.endswith("s") or len(word) < 4:
-        return _lower_first(verb)
+    if not word.isalpha() or not word.endswith("s") or word.endswith("ss") or len(word) < 4:
+        return word
     if word.endswith("ies"):
         return word[:-3] + "y"
     if word.endswith(("sses", "shes", "ches", "xes", "zes")):
         return word[:-2]
-    return word[:-1] if not word.endswith("ss") else word
+    return word[:-1]
 
 
 def _generic_objection(flag: RedFlag) -> str:
@@ -236,6 +245,9 @@ def _generic_objection(flag: RedFlag) -> str:
 
 
 def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    if first == "I" or first.startswith("I'") or first[1:2].isupper():  # "I", "I'm", "UK"
+        return text
     return text[:1].lower() + text[1:]
 
 

@@ -22,7 +22,8 @@ when when's where which while who whom why will with won't would wouldn't you yo
 you've your yours yourself yourselves yes ok okay hi hello dear thanks thank please really so
 sure well also still even just now right quite actually already very much many lot lots
 one thing things something anything everything nothing someone anyone everyone way ways
-either neither whether other another ever never every
+either neither whether other another ever never every zero two three four five six seven
+eight nine ten eleven twelve twenty thirty forty fifty hundred thousand must keep
 know see look make made get got going go want need like think feel said say tell told come
 time today bit able sorry apologise apologies understand hear absolutely definitely take
 totally completely certainly happy glad help course mr mrs ms miss sir madam
@@ -35,6 +36,8 @@ exactly exact actual actually trainee agent staff answer reply response confirm 
 confirmed explain explains explained acknowledge acknowledges acknowledged offer offers offered
 give gives provide provides provided ensure ensures make makes suggest suggests imply implies
 implied promise promises promised tells asks ask them their they he she his her is are
+member members tenant tenants patient patients passenger passengers guest guests user users
+caller callers treat treats treated
 """.split())
 
 

@@ -29,12 +29,17 @@ FEELING = re.compile(
     r"let down|tether|maddening|aggravat\w*|embarrass\w*|humiliat\w*|confus\w*|overwhelm\w*|"
     r"exhaust\w*|tiring|sick of|tired of|panic\w*|scary|frightening|hurt\w*|concern(?:ed|ing)?|"
     r"a pain|a hassle|a nightmare|awful|horrible|terrible|unacceptable|"
-    r"not good enough|difficult|stressful|hard for you|tough|unfair|worse|out of pocket|"
+    r"not good enough|difficult|stressful|tough|unfair|worse|out of pocket|grim|miserable|"
+    r"wretched|rough|gutting|heartbreaking|upsetting|shock\w*|fright\w*|scared|on edge|"
+    r"(?:so|very|really|incredibly) hard|hard (?:for|on) (?:you|her|him|them)|"
     r"galling|infuriating|rubbish)\b")
 ACKNOWLEDGE = _rx(
     r"\bi (?:can )?(?:completely |totally |fully |really |absolutely |certainly |do )?"
-    r"(?:understand|see|hear|appreciate|realise|realize|recognise|recognize|imagine|get) "
-    r"(?:why|how|that|what|you|your|this|the|it)\b",
+    r"(?:understand|see|hear|appreciate|realise|realize|recognise|recognize|imagine|get)\b"
+    r"(?! (?:a|any|no) (?:record|note|trace))",
+    r"^\W*(?:oh no|oh dear|oh gosh|oh goodness|goodness|ugh|oof|ouch|yikes|gosh|wow)\b",
+    r"\b(?:understood|got it|fair (?:question|point|enough)|i hear you|i get it)\b",
+    r"\b(?:that|it|this)(?:'s| is| was) (?:not|no|hardly) (?:great|right|fair|on|acceptable|how)",
     r"\bi (?:know|can tell) (?:how|that|what|this|it)\b",
     r"\b(?:that|this|it) must (?:have )?(?:been|be|feel)\b",
     r"\b(?:that|this|it) (?:would|will|can't|cannot|could) (?:have )?(?:been|be|feel) (?:so |really "
@@ -56,7 +61,9 @@ MATTERS = _rx(
     r"\b(?:i|we) (?:know|understand|realise|realize|appreciate) (?:how|that|what) (?:important|"
     r"much|stressful|worrying|difficult|hard)\b",
     r"\b(?:matters?|means?) (?:so much |a lot )?to you\b", r"\bimportant (?:it is )?to you\b",
-    r"\b(?:counting|relying|depend(?:ing|ed)?|rely) on\b",
+    r"\b(?:counting|relying|depend\w*|rely) on\b", r"\bhard enough\b",
+    r"\bthe (?:one|last) (?:\w+ )?(?:you|thing)\b", r"\bshouldn't (?:have to )?be part of\b",
+    r"\b(?:the (?:last|worst) thing|of all (?:times|weeks|days))\b",
     r"\b(?:meant|needed|earmarked|set aside|budgeted|planned) for\b",
     r"\bleft you (?:short|without|out of pocket|struggling|worried|stuck|unable|in)\b",
     r"\bout of pocket\b", r"\bon top of\b", r"\bthe last thing you need\b",
@@ -70,7 +77,9 @@ ADAPT = _rx(
     r"\bso (?:that )?you (?:don't|won't|do not|will not|never) (?:have|need)\b",
     r"\bto save you\b", r"\bso you can\b", r"\bno need for you to\b",
     r"\byou (?:won't|will not|don't|do not) (?:have|need) to\b",
-    r"\b(?:prioriti[sz]ed?|expedited?|fast[- ]track(?:ed)?|rushed|urgent)\b",
+    r"\b(?:prioriti[sz]ed?|priority|expedited?|fast[- ]track(?:ed)?|rushed|urgent)\b",
+    r"\bso you(?:'re| are| can| won't| don't| have| feel)\b", r"\bin the meantime\b",
+    r"\bi(?:'ll| will) stay (?:on the line|with you)\b",
     r"\b(?:at a time|whichever|whatever|however) (?:that )?(?:suits|works)\b",
     r"\bwould you (?:prefer|rather)\b", r"\bif you(?:'d| would) (?:prefer|rather|like)\b",
     r"\binstead of (?:you|waiting|having)\b",
@@ -93,7 +102,8 @@ DISMISSIVE = _rx(
     r"is|life)\b", r"\b(?:it|that)(?:'s| is| was) (?:only|just) (?:£|\$|€)?\d",
     r"\b(?:only|just) (?:a few|\d+(?:\.\d+)?) (?:pounds|quid|dollars|euros)\b",
     r"\b(?:as|like) i (?:already |just )?(?:said|told you|explained|mentioned)\b",
-    r"\bi (?:already|just) told you\b", r"\bobviously\b", r"\bwhatever\b", r"\bdeal with it\b",
+    r"\bi (?:already|just) told you\b", r"\bobviously you\b", r"\bwhatever you (?:say|think|want)\b",
+    r"^\W*whatever\W*$", r"\bdeal with it\b",
     r"\b(?:not|hardly) (?:a big deal|the end of the world)\b", r"\bno big deal\b",
     r"\bget over it\b", r"\b(?:policy is policy|rules are rules)\b", r"\btake it or leave it\b",
     r"\bif you don't like it\b", r"\bread the (?:terms|small print|t&cs|t's and c's)\b",
@@ -134,8 +144,8 @@ NEGATED_EMPATHY = _rx(
 )
 # Stakes a customer may name; mirrored back, they show why it matters to them.
 STAKES = re.compile(
-    r"\b(?:rent|mortgage|bills?|wages?|salary|payday|pay ?day|family|child(?:ren)?|kids?|"
-    r"son|daughter|baby|wedding|holiday|funeral|birthday|christmas|business|clients?|health|"
-    r"medical|medication|hospital|elderly|disabled|job|interview|exam|budget|overdraft|"
-    r"pension|benefits|food|groceries|heating|work(?:ing)? from home|deadline|mum|dad|mother|"
-    r"father|wife|husband|partner)\b")
+    r"\b(?:rent|mortgage|bills|wages?|salary|payday|family|child(?:ren)?|kids?|son|daughter|"
+    r"baby|wedding|holiday|funeral|birthday|christmas|business|clients?|health|medication|"
+    r"elderly|disabled|interview|exam|budget|overdraft|pension|benefits|food|groceries|"
+    r"heating|living|livelihood|income|deadline|mum|dad|mother|father|wife|husband|partner|"
+    r"sister|brother|surgery|recovery|illness|operation|pregnan\w*|carer|school)\b")

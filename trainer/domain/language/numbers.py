@@ -22,10 +22,15 @@ _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug
 _MONEY = re.compile(r"(?:[£$€]|\b(?:gbp|usd|eur) ?)(\d[\d,]*(?:\.\d+)?)|"
                     r"\b(\d[\d,]*(?:\.\d+)?) ?(?:pounds?|dollars?|euros?|quid|gbp|usd|eur)\b|"
                     r"\b(\d+\.\d\d)\b")
-_DURATION = re.compile(r"\b(\d+(?:\.\d+)?)(?:-| to | or )?(?:\d+ )?\s?(working |business |calendar )?"
-                       r"(minute|hour|hr|day|week|fortnight|month|year)s?\b")
+_DURATION = re.compile(r"\b(?:\d+(?:\.\d+)? ?(?:-|to|or) ?)?(\d+(?:\.\d+)?)\s?(working |business "
+                       r"|calendar )?(minute|hour|hr|day|week|fortnight|month|year)s?\b")
 _DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?" + _MONTH + r"|\b" + _MONTH
                    + r" (\d{1,2})(?:st|nd|rd|th)?\b|\bthe (\d{1,2})(?:st|nd|rd|th)\b")
+_CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))? ?([ap])\.?m\b|\b(\d{1,2}):(\d\d)\b|"
+                    r"\b(noon|midday|midnight)\b")
+_WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b")
+_WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+_MONTH_ONLY = re.compile(r"\b(?:until|till|by|in|from|since|before|after|end of) " + _MONTH)
 _PERCENT = re.compile(r"\b(\d+(?:\.\d+)?) ?(?:%|per ?cent)")
 _PLAIN = re.compile(r"(?<![\w.£$€-])(\d+(?:\.\d+)?)(?![\w.%-])")
 _DAYS = {"minute": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7, "fortnight": 14,
@@ -34,8 +39,9 @@ _DAYS = {"minute": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7, 
 
 @dataclass(frozen=True)
 class Quantity:
-    kind: str  # "money", "duration", "date", "percent" or "count"
-    value: float  # money amount; duration in calendar days; day of month; percent; count
+    kind: str  # "money", "duration", "date", "time", "weekday", "percent" or "count"
+    value: float  # amount; duration in calendar days; day of month; minutes after midnight;
+    # weekday 0-6; percent; count
     unit: str = ""  # duration: "working" when counted in working days; date: month
     said: float = 0.0  # duration: the number as said ('5' in '5 working days')
 
@@ -71,6 +77,15 @@ def _word_value(m: re.Match[str]) -> str:
     return str(_WORD_VALUES[m.group(3)])
 
 
+def _clock(m: re.Match[str]) -> float:
+    if m.group(6):
+        return {"noon": 720.0, "midday": 720.0, "midnight": 0.0}[m.group(6)]
+    if m.group(4):
+        return int(m.group(4)) * 60.0 + int(m.group(5))
+    hour = int(m.group(1)) % 12 + (12 if m.group(3) == "p" else 0)
+    return hour * 60.0 + int(m.group(2) or 0)
+
+
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
@@ -96,6 +111,14 @@ def quantities(lower: str) -> tuple[Quantity, ...]:
         month = (m.group(2) or m.group(3) or "")[:3]
         found.append(Quantity("date", float(day), month if month in _MONTHS else ""))
         taken.append(m.span())
+    for m in _MONTH_ONLY.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            found.append(Quantity("date", 0.0, m.group(1)[:3]))
+    for m in _CLOCK.finditer(text):
+        found.append(Quantity("time", _clock(m)))
+        taken.append(m.span())
+    for m in _WEEKDAY.finditer(text):
+        found.append(Quantity("weekday", float(_WEEKDAYS.index(m.group(1)))))
     for m in _PERCENT.finditer(text):
         found.append(Quantity("percent", _number(m.group(1))))
         taken.append(m.span())

@@ -128,7 +128,7 @@ OWN_MISTAKE = _rx(
     r"\b(?:error|fault|bug|glitch|mistake|problem|issue) (?:on our (?:side|end|part)|in our|with "
     r"our|by us|at our end)\b",
     r"\bnot (?:anything|something) you did\b", r"\b(?:none|nothing) of this (?:is|was) your\b",
-    r"\bnot your fault\b", r"\byou(?:'ve| have)? done nothing wrong\b",
+    r"\b(?:not|isn't|wasn't|never) (?:at all |in any way )?(?:your fault|down to you)\b", r"\byou(?:'ve| have)? done nothing wrong\b",
     r"\b(?:we|i) (?:take|accept) (?:full )?responsibility\b",
 )
 FOLLOW_UP = _rx(

@@ -43,8 +43,16 @@ def stem(word: str) -> str:
             elif suffix in ("ed", "ing", "er", "ers", "edly") and len(base) > 3 \
                     and base[-1] == base[-2] and base[-1] not in "ls":
                 base = base[:-1]  # stopped -> stop
-            return base.rstrip("e") if len(base) > 4 else base
-    return word.rstrip("e") if len(word) > 4 else word
+            return _drop_e(base)
+    return _drop_e(word)
+
+
+def _drop_e(word: str) -> str:
+    """'guarantee', 'guarantees' and 'guaranteed' all end up as 'guarant'."""
+    if len(word) <= 4 or not word.endswith("e"):
+        return word
+    short = word.rstrip("e")
+    return short if len(short) >= 4 else word[:-1]
 
 
 def _build() -> dict[str, str]:

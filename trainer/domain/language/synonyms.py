@@ -80,12 +80,37 @@ FAMILIES = (
     "flight trip journey travel",
     "room stay reservation",
     "insurance policyholder cover",
+    "reboot restart reset unplug",
+    "equipment router modem hub device kit handset",
+    "block blocked lock locked suspend suspended",
+    "unblock unblocked unlock unlocked unfreeze reactivate reactivated reinstate reinstated "
+    "reconnect reconnected",
+    "restore restored",
+    "abroad overseas foreign international",
+    "trace traced locate located find found track tracked",
+    "estimate estimated guess guessed approximate",
+    "fraud security suspicious unusual",
+    "hold held pause paused",
+    "urgent urgently priority prioritise prioritize",
+    "free complimentary",
+    "freeze frozen",
+    "visit branch",
+    "leave holiday absence",
+    "letter writing written",
+    "notice notification reminder",
+    "renew renewal renewed",
+    "option choice alternative",
+    "routine normal normally usual usually standard regular typical typically",
+    "warranty guarantee",
+    "mum mother mom mam",
+    "dad father",
+    "clothes clothing outfit",
 )
 
 # Multi-word phrases rewritten to one family word before concepts are read.
 PHRASES = tuple((re.compile(p), r) for p, r in (
-    (r"\b(?:money|it|this|that|the \d+(?:\.\d+)?|the amount|the payment|the charge) back\b",
-     "refund"),
+    (r"\b(?:money|cash|the (?:amount|payment|charge|fee|cost|difference|money)|the \d+(?:\.\d+)?|"
+     r"[£$€]\d+(?:\.\d+)?) back\b", "refund"),
     (r"\bpa(?:y|id|ying) (?:you|it) back\b", "refund"),
     (r"\b(?:put|puts|putting) (?:it|this|that|things) right\b", "fix"),
     (r"\bbusiness days?\b", "working days"),
@@ -103,6 +128,10 @@ PHRASES = tuple((re.compile(p), r) for p, r in (
     (r"\bfollow[- ]up\b", "follow"),
     (r"\bcase number\b", "reference number"), (r"\bticket number\b", "reference number"),
     (r"\b[a-z]{1,5}-?\d{3,}\b", "reference number"),
+    (r"\b(?:free of charge|no charge|at no cost|no cost|on the house)\b", "free"),
+    (r"\b(?:power[- ]cycle\w*|turn(?:ing|ed)? (?:it )?off and (?:on|back on)|switch\w* (?:it )?off)\b",
+     "reboot"),
+    (r"\b(?:on hold|put on hold)\b", "hold"), (r"\btaken off\b", "unblock"),
     (r"\bwith you\b", "arrive"), (r"\bin your account\b", "arrive account"),
 ))
 

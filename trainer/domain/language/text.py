@@ -11,9 +11,10 @@ _NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d
                             "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*|(?<=[.!?])[\"')\]]*$")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?:[.,]\d+)*")
-_CLAUSE_BREAK = re.compile(r"\s*[,;:()]\s*|\s+-\s+|\s+(?=(?:but|however|although|though|whereas|"
+_CLAUSE_BREAK = re.compile(r"\s*[,;:()]\s*|\s+-\s+|\s+(?=so (?:you|i|we|it|that|they|he|she)\b)|"
+                           r"\s+(?=(?:but|however|although|though|whereas|"
                            r"except|and then|so that|because|which)\b)")
-NEGATORS = frozenset("not no never cannot nor neither nobody nothing none unable without "
+NEGATORS = frozenset("not no never cannot nor neither nobody nothing none unable non "
                      "refuse refused won't can't don't doesn't didn't isn't aren't wasn't weren't "
                      "haven't hasn't hadn't shouldn't wouldn't couldn't mustn't needn't ain't "
                      "dont wont cant isnt didnt doesnt".split())
@@ -86,6 +87,26 @@ def is_negated(clause: str) -> bool:
     """Whether a clause carries a negation that is not an idiom like 'no later than'."""
     cleaned = _NOT_NEGATING.sub(" ", clause)
     return any(t in NEGATORS or t.endswith("n't") for t in _TOKEN.findall(cleaned))
+
+
+_IMPLICIT = re.compile(r"\b(?:stop(?:ped|s)?|fail(?:ed|s)?|lost|missing|without|lack\w*|no one|"
+                       r"un(?!lock|block|freez|do|pack|plug|wrap|load|der|til|it|ique|iver)"
+                       r"\w{3,}(?:ed|able|ible|paid))\b")
+_CONDITIONAL = re.compile(r"^\W*(?:and |but |so )?(?:if|unless|in case|whether|should|even if|"
+                          r"just in case|when)\b")
+
+
+def is_denial(clause: str) -> bool:
+    """Negated outright or by meaning ('stopped sending', 'unassigned', 'failed to arrive')."""
+    return is_negated(clause) or bool(_IMPLICIT.search(clause))
+
+
+def is_conditional(clause: str) -> bool:
+    return bool(_CONDITIONAL.search(clause))
+
+
+def clauses(lower: str) -> tuple[str, ...]:
+    return tuple(c for c in _CLAUSE_BREAK.split(lower) if c.strip()) or (lower,)
 
 
 def negated_before(lower: str, position: int, window: int = 4) -> bool:

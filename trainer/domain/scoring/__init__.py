@@ -38,7 +38,8 @@ class Scorecard:
                 "overall": self.overall, "passed": self.passed}
 
 
-def summarise(rubric: Rubric, dimensions: Mapping[str, DimensionScore]) -> tuple[float | None, bool]:
+def summarise(rubric: Rubric,
+              dimensions: Mapping[str, DimensionScore]) -> tuple[float | None, bool]:
     """Overall score and pass/fail: judged dimensions only, weighted; pass needs every judged
     dimension at or above its pass level."""
     judged = [(d, dimensions[d.name].level) for d in rubric.dimensions

@@ -4,58 +4,98 @@ and figures, red flags sorted into the generic behaviours they describe, and the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..language.concepts import claim_concepts, content_concepts
-from ..language.numbers import Quantity, quantities
-from ..language.text import normalise
+from ..language.numbers import Quantity, digits, quantities
+from ..language.text import clauses as split_clauses
+from ..language.text import is_denial, normalise
 from ..library import Scenario
 
 # Concepts too common to carry a claim on their own.
-_WEAK = frozenset({"day", "work", "within", "numb", "arriv", "receiv", "contact", "account",
-                   "charg", "new", "offer", "time", "week", "back", "full"})
-_REMEDIES = frozenset({"goodwill", "credit", "refund", "waive", "fee", "discount", "price"})
-_BLAME = re.compile(r"\bblam\w*|\b(?:customer|caller|they|their)(?:'s)? (?:own )?(?:fault|error|"
-                    r"mistake|doing)|\b(?:customer|caller|they) (?:caused|did|made|was|is|were|"
-                    r"should have|must have|had)\b|\bcaused by the (?:customer|caller)\b|"
-                    r"\b(?:customer|caller) (?:is|was) (?:responsible|at fault|to blame)")
-_REDIRECT = re.compile(r"\b(?:tells?|asks?|sends?|directs?|refers?|suggests?|advises?|redirects?|"
-                       r"instructs?|points?|expects?)\b.{0,40}?\b(?:contact|call|phone|ring|go to|"
-                       r"speak|chase|raise|dispute|email|write|take it up|get in touch)|"
-                       r"\belsewhere\b|\b(?:another|different|other) (?:department|team|company)")
+WEAK = frozenset({"day", "work", "within", "numb", "arriv", "receiv", "contact", "account",
+                  "charg", "new", "offer", "time", "week", "back", "full", "next", "servic"})
+REMEDIES = frozenset({"goodwill", "credit", "refund", "waive", "fee", "discount", "price",
+                      "reimburs", "compensat"})
+_STRICT = frozenset({"money", "duration", "date", "time", "weekday", "percent"})
+_BLAME = re.compile(r"\bblam\w*|\b(?:customer|caller|member|client|they|their)(?:'s)? (?:own )?"
+                    r"(?:fault|error|mistake|doing)|\b(?:customer|caller|member|client|they) "
+                    r"(?:caused|did|made|should have|must have)\b|\bcaused by the (?:customer|"
+                    r"caller)\b|\b(?:customer|caller|member) (?:is|was) (?:responsible|at fault|"
+                    r"to blame)|\b(?:suggests?|implies) (?:that )?(?:the )?(?:customer|caller|"
+                    r"member|client)(?:'s)? (?:[\w'-]+ ){0,5}(?:caused|fault|to blame|did)|"
+                    r"\b(?:says?|suggests?|implies|claims?) (?:that )?(?:the )?(?:customer|caller|"
+                    r"member|client|tenant|patient|passenger|guest|user)(?:'s)? (?:was out|were "
+                    r"out|wasn't (?:in|home|there)|missed|forgot|failed|caused|broke|damaged|lost|"
+                    r"didn't|did not|should have|must have|was late|arrived late|entered|gave the "
+                    r"wrong|made a mistake|got it wrong)\b")
+# Flags that ask the customer to do something: only a request to the customer can say them.
+_REQUEST_FLAG = re.compile(r"^(?:asks?|tells?|requires?|makes?|expects?|instructs?|gets?) (?:the "
+                           r"\w+ |them |him |her )?(?:to )?")
+# Flags that promise or offer something: a hedged sentence ("I can't promise") does not say them.
+_PROMISE_FLAG = re.compile(r"^(?:promis|guarantee|offer|commit|agree|accept|assure)")
+_COMPARATIVE = re.compile(r"\b(?:sooner|earlier|faster|quicker|later|longer|shorter|more|less|"
+                          r"fewer|above|below|beyond|over|under|exceed\w*)\b(?: \w+)? than\b|"
+                          r"\b(?:above|below|beyond|over|under|exceeding)\b")
+_REDIRECT = re.compile(r"\b(?:tells?|asks?|sends?|directs?|refers?|suggests?|advises?|"
+                       r"redirects?|instructs?|points?|expects?)\b.{0,40}?\b(?:contact|call|phone|"
+                       r"ring|go to|speak|chase|raise|dispute|email|write|take it up|"
+                       r"get in touch)|\belsewhere\b|\b(?:another|different|other) (?:department|"
+                       r"team|company)")
 _OVER = re.compile(r"\b(?:promis|offer|guarantee|commit|agree|give|grant|award|credit|refund)\w*"
                    r"\b.*\b(?:above|over|more than|beyond|exceed\w*|greater than|larger than|not "
                    r"allow\w*|doesn't allow|outside|without authority|uncapped|unlimited)")
-_NEGATIVE = re.compile(r"^(?:refus|den(?:y|ies)|declin|reject|dismiss|won't|will not|says? (?:no|"
-                       r"there is no|it is not|it's not|they cannot|they can't|it can't)|claims? "
-                       r"(?:no|there is no|it is not))")
 _LIMIT = re.compile(r"\b(?:up to|maximum(?: of)?|max|no more than|not more than|not exceed(?:ing)?|"
                     r"capped at|a cap of|limit(?:ed)? (?:of|to)|at most|above|over|more than|"
-                    r"beyond|exceeding)\s*(?:£|\$|€)?\s?(\d[\d,]*(?:\.\d+)?)")
-_TARGETS = re.compile(r"\b(bank|card issuer|provider|manufacturer|courier|retailer|seller|supplier|"
-                      r"landlord|insurer|network|carrier|airline|hotel|agent|ombudsman|council|"
-                      r"post office|store|shop|branch)\b")
+                    r"beyond|exceeding)\b[^.;]{0,40}?(?:[£$€]\s?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*"
+                    r"(?:\.\d+)?)\b(?! ?(?:working |business )?(?:days?|hours?|weeks?|months?|"
+                    r"years?|minutes?|%|gb|mb)))")
+_TARGETS = re.compile(r"\b(bank|card issuer|provider|manufacturer|courier|carrier|retailer|"
+                      r"seller|supplier|landlord|insurer|network|airline|hotel|agent|ombudsman|"
+                      r"council|post office|store|shop|branch|head office|airport)\b")
+_VERBS = (r"(?:says?|offers?|promises?|tells?|asks?|gives?|claims?|suggests?|requires?|charges?|"
+          r"mentions?|refunds?|quotes?|needs?|blames?|denies|refuses?|insists?|agrees?|accepts?|"
+          r"guarantees?|treats?|leaves?|sends?|books?|cancels?|waives?|threatens?|demands?|"
+          r"implies|states?|confirms?|argues?|dismisses?|ignores?)\b ?")
+_VERB = re.compile(_VERBS)
+_ALTERNATIVES = re.compile(r",? or (?=" + _VERBS + r")|, or |, (?!or\b)(?=\w)|\(|\)")
+_TIME_WORD = re.compile(r"\b(?:time|date|day|slot)\b")
+_RATE = re.compile(r"(?:[£$€]\s?)?(\d+(?:\.\d+)?) (?:a|per|each|for each|for every|every) "
+                   r"(?:full )?(?:day|night|week|month|hour|year)\b")
+_CODE = re.compile(r"\b[a-z]{1,5}(?:-[a-z0-9]+)*-?\d{3,}\b")
 _TIME_EXAMPLE = re.compile(r"\b(?:within|in|by) (?:\d+|[a-z]+) (?:working |business )?"
                            r"(?:days?|hours?|weeks?)\b|\bby (?:monday|tuesday|wednesday|thursday|"
                            r"friday|the end of \w+)\b")
+_FAULT = re.compile(r"\b(?:error|bug|glitch|mistake|fault|wrongly|incorrect\w*|our side|by us|"
+                    r"system issue|in error|failed|missed|lost|damaged|should have|wrong|"
+                    r"unanswered|overdue|misinformed|not offered|unassigned|stuck)\b")
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A key point or red flag as the matcher sees it."""
+    """A key point or red flag (or one alternative of it) as the matcher sees it."""
 
     id: str
     text: str
-    concepts: tuple[tuple[str, float], ...]  # concept and its weight
-    figures: tuple[Quantity, ...]  # amounts, durations, dates that must be said
-    hints: tuple[str, ...]  # normalised optional phrasings
-    kind: str = "plain"  # plain, negative, blame, redirect, overpromise
+    concepts: tuple[tuple[str, float], ...]  # concept and its weight, in order of appearance
+    figures: tuple[Quantity, ...]  # amounts, durations, dates and times that should be said
+    hints: tuple[str, ...] = ()  # normalised optional phrasings
+    kind: str = "plain"  # plain, request, promise, comparative, blame, redirect, overpromise
     targets: frozenset[str] = frozenset()  # redirect: who the customer is sent to
+    negative: bool = False  # the claim itself is a denial ("says it cannot be unblocked")
+    bonus: tuple[str, ...] = ()  # codes and bare numbers that confirm a match when said
+    clauses: tuple[tuple[frozenset[str], bool], ...] = ()  # each clause's concepts, negated
+    distinct: frozenset[str] = frozenset()  # red flag: concepts no key point uses
 
     @property
     def total(self) -> float:
-        return sum(w for _, w in self.concepts) + 2.0 * len(self.figures)
+        return sum(w for _, w in self.concepts) + 2.0 * len(self.figures) + self.asks_time
+
+    @property
+    def asks_time(self) -> bool:
+        """Whether a time is what it is about ('gives an exact arrival time')."""
+        return not self.figures and bool(_TIME_WORD.search(self.text.lower()))
 
 
 @dataclass(frozen=True)
@@ -67,63 +107,99 @@ class Limit:
 @dataclass(frozen=True)
 class CaseFile:
     key_points: tuple[Claim, ...]
-    red_flags: tuple[Claim, ...]
+    red_flags: tuple[Claim, ...]  # alternatives of one flag share its id
     limits: tuple[Limit, ...]
-    figures: tuple[tuple[frozenset[str], Quantity], ...]  # every stated figure with its context
     known: frozenset[Quantity]  # every figure anywhere in the case file
-    situation: frozenset[str]  # concepts of the customer's opening
     company_fault: bool  # the facts show the company made a mistake
     time_example: str  # a time frame from the case file, for feedback
+    rates: tuple[float, ...] = ()  # amounts given per day, night, week or month
 
     @property
     def judgeable(self) -> bool:
         return bool(self.key_points or self.red_flags)
 
 
-def _claim(ident: str, text: str, hints: tuple[str, ...], flag: bool) -> Claim:
+def _claim(ident: str, text: str, hints: tuple[str, ...], kind: str = "plain",
+           targets: frozenset[str] = frozenset()) -> Claim:
     lower = normalise(text)
-    figures = tuple(q for q in quantities(lower) if q.kind != "count")
-    concepts = tuple((c, 0.5 if c in _WEAK else 1.0) for c in claim_concepts(lower))
-    kind = "plain"
-    targets: frozenset[str] = frozenset()
-    if flag:
-        if _BLAME.search(lower):
-            kind = "blame"
-        elif _REDIRECT.search(lower):
-            kind, targets = "redirect", frozenset(_TARGETS.findall(lower))
-        elif _OVER.search(lower):
-            kind, figures = "overpromise", ()
-        elif _NEGATIVE.search(lower):
-            kind = "negative"
+    found = quantities(lower)
+    figures = tuple(q for q in found if q.kind in _STRICT) if kind != "overpromise" else ()
+    concepts = tuple((c, 0.5 if c in WEAK else 1.0) for c in claim_concepts(lower))
+    bonus = tuple(_CODE.findall(lower)) + tuple(
+        f"{q.value:g}" for q in found if q.kind == "count" and q.value >= 10)
+    clauses = tuple((frozenset(claim_concepts(p)), is_denial(p)) for p in split_clauses(lower))
+    negative = bool(clauses) and clauses[0][1]
     return Claim(ident, text, concepts, figures, tuple(normalise(h) for h in hints if h.strip()),
-                 kind, targets)
+                 kind, targets, negative, bonus, clauses)
+
+
+def _flag(ident: str, text: str, hints: tuple[str, ...]) -> tuple[Claim, ...]:
+    lower = normalise(text)
+    alternatives = _alternatives(text)
+    if _BLAME.search(lower) or _REDIRECT.search(lower):
+        whole = (_claim(ident, text, hints, "blame") if _BLAME.search(lower) else
+                 _claim(ident, text, hints, "redirect", frozenset(_TARGETS.findall(lower))))
+        extra = [_claim(ident, alt, (), "request") for alt in alternatives[1:]
+                 if _REQUEST_FLAG.search(normalise(alt))]
+        return (whole, *extra)
+    out = []
+    verb = ""
+    for alt in alternatives:
+        alt_lower = normalise(alt)
+        if _VERB.match(alt_lower):
+            verb = _VERB.match(alt_lower).group()
+        else:
+            alt_lower = f"{verb}{alt_lower}"  # "a free extra night" is promised too
+        if _OVER.search(alt_lower) or (_COMPARATIVE.search(alt_lower)
+                                       and not quantities(alt_lower)):
+            out.append(_claim(ident, alt, (), "overpromise"))
+        elif _COMPARATIVE.search(alt_lower):
+            out.append(_claim(ident, alt, hints, "comparative"))
+        else:
+            kind = ("request" if _REQUEST_FLAG.search(alt_lower) else
+                    "promise" if _PROMISE_FLAG.search(alt_lower) else "plain")
+            out.append(_claim(ident, alt, hints, kind))
+    return tuple(out)
+
+
+def _alternatives(text: str) -> list[str]:
+    """'Says X, offers Y or promises Z' as three flags; a part too thin to stand alone stays
+    joined to the one before."""
+    parts = [a.strip() for a in _ALTERNATIVES.split(text) if a and a.strip()]
+    out: list[str] = []
+    for part in parts:
+        if out and (len(claim_concepts(normalise(part))) < 2
+                    or len(claim_concepts(normalise(out[-1]))) < 2):
+            out[-1] = f"{out[-1]} or {part}"
+        else:
+            out.append(part)
+    return out
 
 
 def _limits(texts: tuple[str, ...]) -> tuple[Limit, ...]:
     out = []
     for text in texts:
-        lower = normalise(text)
-        remedies = frozenset(content_concepts(lower) & _REMEDIES)
+        lower = digits(normalise(text))
+        remedies = frozenset(content_concepts(lower) & REMEDIES)
         for m in _LIMIT.finditer(lower):
             if remedies:
-                out.append(Limit(remedies, float(m.group(1).replace(",", ""))))
+                out.append(Limit(remedies, float((m.group(1) or m.group(2)).replace(",", ""))))
     return tuple(out)
 
 
 @lru_cache(maxsize=512)
 def casefile(scenario: Scenario) -> CaseFile:
     """Compiled once per scenario (scenarios are frozen, so they key the cache)."""
-    kps = tuple(_claim(k.id, k.text, k.hints, False) for k in scenario.key_points)
-    flags = tuple(_claim(f.id, f.text, f.hints, True) for f in scenario.red_flags)
-    over = tuple(f.text for f in scenario.red_flags if _OVER.search(normalise(f.text)))
+    kps = tuple(_claim(k.id, k.text, k.hints) for k in scenario.key_points)
+    right = frozenset(c for k in kps for c, _ in k.concepts)
+    flags = tuple(replace(c, distinct=frozenset(n for n, w in c.concepts if w == 1.0) - right)
+                  for f in scenario.red_flags for c in _flag(f.id, f.text, f.hints))
+    over = tuple(c.text for c in flags if c.kind == "overpromise")
     texts = scenario.facts + scenario.policy + tuple(k.text for k in scenario.key_points)
-    figures = tuple((content_concepts(normalise(t)), q) for t in texts
-                    for q in quantities(normalise(t)) if q.kind in ("money", "duration"))
     known = frozenset(q for t in (*texts, scenario.opening) for q in quantities(normalise(t)))
-    fault = re.compile(r"\b(?:error|bug|glitch|mistake|fault|wrongly|incorrect\w*|our side|"
-                       r"by us|system issue|in error|failed|missed|lost|damaged)\b")
     example = next((m.group() for t in (*scenario.policy, *(k.text for k in scenario.key_points))
                     for m in [_TIME_EXAMPLE.search(normalise(t))] if m), "")
-    return CaseFile(kps, flags, _limits(scenario.policy) + _limits(over), figures, known,
-                    content_concepts(normalise(scenario.opening)),
-                    any(fault.search(normalise(f)) for f in scenario.facts), example)
+    return CaseFile(kps, flags, _limits(scenario.policy) + _limits(over), known,
+                    any(_FAULT.search(normalise(f)) for f in scenario.facts), example,
+                    tuple(float(m.group(1)) for t in texts
+                          for m in _RATE.finditer(digits(normalise(t)))))

@@ -66,10 +66,11 @@ def judge_empathy(items: Sequence[Tagged], turns: int = 1) -> Judgement:
     specific = first(real, *_SPECIFIC)
     feeling = first(real, "feeling_cause", "feeling")
     apology = first(real, "apology")
-    matters = first(real, "matters", "adapt") or next(
-        (i for i in real if "stakes" in i.tags and i.mirror), None)
+    matters = first(real, "matters")
     adapt = first(real, "adapt")
     apologies = count(real, "apology", "apology_generic")
+    depth = sum((matters is not None, adapt is not None,
+                 sum(1 for i in real if i.mirror >= 2 and i.tags & _SPECIFIC) >= 2))
     level, gaps = 1, []
     if specific is None:
         gaps.append("generic")
@@ -81,8 +82,7 @@ def judge_empathy(items: Sequence[Tagged], turns: int = 1) -> Judgement:
             gaps.append("no_feeling")
         if apology is not None and (feeling is not None or matters is not None):
             level = 3
-            deeper = feeling is not None or adapt is not None or count(real, *_SPECIFIC) > 1
-            if matters is None or not deeper:
+            if depth < 2:
                 gaps.append("no_matters")
             elif apologies > turns + 1:
                 gaps.append("over_apology")
@@ -93,7 +93,8 @@ def judge_empathy(items: Sequence[Tagged], turns: int = 1) -> Judgement:
     if "gaming" in tags and level > GAMING_CAP:
         level, gaps = GAMING_CAP, ["gaming"]
     generic = first(real, "apology_generic", "courtesy", "ack", "feeling")
-    evidence = _quotes(specific, feeling, apology, matters) if level >= 2 else _quotes(generic)
+    evidence = (_quotes(specific, feeling, apology, matters or adapt) if level >= 2
+                else _quotes(generic))
     return Judgement(level, evidence, tuple(gaps) + (("gaming",) if "gaming" in tags else ()))
 
 
@@ -145,9 +146,9 @@ def judge_accuracy(items: Sequence[Tagged], found: CaseFindings, case: CaseFile 
     if case is None or not case.judgeable:
         return Judgement(None, (), ("no_case",))
     wrong = found.flagged + found.contradicted + found.wrong
-    if wrong:
-        return Judgement(0, tuple(dict.fromkeys(m.quote for m in wrong))[:3], ("wrong",),
-                         wrong[0].quote)
+    if any(m.sure for m in wrong):
+        quotes = tuple(dict.fromkeys(m.quote for m in wrong if m.sure))[:3]
+        return Judgement(0, quotes, ("wrong",), quotes[0])
     gaming = any("gaming" in i.tags for i in items)
     evidence = tuple(dict.fromkeys(m.quote for m in found.covered))[:3]
     total = len(case.key_points)
@@ -156,9 +157,12 @@ def judge_accuracy(items: Sequence[Tagged], found: CaseFindings, case: CaseFile 
     else:
         share = len(found.covered) / total
         precise = all(m.precise for m in found.covered)
-        level = (4 if share == 1 and precise else 3 if share >= 0.6 else 2 if share >= 0.34
+        level = (4 if share == 1 and precise else 3 if share >= 0.6 else 2 if share >= 0.25
                  else 1)
     gaps = ("imprecise",) if level == 3 and len(found.covered) == total else ()
+    if wrong:  # only possibly wrong: a topic was touched in a way that may be mistaken
+        level, gaps = min(level, 1), ("doubtful", *gaps)
+        evidence = tuple(dict.fromkeys(m.quote for m in wrong))[:3]
     if gaming and level > GAMING_CAP:
         level, gaps = GAMING_CAP, ("gaming", *gaps)
     return Judgement(level, evidence, gaps + (("gaming",) if gaming and "gaming" not in gaps

@@ -3,16 +3,32 @@ promises that contradict the facts and policy."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..language.concepts import content_concepts
 from ..language.numbers import Quantity, quantities
-from ..language.text import is_negated
-from .casefile import _REMEDIES, _WEAK, CaseFile, Claim
+from ..language.stemming import concept
+from ..language.text import clauses as split_clauses
+from ..language.text import is_conditional, is_denial, is_negated, negated_before
+from .casefile import REMEDIES, WEAK, CaseFile, Claim
 from .reading import Tagged
 
 _PROMISE_TAGS = frozenset({"take", "team_take", "done", "expect"})
+_SKIP = frozenset({"gaming", "fragment"})
+_WORDS = re.compile(r"[a-z]+")
+_WHEN_KINDS = ("time", "weekday", "date")
+_EARLIER = re.compile(r"\b(?:sooner|earlier|faster|quicker|before|shorter|less|fewer|below|under)\b")
+_REQUEST = re.compile(r"\b(?:please|can you|could you|would you|will you|have you|did you|you'll "
+                      r"(?:need|have) to|you need to|you must|you should|you have to|try|make sure "
+                      r"you|i need you to|i'll need you to|we need you to|go ahead and)\b|^\W*(?:"
+                      r"send|give|tell|check|restart|reboot|unplug|turn|switch|go|call|contact|"
+                      r"pay|come|bring|visit|wait|fill|upload|email|post)\b")
+_HEDGED = re.compile(r"\b(?:can't|cannot|won't|couldn't|not able to) (?:promise|guarantee|say|"
+                     r"confirm)|\bno guarantee|\b(?:request|ask(?:ing)?|put (?:it|this) to|"
+                     r"see if|see whether|try to|might|may be able|hopefully|it's (?:their|the "
+                     r"\w+'s) decision|not (?:mine|my decision|up to me))\b")
 
 
 @dataclass(frozen=True)
@@ -21,6 +37,7 @@ class Match:
     quote: str
     precise: bool = True
     why: str = ""  # for a contradiction: what was wrong
+    sure: bool = True  # False: matched on topic words alone, so only possibly wrong
 
 
 @dataclass(frozen=True)
@@ -28,124 +45,219 @@ class CaseFindings:
     covered: tuple[Match, ...] = ()  # key points stated
     contradicted: tuple[Match, ...] = ()  # key points denied, or stated with a wrong figure
     flagged: tuple[Match, ...] = ()  # red flags said
-    wrong: tuple[Match, ...] = ()  # promises beyond policy and wrong figures, no red flag id
+    wrong: tuple[Match, ...] = ()  # promises beyond policy, with no red flag to name them
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """One sentence with the content of its neighbours (a point is often made over two)."""
+
+    item: Tagged
+    concepts: frozenset[str]
+    around: frozenset[str]
+    figures: tuple[Quantity, ...]
+    around_figures: tuple[Quantity, ...]
 
 
 @dataclass(frozen=True)
 class _Fit:
-    coverage: float  # share of the claim's weight the sentence carries
+    coverage: float  # share of the claim's weight carried
     units: int  # concepts and figures matched
-    precise: bool  # every figure said exactly
-    conflict: bool  # a figure said differently and not found anywhere in the case file
+    precise: bool  # the figures were said exactly
+    conflict: bool  # a figure said differently that the case file never mentions
 
 
-def _fit(claim: Claim, concepts: frozenset[str], qs: tuple[Quantity, ...],
+def _fit(claim: Claim, concepts: frozenset[str], qs: tuple[Quantity, ...], low: str,
          known: frozenset[Quantity]) -> _Fit:
     matched = [w for c, w in claim.concepts if c in concepts]
-    points, precise, conflict = sum(matched), True, False
-    units = len(matched)
+    points, units, missing, conflict = sum(matched), len(matched), 0, False
     for figure in claim.figures:
         same_kind = [q for q in qs if q.kind == figure.kind]
         if any(figure.same_as(q) for q in same_kind):
             points, units = points + 2.0, units + 1
         elif any(figure.close_to(q) for q in same_kind):
-            points, units, precise = points + 1.0, units + 1, False
+            points, units, missing = points + 1.0, units + 1, missing + 1
         else:
-            precise = False
+            missing += 1
             conflict = conflict or any(not any(q.same_as(k) for k in known) for q in same_kind)
-    return _Fit(points / claim.total if claim.total else 0.0, units, precise, conflict)
+    bonus = sum(1 for b in claim.bonus if b in low)
+    if claim.asks_time and any(q.kind in _WHEN_KINDS for q in qs):
+        points, units = points + 1.0, units + 1
+    coverage = (points + 1.5 * bonus) / claim.total if claim.total else 0.0
+    precise = missing == 0 or (len(claim.figures) >= 3 and missing == 1)
+    return _Fit(min(coverage, 1.0), units + bonus, precise, conflict)
 
 
 def _needed(claim: Claim) -> int:
     return min(2, len(claim.concepts) + len(claim.figures))
 
 
-def _negated_for(claim: Claim, item: Tagged) -> bool:
-    """Whether the clause carrying most of the claim is negated."""
+def _aligned(claim: Claim, item: Tagged) -> tuple[str, bool, int]:
+    """The sentence clause carrying most of the claim, whether the claim's matching clause is a
+    denial, and how many of the claim's concepts that sentence clause carries."""
     names = {c for c, _ in claim.concepts}
-    best = max(item.sentence.clauses, key=lambda c: len(content_concepts(c) & names))
-    return is_negated(best)
+    parts = split_clauses(item.sentence.lower)
+    best = max(parts, key=lambda c: len(content_concepts(c) & names))
+    carried = content_concepts(best) & names
+    mine = max(claim.clauses, key=lambda c: len(c[0] & carried), default=(frozenset(), False))
+    return best, mine[1], len(carried)
 
 
-def _head(claim: Claim) -> str:
-    strong = [c for c, _ in claim.concepts if c not in _WEAK]
-    return strong[0] if strong else ""
+def _polarity_clash(claim: Claim, item: Tagged) -> bool:
+    """Whether the sentence denies what the claim asserts, or asserts what it denies."""
+    best, claim_denies, carried = _aligned(claim, item)
+    return carried > 0 and is_denial(best) != claim_denies
 
 
-def check_case(tagged: Iterable[Tagged], case: CaseFile) -> CaseFindings:
+def _denies(claim: Claim, item: Tagged) -> bool:
+    """Whether the sentence flatly denies what the claim asserts ('we will not refund you'):
+    a negation right before the claim's main word, not in an 'if' clause."""
+    best, claim_denies, carried = _aligned(claim, item)
+    strong = {c for c, _ in claim.concepts if c not in WEAK}
+    if claim_denies or carried < 2 or not strong or is_conditional(best):
+        return False
+    words = list(_WORDS.finditer(best))
+    at = next((m.start() for m in words if concept(m.group()) in strong), -1)
+    return at >= 0 and negated_before(best, at, 4)
+
+
+def _seen(turns: Sequence[Sequence[Tagged]]) -> list[_Seen]:
+    out = []
+    for turn in turns:
+        usable = [i for i in turn if not i.tags & _SKIP]
+        reads = [(content_concepts(i.sentence.lower), quantities(i.sentence.lower))
+                 for i in usable]
+        for n, item in enumerate(usable):
+            near = reads[max(0, n - 1): n + 2]
+            out.append(_Seen(item, reads[n][0], frozenset().union(*(c for c, _ in near)),
+                             reads[n][1], tuple(q for _, qs in near for q in qs)))
+    return out
+
+
+def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFindings:
     covered: dict[str, Match] = {}
     contradicted: dict[str, Match] = {}
     flagged: dict[str, Match] = {}
     wrong: list[Match] = []
-    for item in tagged:
-        if item.tags & {"gaming", "fragment"}:
-            continue
-        low = item.sentence.lower
-        concepts, qs = content_concepts(low), quantities(low)
+    for seen in _seen(turns):
         for claim in case.key_points:
-            _key_point(claim, item, concepts, qs, case, covered, contradicted)
+            _key_point(claim, seen, case, covered, contradicted)
         for claim in case.red_flags:
-            if claim.id not in flagged and _says_flag(claim, item, concepts, qs, case):
-                flagged[claim.id] = Match(claim.id, item.quote)
-        over = _over_limit(item, concepts, qs, case)
-        if over and not any(c.kind == "overpromise" for c in case.red_flags):
-            wrong.append(Match("", item.quote, why=over))
-        elif over:
-            flag = next(c for c in case.red_flags if c.kind == "overpromise")
-            flagged.setdefault(flag.id, Match(flag.id, item.quote, why=over))
+            said = _says_flag(claim, seen, case) if claim.id not in flagged or \
+                not flagged[claim.id].sure else ""
+            if said:
+                flagged[claim.id] = Match(claim.id, seen.item.quote, sure=said == "sure")
+        over = _over_limit(seen, case)
+        if over:
+            flag = next((c for c in case.red_flags if c.kind == "overpromise"), None)
+            if flag is None:
+                wrong.append(Match("", seen.item.quote, why=over))
+            else:
+                flagged.setdefault(flag.id, Match(flag.id, seen.item.quote, why=over))
+    for ident in contradicted:
+        covered.pop(ident, None)
     return CaseFindings(tuple(covered.values()), tuple(contradicted.values()),
                         tuple(flagged.values()), tuple(wrong))
 
 
-def _key_point(claim: Claim, item: Tagged, concepts: frozenset[str], qs: tuple[Quantity, ...],
-               case: CaseFile, covered: dict[str, Match], contradicted: dict[str, Match]) -> None:
-    low = item.sentence.lower
+def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Match],
+               contradicted: dict[str, Match]) -> None:
+    item, low = seen.item, seen.item.sentence.lower
     if any(h and h in low for h in claim.hints) and not is_negated(low):
         covered[claim.id] = Match(claim.id, item.quote)
         return
-    fit = _fit(claim, concepts, qs, case.known)
-    if "refuse" in item.tags and _head(claim) in concepts:
-        contradicted.setdefault(claim.id, Match(claim.id, item.quote, why="refuses it"))
+    own = _fit(claim, seen.concepts, seen.figures, low, case.known)
+    if own.coverage >= 0.4 and own.units >= 2 and _polarity_clash(claim, item):
+        if own.coverage >= 0.5 and _denies(claim, item):
+            contradicted.setdefault(claim.id, Match(claim.id, item.quote, why="denies it",
+                                                    sure=False))
         return
+    if own.units == 0:
+        return
+    fit = _fit(claim, seen.around, seen.around_figures, low, case.known)
     if fit.coverage < 0.5 or fit.units < _needed(claim):
         return
-    if fit.conflict:
-        contradicted.setdefault(claim.id, Match(claim.id, item.quote, why="wrong figure"))
-    elif _negated_for(claim, item):
-        return
+    if own.conflict and own.coverage >= 0.5:
+        contradicted.setdefault(claim.id, Match(claim.id, item.quote, why="wrong figure",
+                                                sure=False))
     elif claim.id not in covered or (fit.precise and not covered[claim.id].precise):
         covered[claim.id] = Match(claim.id, item.quote, fit.precise)
 
 
-def _says_flag(claim: Claim, item: Tagged, concepts: frozenset[str], qs: tuple[Quantity, ...],
-               case: CaseFile) -> bool:
-    low = item.sentence.lower
+def _says_flag(claim: Claim, seen: _Seen, case: CaseFile) -> str:
+    """'sure', 'unsure' (topic words only), or '' when the sentence does not say the flag."""
+    item, low = seen.item, seen.item.sentence.lower
     if any(h and h in low for h in claim.hints):
-        return not is_negated(low)
+        return "" if is_negated(low) else "sure"
     if claim.kind == "blame":
-        return "blame" in item.tags
+        return "sure" if item.tags & {"blame"} else ""
     if claim.kind == "redirect":
-        return "redirect" in item.tags and (not claim.targets
+        said = "redirect" in item.tags and (not claim.targets
                                             or any(t in low for t in claim.targets))
+        return "sure" if said else ""
     if claim.kind == "overpromise":
-        return False  # judged against the policy's limits
-    fit = _fit(claim, concepts, qs, case.known)
-    if fit.coverage < 0.6 or fit.units < _needed(claim):
-        return False
-    denied = _negated_for(claim, item) or bool(item.tags & {"refuse", "deflect"})
-    return denied if claim.kind == "negative" else not denied
-
-
-def _over_limit(item: Tagged, concepts: frozenset[str], qs: tuple[Quantity, ...],
-                case: CaseFile) -> str:
-    """A promised amount above what policy lets staff give, or '' when there is none."""
-    if not case.limits or not item.tags & _PROMISE_TAGS and "can " not in item.sentence.lower:
+        return ""  # judged against the policy's limits
+    fit = _fit(claim, seen.concepts, seen.figures, low, case.known)
+    if claim.kind == "comparative":
+        return "sure" if fit.coverage >= 0.4 and _beyond(claim, item) else ""
+    figures = sum(1 for f in claim.figures if any(f.same_as(q) for q in seen.figures))
+    figures += claim.asks_time and any(q.kind in _WHEN_KINDS for q in seen.figures)
+    strong = figures + sum(1 for c, w in claim.concepts if w == 1.0 and c in seen.concepts)
+    distinct = len(claim.distinct & seen.concepts) + figures
+    question = low.rstrip().endswith("?") and claim.kind != "request"
+    if (fit.coverage < (0.5 if figures else 0.66) or fit.units < 2 or not distinct
+            or strong < min(2, len(claim.concepts)) or _polarity_clash(claim, item) or question):
         return ""
-    remedies = concepts & _REMEDIES
-    for q in qs:
-        if q.kind not in ("money", "count") or any(q.same_as(k) for k in case.known):
+    if claim.kind == "request":
+        said = bool(_REQUEST.search(low)) and not is_negated(low)
+    elif claim.kind == "promise":
+        said = not _HEDGED.search(low)
+    else:
+        said = not _HEDGED.search(low) and not is_conditional(low)
+    sure = figures or fit.coverage >= 0.8 or claim.kind == "request"
+    return ("sure" if sure else "unsure") if said else ""
+
+
+def _beyond(claim: Claim, item: Tagged) -> bool:
+    """A figure on the wrong side of a comparative flag ('sooner than Thursday 18:00'), said
+    in the clause that carries the flag's subject."""
+    earlier = bool(_EARLIER.search(claim.text.lower()))
+    best, _, carried = _aligned(claim, item)
+    if not carried:
+        return False
+    for limit in claim.figures:
+        for q in quantities(best):
+            if q.kind == limit.kind and q.kind != "date" and not limit.same_as(q):
+                if (q.value < limit.value) == earlier:
+                    return True
+    return False
+
+
+def _over_limit(seen: _Seen, case: CaseFile) -> str:
+    """A promised amount above what policy lets staff give, or '' when there is none."""
+    item = seen.item
+    if not case.limits or not item.tags & _PROMISE_TAGS or _HEDGED.search(item.sentence.lower):
+        return ""
+    parts = split_clauses(item.sentence.lower)
+    for n, part in enumerate(parts):
+        remedies = content_concepts(part + " " + (parts[n - 1] if n else "")) & REMEDIES
+        if not remedies:
             continue
-        for limit in case.limits:
-            if remedies & limit.remedies and q.value > limit.amount:
-                return f"promises {q.value:g} where policy allows up to {limit.amount:g}"
+        for q in quantities(part):
+            if q.kind not in ("money", "count") or _derived(q.value, case):
+                continue
+            for limit in case.limits:
+                if remedies & limit.remedies and q.value > limit.amount:
+                    return f"promises {q.value:g} where policy allows up to {limit.amount:g}"
     return ""
+
+
+def _derived(value: float, case: CaseFile) -> bool:
+    """Said in the case file, or worked out from it: a rate times a count, or two summed."""
+    amounts = [k.value for k in case.known if k.kind in ("money", "count") and k.value > 0]
+    if any(abs(value - a) < 0.011 for a in amounts):
+        return True
+    if any(abs(value / r - round(value / r)) < 0.001 and round(value / r) <= 31
+           for r in case.rates):
+        return True
+    return any(abs(value - a - b) < 0.011 for a in amounts for b in amounts)

@@ -9,8 +9,9 @@ from functools import lru_cache
 from ..language import empathy_cues as E
 from ..language import ownership_cues as O
 from ..language.concepts import content_concepts
-from ..language.numbers import digits
-from ..language.text import Sentence, negated_before, split_sentences
+from ..language.numbers import digits, quantities
+from ..language.stemming import concept
+from ..language.text import Sentence, negated_before, normalise, split_sentences
 
 # Situation concepts too common to show that this customer was heard.
 _BLAND = frozenset({"contact", "account", "charg", "money", "day", "week", "call", "time",
@@ -19,6 +20,12 @@ _FUTURE = re.compile(r"\b(?:will|should|going to|takes?|expect\w*|scheduled|book
                      r"within|now|today|tomorrow|by (?:monday|tuesday|wednesday|thursday|friday|"
                      r"saturday|sunday|the end|end of|tomorrow|\d))\b|'ll\b")
 _ACTION_TAGS = frozenset({"take", "team_take", "done", "expect", "follow_up"})
+_OWNING_TAGS = _ACTION_TAGS | {"reference", "when", "deflect", "redirect", "refuse", "vague"}
+_UPGRADE = {"apology": "apology_specific", "feeling": "feeling_cause", "ack": "ack_specific"}
+# The trainee doing it themselves: "I'll call the courier" sends nobody elsewhere.
+_MINE = re.compile(r"\b(?:i|we)(?:'ll| will|'ve| have|'m| am| can|'d| would| shall)?(?: \w+)? ?$|"
+                   r"\blet me(?: \w+)? ?$|\b(?:i'm|i am|we're|we are) going to(?: \w+)? ?$")
+_YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|she|he|her|his)\b")
 
 
 @dataclass(frozen=True)
@@ -32,8 +39,33 @@ class Tagged:
         return self.sentence.text
 
 
+def situation_of(text: str) -> frozenset[str]:
+    """What the customer said, as concepts and figures, to recognise it when it is mirrored."""
+    low = normalise(text)
+    figures = {f"#{q.kind}:{q.value:g}" for q in quantities(low)}
+    return (content_concepts(low) - _BLAND) | figures
+
+
+def _mirror(low: str, situation: frozenset[str]) -> int:
+    mine = content_concepts(low) | {f"#{q.kind}:{q.value:g}" for q in quantities(low)}
+    exact = (mine & situation) - _BLAND
+    loose = sum(1 for c in mine - exact - _BLAND if len(c) >= 4 and any(
+        len(s) >= 4 and (s.startswith(c) or c.startswith(s)) for s in situation))
+    return len(exact) + loose
+
+
 def read_turn(text: str, situation: frozenset[str]) -> tuple[Tagged, ...]:
-    return tuple(tag_sentence(s, situation) for s in split_sentences(text))
+    """Tag each sentence; an empathy cue next to a sentence that mirrors the customer's own
+    situation counts as specific, as in "Nine days with no heating. I'm so sorry."."""
+    tagged = [tag_sentence(s, situation) for s in split_sentences(text)]
+    out = []
+    for n, item in enumerate(tagged):
+        near = tagged[max(0, n - 1): n + 2]
+        if any(i.mirror >= 2 for i in near) and item.tags & _UPGRADE.keys():
+            extra = {_UPGRADE[t] for t in item.tags & _UPGRADE.keys()}
+            item = Tagged(item.sentence, item.tags | extra, item.mirror)
+        out.append(item)
+    return tuple(out)
 
 
 @lru_cache(maxsize=8192)
@@ -42,10 +74,18 @@ def tag_sentence(sentence: Sentence, situation: frozenset[str]) -> Tagged:
     if O.GAMING.search(low):
         return Tagged(sentence, frozenset({"gaming"}))
     if not sentence.is_structured:
-        short = len(sentence.tokens) < 3 and E.COURTESY.search(low)
-        return Tagged(sentence, frozenset({"fragment", "courtesy"} if short else {"fragment"}))
-    mirror = len((content_concepts(low) & situation) - _BLAND)
+        if len(sentence.tokens) >= 3 or not E.COURTESY.search(low):
+            return Tagged(sentence, frozenset({"fragment"}))
+        sorry = E.APOLOGY.search(low) and not E.NEGATED_EMPATHY.search(low)
+        return Tagged(sentence, frozenset({"fragment", "courtesy"} | ({"apology"} if sorry
+                                                                       else set())))
+    mirror = _mirror(low, situation)
     tags = _empathy_tags(low, mirror) | _ownership_tags(low)
+    if mirror >= 2 and _YOU.search(low) and not tags & _OWNING_TAGS:
+        tags.add("ack_specific")  # the customer's situation said back to them
+    stakes = E.STAKES.search(low)
+    if stakes and concept(stakes.group()) in situation:
+        tags.add("matters")
     return Tagged(sentence, frozenset(tags), mirror)
 
 
@@ -53,9 +93,9 @@ def _empathy_tags(low: str, mirror: int) -> set[str]:
     tags: set[str] = set()
     if E.NEGATED_EMPATHY.search(low):
         return {"negated_empathy"}
-    if E.BLAME_CUSTOMER.search(low):
+    if any(not negated_before(low, m.start(), 3) for m in E.BLAME_CUSTOMER.finditer(low)):
         tags.add("blame")
-    if E.DISMISSIVE.search(low):
+    if any(not negated_before(low, m.start(), 2) for m in E.DISMISSIVE.finditer(low)):
         tags.add("dismissive")
     apology = E.APOLOGY.search(low)
     if apology and not negated_before(low, apology.start(), 3):
@@ -73,8 +113,6 @@ def _empathy_tags(low: str, mirror: int) -> set[str]:
         tags.add("matters")
     if E.ADAPT.search(low):
         tags.add("adapt")
-    if E.STAKES.search(low):
-        tags.add("stakes")
     if E.COURTESY.search(low):
         tags.add("courtesy")
     return tags
@@ -84,8 +122,8 @@ def _ownership_tags(low: str) -> set[str]:
     tags: set[str] = set()
     if O.DEFLECT.search(low):
         tags.add("deflect")
-    redirect = O.REDIRECT.search(low)
-    if redirect and not negated_before(low, redirect.start(), 5):
+    if any(not negated_before(low, m.start(), 5) and not _MINE.search(low[:m.start()][-24:])
+           for m in O.REDIRECT.finditer(low)):
         tags.add("redirect")
     if O.REFUSE.search(low):
         tags.add("refuse")

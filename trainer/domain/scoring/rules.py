@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from ..language.concepts import content_concepts
-from ..language.text import normalise
 from ..library import Rubric, Scenario
 from ..transcript import CUSTOMER, TRAINEE, Transcript
 from . import DimensionScore, Scorecard, summarise
@@ -13,7 +11,7 @@ from .casefile import CaseFile, casefile
 from .feedback import Context, describe, describe_accuracy
 from .levels import judge_accuracy, judge_empathy, judge_ownership
 from .matching import CaseFindings, check_case
-from .reading import Tagged, read_turn
+from .reading import Tagged, read_turn, situation_of
 
 _FIRST_CLAUSE = re.compile(r"[^.!?;,\n-]{12,80}")
 
@@ -26,13 +24,10 @@ class RuleScorer:
         case = casefile(scenario) if scenario is not None else None
         said = [t.text for t in transcript if t.role == CUSTOMER]
         situation = _situation(said, scenario)
-        items: list[Tagged] = []
-        turns = 0
-        for turn in transcript:
-            if turn.role == TRAINEE:
-                items.extend(read_turn(turn.text, situation))
-                turns += 1
-        found = check_case(items, case) if case and case.judgeable else CaseFindings()
+        read = [read_turn(t.text, situation) for t in transcript if t.role == TRAINEE]
+        items: list[Tagged] = [i for turn in read for i in turn]
+        turns = len(read)
+        found = check_case(read, case) if case and case.judgeable else CaseFindings()
         ctx = Context(_customer_words(said, scenario), case.time_example if case else "")
         empathy = judge_empathy(items, max(turns, 1))
         ownership = judge_ownership(items, bool(case and case.company_fault))
@@ -51,7 +46,7 @@ class RuleScorer:
 
 def _situation(said: list[str], scenario: Scenario | None) -> frozenset[str]:
     opening = scenario.opening if scenario is not None else ""
-    return content_concepts(normalise(" ".join([opening, *said])))
+    return situation_of(" ".join([opening, *said]))
 
 
 def _customer_words(said: list[str], scenario: Scenario | None) -> str:

@@ -1,0 +1,5 @@
+"""The WSGI entry point for gunicorn: `gunicorn trainer.wsgi:app` (SECRET_KEY required)."""
+
+from . import create_app
+
+app = create_app()
