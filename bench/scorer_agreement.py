@@ -1,7 +1,4 @@
-"""How closely the rule scorer agrees with human labels: exact, within-one and quadratic kappa.
-
-Usage: python bench/scorer_agreement.py [--verbose] [FILE ...]
-Each line is a batch-scoring input line plus "labels": {"empathy", "ownership", "accuracy"}."""
+"""Agreement of the rule scorer with human labels: exact, within-one and quadratic kappa."""
 
 from __future__ import annotations
 
@@ -10,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+# Usage: python bench/scorer_agreement.py [--verbose] [FILE ...]
+# Each line is a batch-scoring input line plus "labels": {"empathy", "ownership", "accuracy"}.
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -87,7 +86,7 @@ def evaluate(path: Path, library: Library, verbose: bool) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("files", nargs="*", type=Path, default=list(DEFAULT_FILES))
     parser.add_argument("--verbose", action="store_true", help="print confusion matrices")
     args = parser.parse_args()

@@ -34,3 +34,29 @@ def user(role: str = "trainee", email: str | None = None, name: str | None = Non
     db.session.add(person)
     db.session.commit()
     return person
+
+
+def scored_attempt(person: User, scenario_id: str, passed: bool = True,
+                   levels: dict[str, int | None] | None = None, finished_at=None):
+    """A scored attempt built directly (no role-play): every dimension at 3 when it passed, below
+    the pass level when not, unless ``levels`` says otherwise; finished now unless told."""
+    from trainer.models import Attempt, Score
+    from trainer.models._types import utcnow
+    from trainer.services.library import get_library
+
+    library = get_library()
+    scenario = library.scenarios[scenario_id]
+    levels = levels or ({"empathy": 3, "ownership": 3, "accuracy": 3} if passed
+                        else {"empathy": 1, "ownership": 0, "accuracy": 1})
+    when = finished_at or utcnow()
+    attempt = Attempt(user_id=person.id, scenario_id=scenario.id, category=scenario.category,
+                      difficulty=scenario.difficulty, scenario_snapshot=scenario.to_dict(),
+                      rubric_snapshot=library.rubrics[scenario.rubric].to_dict(),
+                      customer_engine="scripted-1", status="scored", outcome="resolved",
+                      mood="calm", started_at=when, finished_at=when, scored_at=when,
+                      scorer="rules-1", overall=75.0 if passed else 16.7, passed=passed,
+                      scores=[Score(dimension=d, level=lv, scorer="rules-1")
+                              for d, lv in levels.items()])
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt

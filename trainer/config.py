@@ -48,6 +48,15 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which expires on its own
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     ANSWER_MAX_CHARS = 4000
+    # Job queue (services/jobs.py): unset REDIS_URL scores in-process, inside the web request.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    TRAINER_QUEUE = os.environ.get("TRAINER_QUEUE", "trainer")
+    TRAINER_SCORING_JOB_TIMEOUT = int(os.environ.get("TRAINER_SCORING_JOB_TIMEOUT", "180"))
+    TRAINER_SCORING_RETRIES = int(os.environ.get("TRAINER_SCORING_RETRIES", "2"))
+    # Seconds before each retry, comma-separated; "0" retries at once.
+    TRAINER_SCORING_RETRY_INTERVALS = os.environ.get("TRAINER_SCORING_RETRY_INTERVALS", "10,60")
+    TRAINER_SCORING_STUCK_SECONDS = int(os.environ.get("TRAINER_SCORING_STUCK_SECONDS", "300"))
+    TRAINER_SWEEP_SECONDS = int(os.environ.get("TRAINER_SWEEP_SECONDS", "60"))
 
 
 class TestConfig(Config):
@@ -55,3 +64,4 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SESSION_COOKIE_SECURE = False
+    REDIS_URL = None  # tests that want the queue set it themselves

@@ -230,8 +230,9 @@ def test_missing_categories_and_stray_yml_files_are_reported(tmp_path):
     (tmp_path / "scenarios" / "categories.yaml").unlink()
     (tmp_path / "scenarios" / "other.yml").write_text("id: other\n")
     _, problems = check_library(tmp_path / "scenarios", tmp_path / "rubrics")
-    assert [(Path(p.file).name, p.line) for p in problems] == [("categories.yaml", 1),
-                                                               ("other.yml", 1)]
+    assert [(Path(p.file).name, p.line) for p in problems] == [
+        ("categories.yaml", 1), ("other.yml", 1), ("good-one.yaml", 3)]
+    assert problems[2].message.endswith("(not in categories.yaml; file missing)")
 
 
 def test_only_reports_the_files_asked_about_however_they_are_named(tmp_path, monkeypatch):

@@ -1,10 +1,11 @@
-"""Typed reads from a parsed YAML document that collect every problem instead of stopping at one."""
+"""Typed reads from parsed YAML library files that collect every problem instead of stopping."""
 
 from __future__ import annotations
 
 import difflib
 import pathlib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import Problem
@@ -172,3 +173,27 @@ def open_file(path: pathlib.Path) -> FieldReader | Problem:
     reader = FieldReader(doc)
     reader.problems.extend(problems)
     return reader
+
+
+def yaml_files(folder: pathlib.Path, problems: list[Problem],
+               read: list[pathlib.Path]) -> list[pathlib.Path]:
+    """The *.yaml files of ``folder``; a stray *.yml is listed as read and reported."""
+    for stray in sorted(folder.glob("*.yml")):
+        read.append(stray)
+        problems.append(Problem(str(stray), 1, "not read: library files must end in .yaml"))
+    return sorted(folder.glob("*.yaml"))
+
+
+def problems_of(problems: list[Problem], read: list[pathlib.Path],
+                only: Iterable[pathlib.Path]) -> list[Problem]:
+    """The problems of the files in ``only`` and of the files under the folders in it."""
+    files = {path.resolve() for path in read}
+    wanted: set[pathlib.Path] = set()
+    strays: list[Problem] = []
+    for target in map(pathlib.Path, only):
+        hits = {path for path in files if path.is_relative_to(target.resolve())}
+        if not hits:
+            strays.append(Problem(str(target), 1, "no such file" if not target.exists() else
+                                  "not a library file (scenarios/*.yaml or rubrics/*.yaml)"))
+        wanted |= hits
+    return [p for p in problems if pathlib.Path(p.file).resolve() in wanted] + strays

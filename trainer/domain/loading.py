@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import LibraryError, Problem
-from .fields import FieldReader, kind, open_file
+from .fields import FieldReader, kind, open_file, problems_of, yaml_files
 from .library import (
     DEFAULT_MAX_TURNS,
     DIMENSIONS,
@@ -28,6 +28,7 @@ SCENARIO_FIELDS = {"id", "title", "category", "department", "difficulty", "rubri
                    "opening", "facts", "policy", "key_points", "red_flags", "script",
                    "model_answer"}
 CATEGORIES_FILE = "categories.yaml"
+TRACKS_FILE = "tracks.yaml"  # read by domain/tracks.py, not a scenario
 
 
 def read_scenario(r: FieldReader, strict: bool = True) -> Scenario:
@@ -235,7 +236,7 @@ def check_library(scenarios_dir: Path, rubrics_dir: Path,
         return got
 
     rubrics: dict[str, Rubric] = {}
-    for path in _yaml_files(rubrics_dir, problems, read):
+    for path in yaml_files(rubrics_dir, problems, read):
         if (reader := reader_for(path)) is not None:
             rubric = read_rubric(reader)
             _check_stem(path, rubric.id, reader)
@@ -251,15 +252,17 @@ def check_library(scenarios_dir: Path, rubrics_dir: Path,
         categories = {c.id: c for c in reversed(read_categories(reader)) if c.id}
         problems.extend(reader.problems)
     scenarios: dict[str, Scenario] = {}
-    for path in _yaml_files(scenarios_dir, problems, read):
-        if path.name == CATEGORIES_FILE or (reader := reader_for(path)) is None:
+    for path in yaml_files(scenarios_dir, problems, read):
+        if path.name in (CATEGORIES_FILE, TRACKS_FILE) or (reader := reader_for(path)) is None:
             continue
         scenario = read_scenario(reader)
         _check_stem(path, scenario.id, reader)
-        if scenario.category and scenario.category not in categories and categories:
+        if scenario.category and scenario.category not in categories and (
+                categories or not cat_path.is_file()):
+            known = f"known: {', '.join(sorted(categories))}" if categories else "file missing"
             reader.problem(("category",), f"field 'category': unknown category "
                                           f"'{scenario.category}' (not in {CATEGORIES_FILE}; "
-                                          f"known: {', '.join(sorted(categories))})")
+                                          f"{known})")
         if scenario.rubric and scenario.rubric not in rubrics:
             reader.problem(("rubric",), f"field 'rubric': unknown rubric '{scenario.rubric}' "
                                         f"(no {rubrics_dir / scenario.rubric}.yaml)")
@@ -267,31 +270,10 @@ def check_library(scenarios_dir: Path, rubrics_dir: Path,
         if scenario.id:
             scenarios.setdefault(scenario.id, scenario)
     if only is not None:
-        problems = _only(problems, read, only)
+        problems = problems_of(problems, read, only)
     order = {file: n for n, file in reversed(list(enumerate(p.file for p in problems)))}
     problems.sort(key=lambda p: (order[p.file], p.line))
     return Library(scenarios, rubrics, categories), problems
-
-
-def _yaml_files(folder: Path, problems: list[Problem], read: list[Path]) -> list[Path]:
-    for stray in sorted(folder.glob("*.yml")):
-        read.append(stray)
-        problems.append(Problem(str(stray), 1, "not read: library files must end in .yaml"))
-    return sorted(folder.glob("*.yaml"))
-
-
-def _only(problems: list[Problem], read: list[Path], only: Iterable[Path]) -> list[Problem]:
-    """The problems of the files in ``only`` and of the files under the folders in it."""
-    files = {path.resolve() for path in read}
-    wanted: set[Path] = set()
-    strays: list[Problem] = []
-    for target in map(Path, only):
-        hits = {path for path in files if path.is_relative_to(target.resolve())}
-        if not hits:
-            strays.append(Problem(str(target), 1, "no such file" if not target.exists() else
-                                  "not a library file (scenarios/*.yaml or rubrics/*.yaml)"))
-        wanted |= hits
-    return [p for p in problems if Path(p.file).resolve() in wanted] + strays
 
 
 def _check_stem(path: Path, ident: str, reader: FieldReader) -> None:

@@ -2,6 +2,9 @@
 
 from .attempt import Attempt, Score, Turn
 from .audit import AuditEvent
+from .clearance import ApiToken, Clearance
+from .llm_call import LLMCall
 from .user import ROLES, Department, User, UserSession
 
-__all__ = ["ROLES", "Attempt", "AuditEvent", "Department", "Score", "Turn", "User", "UserSession"]
+__all__ = ["ROLES", "ApiToken", "Attempt", "AuditEvent", "Clearance", "Department", "LLMCall",
+           "Score", "Turn", "User", "UserSession"]

@@ -38,6 +38,9 @@ class Attempt(db.Model):
     key_points_missed: Mapped[list[str]] = mapped_column(JSON, default=list)
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     score_notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Set when the LLM judge and the rule scorer disagree by 2 levels or more on a dimension.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    review_reason: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User] = relationship()
     turns: Mapped[list[Turn]] = relationship(back_populates="attempt", order_by="Turn.index",
@@ -68,6 +71,7 @@ class Turn(db.Model):
     mood: Mapped[str | None] = mapped_column(String(16))  # the customer's mood after this turn
     engine: Mapped[str | None] = mapped_column(String(60))  # which engine wrote a customer turn
     note: Mapped[str | None] = mapped_column(Text)  # e.g. a fallback notice
+    llm_call_id: Mapped[int | None] = mapped_column(ForeignKey("llm_call.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     attempt: Mapped[Attempt] = relationship(back_populates="turns")
@@ -84,5 +88,15 @@ class Score(db.Model):
     feedback: Mapped[str] = mapped_column(Text, default="")
     scorer: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    llm_call_id: Mapped[int | None] = mapped_column(ForeignKey("llm_call.id"))
+    # A manager's override keeps the scorer's level beside the new one, with the reason.
+    original_level: Mapped[int | None] = mapped_column(Integer)
+    override_comment: Mapped[str] = mapped_column(Text, default="")
+    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="scores")
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_at is not None

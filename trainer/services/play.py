@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Attempt, Turn, User
 from ..models._types import utcnow
 from ..models.attempt import IN_PROGRESS, SCORING
+from .jobs import enqueue_scoring
 from .library import get_rubric, get_scenario
 from .scoring import score_attempt
 
@@ -81,13 +82,16 @@ def submit_answer(attempt: Attempt, text: str, expected_index: int | None = None
 
 
 def finish_attempt(attempt: Attempt, outcome: str = "ended") -> Attempt:
-    """Close the conversation and score it (the trainee may end it themselves: "ended")."""
+    """Close the conversation and score it (the trainee may end it themselves: "ended"):
+    queued for `trainer worker` when REDIS_URL is set, here and now otherwise."""
     if attempt.is_finished:
         return attempt
     attempt.outcome = outcome
     attempt.status = SCORING
     attempt.finished_at = utcnow()
-    db.session.commit()
+    db.session.commit()  # "scoring" is safe before the job exists: the sweeper finds it
+    if enqueue_scoring(attempt.id):
+        return attempt
     return score_attempt(attempt)
 
 

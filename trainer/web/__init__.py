@@ -6,7 +6,18 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from . import admin, auth, errors, manager, security, trainee
+    from . import (
+        admin,
+        admin_llm,
+        admin_tokens,
+        api,
+        auth,
+        errors,
+        manager,
+        routing,
+        security,
+        trainee,
+    )
 
     security.init_security(app)
     errors.init_errors(app)
@@ -14,3 +25,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(trainee.bp)
     app.register_blueprint(manager.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_tokens.bp)
+    app.register_blueprint(admin_llm.bp)
+    app.register_blueprint(routing.bp)
+    app.register_blueprint(api.bp)

@@ -99,3 +99,12 @@ def scorecard(attempt_id: int):
         return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
     return render_template("trainee/scorecard.html", attempt=attempt,
                            scenario=play.scenario_of(attempt), retry_form=EmptyForm())
+
+
+@bp.get("/attempts/<int:attempt_id>/scorecard/status")
+@login_required
+def scorecard_status(attempt_id: int):
+    """The scorecard partial alone: htmx polls it while the attempt is being scored."""
+    attempt = _own_attempt(attempt_id)
+    return render_template("trainee/_scorecard_body.html", attempt=attempt,
+                           scenario=play.scenario_of(attempt))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..library import Scenario
 from ..transcript import Turn
@@ -23,6 +23,7 @@ class CustomerReply:
     status: str  # one of STATUSES; anything but "open" ends the role-play
     engine: str  # which engine produced it, e.g. "scripted-1"; stored with the turn
     note: str = ""  # e.g. why a fallback happened; empty normally
+    usage: dict[str, Any] | None = None  # the LLM call behind this turn, if any (kept by services)
 
     @property
     def is_open(self) -> bool:

@@ -1,13 +1,10 @@
-"""Empathy cues from general contact-centre English: apologies, feelings, acknowledgement, and the
-dismissive, blaming or negated phrasings that earn nothing."""
+"""Empathy cues: apologies, feelings, acknowledgement, and dismissive, blaming or negated phrasing."""
 
 from __future__ import annotations
 
-import re
+from .patterns import Cue
 
-
-def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(parts))
+_rx = Cue
 
 
 APOLOGY = _rx(r"\b(?:sorry|sorrier|apologi[sz]e[sd]?|apologi[sz]ing|apologies|apology|my bad)\b",
@@ -23,7 +20,7 @@ GENERIC_APOLOGY = _rx(
     r"\bsorry you feel\b", r"\bsorry if (?:this|that|it|there|we|anything)\b",
     r"\bapologies for (?:any|the) (?:inconvenience|trouble|delay)",
 )
-FEELING = re.compile(
+FEELING = Cue(
     r"\b(?:frustrat\w*|upset\w*|annoy\w*|stress\w*|worr\w*|anxi\w*|angry|anger|furious|"
     r"disappoint\w*|distress\w*|infuriat\w*|exasperat\w*|fed up|irritat\w*|unsettl\w*|alarm\w*|"
     r"let down|tether|maddening|aggravat\w*|embarrass\w*|humiliat\w*|confus\w*|overwhelm\w*|"
@@ -65,7 +62,8 @@ MATTERS = _rx(
     r"\bthe (?:one|last) (?:\w+ )?(?:you|thing)\b", r"\bshouldn't (?:have to )?be part of\b",
     r"\b(?:the (?:last|worst) thing|of all (?:times|weeks|days))\b",
     r"\b(?:meant|needed|earmarked|set aside|budgeted|planned) for\b",
-    r"\bleft you (?:short|without|out of pocket|struggling|worried|stuck|unable|in)\b",
+    r"\bleft you (?:short|without|out of pocket|struggling|worried|stuck|unable|in|overdrawn|"
+    r"with(?:out)?|having to|paying|facing|waiting|chasing)\b",
     r"\bout of pocket\b", r"\bon top of\b", r"\bthe last thing you need\b",
     r"\bat (?:such )?a (?:difficult|busy|hard|stressful|worrying) time\b",
     r"\bwhen (?:money|time|things?|budgets?) (?:is|are|'s) tight\b",
@@ -143,7 +141,7 @@ NEGATED_EMPATHY = _rx(
     r"worked up|complain)", r"\bnot (?:my|our) (?:fault|problem) (?:that )?you(?:'re| are)\b",
 )
 # Stakes a customer may name; mirrored back, they show why it matters to them.
-STAKES = re.compile(
+STAKES = Cue(
     r"\b(?:rent|mortgage|bills|wages?|salary|payday|family|child(?:ren)?|kids?|son|daughter|"
     r"baby|wedding|holiday|funeral|birthday|christmas|business|clients?|health|medication|"
     r"elderly|disabled|interview|exam|budget|overdraft|pension|benefits|food|groceries|"

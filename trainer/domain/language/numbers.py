@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +32,7 @@ _CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))? ?([ap])\.?m\b|\b(\d{1,2}):(\d\d
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b")
 _WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 _MONTH_ONLY = re.compile(r"\b(?:until|till|by|in|from|since|before|after|end of) " + _MONTH)
+_ANY_DIGIT = re.compile(r"\d")
 _PERCENT = re.compile(r"\b(\d+(?:\.\d+)?) ?(?:%|per ?cent)")
 _PLAIN = re.compile(r"(?<![\w.£$€-])(\d+(?:\.\d+)?)(?![\w.%-])")
 _DAYS = {"minute": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7, "fortnight": 14,
@@ -64,6 +66,7 @@ class Quantity:
         return high <= low * 1.45 + 0.01
 
 
+@lru_cache(maxsize=8192)
 def digits(lower: str) -> str:
     """Number words written as digits: 'five business days' -> '5 business days'."""
     lower = _COUPLE.sub("2", lower)
@@ -90,39 +93,47 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _money(m: re.Match[str]) -> Quantity:
+    return Quantity("money", _number(next(g for g in m.groups() if g)))
+
+
+def _duration(m: re.Match[str]) -> Quantity:
+    said = _number(m.group(1))
+    working = bool(m.group(2)) and m.group(2).strip() in ("working", "business")
+    return Quantity("duration", said * _DAYS[m.group(3)] * (1.4 if working else 1.0),
+                    "working" if working else "", said)
+
+
+def _date(m: re.Match[str]) -> Quantity:
+    month = (m.group(2) or m.group(3) or "")[:3]
+    return Quantity("date", float(m.group(1) or m.group(4) or m.group(5)),
+                    month if month in _MONTHS else "")
+
+
+# In order: a span read by one reader is not read again by a later one.
+_READERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Quantity]], ...] = (
+    (_MONEY, _money), (_DURATION, _duration), (_DATE, _date),
+    (_MONTH_ONLY, lambda m: Quantity("date", 0.0, m.group(1)[:3])),
+    (_CLOCK, lambda m: Quantity("time", _clock(m))),
+    (_WEEKDAY, lambda m: Quantity("weekday", float(_WEEKDAYS.index(m.group(1))))),
+    (_PERCENT, lambda m: Quantity("percent", _number(m.group(1)))),
+    (_PLAIN, lambda m: Quantity("count", _number(m.group(1)))),
+)
+_WORDY = (_MONTH_ONLY, _CLOCK, _WEEKDAY)  # the readers that can match without a digit
+
+
 @lru_cache(maxsize=8192)
 def quantities(lower: str) -> tuple[Quantity, ...]:
-    """Every amount, duration, date, percentage and other number in a lower-case text."""
+    """Every amount, duration, date, time, percentage and other number in a lower-case text."""
     text = digits(lower)
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
-    for m in _MONEY.finditer(text):
-        found.append(Quantity("money", _number(next(g for g in m.groups() if g))))
-        taken.append(m.span())
-    for m in _DURATION.finditer(text):
-        unit = m.group(3)
-        days = _number(m.group(1)) * _DAYS[unit]
-        working = bool(m.group(2)) and m.group(2).strip() in ("working", "business")
-        found.append(Quantity("duration", days * (1.4 if working else 1.0),
-                              "working" if working else "", _number(m.group(1))))
-        taken.append(m.span())
-    for m in _DATE.finditer(text):
-        day = m.group(1) or m.group(4) or m.group(5)
-        month = (m.group(2) or m.group(3) or "")[:3]
-        found.append(Quantity("date", float(day), month if month in _MONTHS else ""))
-        taken.append(m.span())
-    for m in _MONTH_ONLY.finditer(text):
-        if not any(a <= m.start() < b for a, b in taken):
-            found.append(Quantity("date", 0.0, m.group(1)[:3]))
-    for m in _CLOCK.finditer(text):
-        found.append(Quantity("time", _clock(m)))
-        taken.append(m.span())
-    for m in _WEEKDAY.finditer(text):
-        found.append(Quantity("weekday", float(_WEEKDAYS.index(m.group(1)))))
-    for m in _PERCENT.finditer(text):
-        found.append(Quantity("percent", _number(m.group(1))))
-        taken.append(m.span())
-    for m in _PLAIN.finditer(text):
-        if not any(a <= m.start() < b for a, b in taken):
-            found.append(Quantity("count", _number(m.group(1))))
+    has_digit = bool(_ANY_DIGIT.search(text))
+    for pattern, read in _READERS:
+        if not has_digit and pattern not in _WORDY:
+            continue
+        for m in pattern.finditer(text):
+            if not any(a <= m.start() < b for a, b in taken):
+                found.append(read(m))
+                taken.append(m.span())
     return tuple(found)

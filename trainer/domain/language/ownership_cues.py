@@ -1,13 +1,10 @@
-"""Ownership cues from general contact-centre English: taking it on, deflecting, concrete times and
-references, owning the mistake, closing the loop; and text addressed to a grader, not a customer."""
+"""Ownership cues: taking it on, deflecting, times and references, closing the loop, grader-talk."""
 
 from __future__ import annotations
 
-import re
+from .patterns import Cue
 
-
-def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(parts))
+_rx = Cue
 
 
 _WHO_ELSE = (r"(?:your|the|their|a|an|another|our|other) (?:\w+ )?(?:bank|card issuer|card "
@@ -91,18 +88,18 @@ TAKE_ON = _rx(
     r"\bi (?:take|accept) (?:full |personal )?(?:responsibility|ownership)\b",
     r"\bi(?:'m| am) (?:going|about) to\b",
 )
-TEAM_TAKE_ON = re.compile(
+TEAM_TAKE_ON = Cue(
     r"\bwe(?:'ll| will|'re going to| are going to|'ve| have|'re| are) (?:now |already |just |also )?"
     r"(?:refund|process|send|sent|arrang|issu|credit|revers|replac|repair|fix|sort|resolv|book|"
     r"cancel|waiv|remov|add|apply|appli|pay|paid|reimburs|deliver|dispatch|compensat|make sure|"
     r"ensure|put|return|correct|contact|call|email|escalat|rais|organi[sz])\w*")
-DONE_ACTION = re.compile(
+DONE_ACTION = Cue(
     r"\bi(?:'ve| have) (?:now |just |already |also |gone ahead and )?(?:refunded|processed|issued|"
     r"raised|booked|arranged|credited|reversed|cancelled|escalated|logged|ordered|sent|applied|"
     r"added|waived|removed|submitted|scheduled|reset|fixed|corrected|updated|dispatched|approved|"
     r"authori[sz]ed|requested|opened|placed|put through|refunding|flagged|reported|recorded|"
     r"blocked|replaced|reissued|re-sent|resent|paid|transferred|created|set up)\b")
-WHEN = re.compile(
+WHEN = Cue(
     r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|week)|within (?:the next )?\d+|"
     r"in the next \d+|(?:by|before|on|until|first thing|next|this coming) (?:monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|tomorrow|the end of|end of|close of|\d)|"
@@ -111,7 +108,7 @@ WHEN = re.compile(
     r"\d{1,2}(?::\d\d)? ?(?:am|pm)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|"
     r"now)\b")
-REFERENCE = re.compile(
+REFERENCE = Cue(
     r"\b(?:reference|ref|ticket|case|claim|complaint|tracking|confirmation|booking|order)"
     r"(?: number| no\.?| id| code)?(?: is| was|:)? ?#?[a-z]{0,5}-?\d{3,}|#\s?\d{3,}|"
     r"\b[a-z]{1,5}-?\d{3,}\b")
@@ -131,12 +128,20 @@ OWN_MISTAKE = _rx(
     r"\b(?:not|isn't|wasn't|never) (?:at all |in any way )?(?:your fault|down to you)\b", r"\byou(?:'ve| have)? done nothing wrong\b",
     r"\b(?:we|i) (?:take|accept) (?:full )?responsibility\b",
 )
+# Coming back to the customer later; counts when the sentence is the trainee's own commitment.
+FOLLOW_UP_ACT = _rx(
+    r"\b(?:call|ring|phone|email|text|message|contact|update) you\b(?! (?:were|are|had|have))",
+    r"\bcheck (?:in|back|on|that|whether|it|again|with you)\b", r"\bfollow(?:ing)? (?:it )?up\b",
+    r"\bmake sure (?:it|the|you|that|everything|this)\b", r"\bkeep you (?:updated|posted|"
+    r"informed|in the loop)\b", r"\bget back to you\b", r"\blet you know\b",
+    r"\bbe in touch\b", r"\bconfirm (?:with you|once|when|that|by)\b",
+)
 FOLLOW_UP = _rx(
     r"\b(?:i|we)(?:'ll| will|'m going to| am going to| are going to)(?: personally| also| then|"
     r" myself)? (?:follow (?:up|this up|it up)|call you|ring you|phone you|email you|text you|"
     r"message you|contact you|write to you|check (?:back|in|on|that|again|with you|it has|it's)|"
     r"be in touch|get back to you|keep (?:you|an eye)|update you|let you know|confirm|monitor|"
-    r"make sure (?:it|this|that|the|you)|send you|chase|personally)",
+    r"make sure (?:it|this|that|the|you))",
     r"\bmy (?:direct )?(?:line|number|extension|email) is\b",
     r"\byou can (?:reach|contact|call|email) me\b", r"\bask for me\b",
     r"\bi(?:'ll| will) be your (?:single |main |personal )?(?:point of contact|contact)\b",

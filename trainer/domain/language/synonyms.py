@@ -1,12 +1,13 @@
-"""Synonym families and phrase rewrites from general contact-centre English (not from any dataset).
-
-Each family is one string of words; the first word names the family. A word belongs to the first
-family that lists it, so ambiguous words are left out rather than forced into one meaning."""
+"""Synonym families and phrase rewrites from general contact-centre English (not from any dataset)."""
 
 from __future__ import annotations
 
 import re
 
+from .patterns import gate
+
+# Each family is one string of words; the first word names the family. A word belongs to the first
+# family that lists it, so ambiguous words are left out rather than forced into one meaning.
 FAMILIES = (
     # money moving back and forth
     "refund reimburse reimbursement repay repayment refundable",
@@ -108,7 +109,7 @@ FAMILIES = (
 )
 
 # Multi-word phrases rewritten to one family word before concepts are read.
-PHRASES = tuple((re.compile(p), r) for p, r in (
+_PHRASES = (
     (r"\b(?:money|cash|the (?:amount|payment|charge|fee|cost|difference|money)|the \d+(?:\.\d+)?|"
      r"[£$€]\d+(?:\.\d+)?) back\b", "refund"),
     (r"\bpa(?:y|id|ying) (?:you|it) back\b", "refund"),
@@ -129,15 +130,19 @@ PHRASES = tuple((re.compile(p), r) for p, r in (
     (r"\bcase number\b", "reference number"), (r"\bticket number\b", "reference number"),
     (r"\b[a-z]{1,5}-?\d{3,}\b", "reference number"),
     (r"\b(?:free of charge|no charge|at no cost|no cost|on the house)\b", "free"),
+    (r"\b(?:to say sorry|for the (?:trouble|inconvenience|hassle|delay)|as a gesture|to make "
+     r"(?:up for|amends))\b", "goodwill"),
     (r"\b(?:power[- ]cycle\w*|turn(?:ing|ed)? (?:it )?off and (?:on|back on)|switch\w* (?:it )?off)\b",
      "reboot"),
     (r"\b(?:on hold|put on hold)\b", "hold"), (r"\btaken off\b", "unblock"),
     (r"\bwith you\b", "arrive"), (r"\bin your account\b", "arrive account"),
-))
+)
+_COMPILED = tuple((re.compile(p), gate(p), r) for p, r in _PHRASES)
 
 
 def rewrite(lower: str) -> str:
     """Phrases folded into single family words (only for reading concepts, never for quotes)."""
-    for pattern, replacement in PHRASES:
-        lower = pattern.sub(replacement, lower)
+    for pattern, needs, replacement in _COMPILED:
+        if needs is None or any(map(lower.__contains__, needs)):
+            lower = pattern.sub(replacement, lower)
     return lower

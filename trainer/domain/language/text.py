@@ -27,7 +27,8 @@ FUNCTION_WORDS = frozenset(
     "be been being am will would can could shall should may might must have has had do does did "
     "the a an to for of in on at by with from about as if so then there here please let i'm i'll "
     "i've i'd we'll we've we're you're you've you'll it's that's there's what when how why who "
-    "not no and or but".split())
+    "not no and or but yourself myself ourselves himself herself themselves up out off over all "
+    "some any each every just also only".split())
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def is_structured(toks: tuple[str, ...], lower: str) -> bool:
     if len(toks) < 3:
         return False
     grammatical = sum(1 for t in toks if t in FUNCTION_WORDS)
-    if grammatical == 0 or grammatical / len(toks) < 0.15:
+    if grammatical == 0 or grammatical / len(toks) < 0.12:
         return False
     fragments = [f for f in re.split(r"[,/|]+", lower) if f.strip()]
     # "refund, 5 working days, reference, sorry": many short comma-separated fragments
@@ -115,17 +116,3 @@ def negated_before(lower: str, position: int, window: int = 4) -> bool:
     head = _NOT_NEGATING.sub(" ", head)
     words = _TOKEN.findall(head)[-window:]
     return any(w in NEGATORS or w.endswith("n't") for w in words)
-
-
-def trim_quote(sentence: Sentence, position: int = 0, limit: int = 160) -> str:
-    """The sentence, or when long the clause-sized stretch around ``position``; always verbatim."""
-    text = sentence.text
-    if len(text) <= limit:
-        return text
-    cuts = [0] + [m.end() for m in re.finditer(r"[,;:]\s+|\s+-\s+", text)] + [len(text)]
-    begin = max((c for c in cuts if c <= position), default=0)
-    end = min((c for c in cuts if c > position + 1), default=len(text))
-    if end - begin > limit:
-        end = begin + limit
-        end = text.rfind(" ", begin, end) if text.rfind(" ", begin, end) > begin else end
-    return text[begin:end].strip(" ,;:-")

@@ -1,5 +1,4 @@
-"""A scenario's case file compiled once for matching: key points and red flags as weighted concepts
-and figures, red flags sorted into the generic behaviours they describe, and the policy's limits."""
+"""A scenario's key points, red flags and policy limits, compiled once for matching."""
 
 from __future__ import annotations
 
@@ -63,6 +62,9 @@ _ALTERNATIVES = re.compile(r",? or (?=" + _VERBS + r")|, or |, (?!or\b)(?=\w)|\(
 _TIME_WORD = re.compile(r"\b(?:time|date|day|slot)\b")
 _RATE = re.compile(r"(?:[£$€]\s?)?(\d+(?:\.\d+)?) (?:a|per|each|for each|for every|every) "
                    r"(?:full )?(?:day|night|week|month|hour|year)\b")
+# A policy line that forbids something: what follows is a red flag whether or not one is listed.
+_PROHIBITION = re.compile(r"(?:^|[;.]\s*)(?:(?:staff|agents?|you) )?(?:must never|should never|"
+                          r"never|do not|don't|must not|should not|may not|no)\s+([^;.]+)")
 _CODE = re.compile(r"\b[a-z]{1,5}(?:-[a-z0-9]+)*-?\d{3,}\b")
 _TIME_EXAMPLE = re.compile(r"\b(?:within|in|by) (?:\d+|[a-z]+) (?:working |business )?"
                            r"(?:days?|hours?|weeks?)\b|\bby (?:monday|tuesday|wednesday|thursday|"
@@ -83,19 +85,12 @@ class Claim:
     hints: tuple[str, ...] = ()  # normalised optional phrasings
     kind: str = "plain"  # plain, request, promise, comparative, blame, redirect, overpromise
     targets: frozenset[str] = frozenset()  # redirect: who the customer is sent to
-    negative: bool = False  # the claim itself is a denial ("says it cannot be unblocked")
     bonus: tuple[str, ...] = ()  # codes and bare numbers that confirm a match when said
     clauses: tuple[tuple[frozenset[str], bool], ...] = ()  # each clause's concepts, negated
     distinct: frozenset[str] = frozenset()  # red flag: concepts no key point uses
-
-    @property
-    def total(self) -> float:
-        return sum(w for _, w in self.concepts) + 2.0 * len(self.figures) + self.asks_time
-
-    @property
-    def asks_time(self) -> bool:
-        """Whether a time is what it is about ('gives an exact arrival time')."""
-        return not self.figures and bool(_TIME_WORD.search(self.text.lower()))
+    asks_time: bool = False  # a time is what it is about ('gives an exact arrival time')
+    total: float = 0.0  # the weight of everything it says
+    names: frozenset[str] = frozenset()  # its concepts, for a quick overlap test
 
 
 @dataclass(frozen=True)
@@ -113,6 +108,7 @@ class CaseFile:
     company_fault: bool  # the facts show the company made a mistake
     time_example: str  # a time frame from the case file, for feedback
     rates: tuple[float, ...] = ()  # amounts given per day, night, week or month
+    stated: tuple[tuple[frozenset[str], tuple[Quantity, ...]], ...] = ()  # facts with figures
 
     @property
     def judgeable(self) -> bool:
@@ -128,9 +124,11 @@ def _claim(ident: str, text: str, hints: tuple[str, ...], kind: str = "plain",
     bonus = tuple(_CODE.findall(lower)) + tuple(
         f"{q.value:g}" for q in found if q.kind == "count" and q.value >= 10)
     clauses = tuple((frozenset(claim_concepts(p)), is_denial(p)) for p in split_clauses(lower))
-    negative = bool(clauses) and clauses[0][1]
+    asks_time = not figures and bool(_TIME_WORD.search(lower))
+    total = sum(w for _, w in concepts) + 2.0 * len(figures) + asks_time
     return Claim(ident, text, concepts, figures, tuple(normalise(h) for h in hints if h.strip()),
-                 kind, targets, negative, bonus, clauses)
+                 kind, targets, bonus, clauses, asks_time=asks_time, total=total,
+                 names=frozenset(c for c, _ in concepts))
 
 
 def _flag(ident: str, text: str, hints: tuple[str, ...]) -> tuple[Claim, ...]:
@@ -176,6 +174,23 @@ def _alternatives(text: str) -> list[str]:
     return out
 
 
+def _forbidden(scenario: Scenario, flags: tuple[Claim, ...]) -> tuple[Claim, ...]:
+    """The policy's prohibitions as extra red flags, named after the listed flag they overlap
+    most (or nameless: still wrong, just not a listed flag)."""
+    out = []
+    for line in scenario.policy:
+        for m in _PROHIBITION.finditer(normalise(line)):
+            text = m.group(1).strip()
+            if len(claim_concepts(text)) < 2:
+                continue
+            for claim in _flag("", text, ()):
+                ident = max(flags, key=lambda f: len(f.names & claim.names), default=None)
+                if ident is not None and len(ident.names & claim.names) >= 1:
+                    claim = replace(claim, id=ident.id)
+                out.append(claim)
+    return tuple(out)
+
+
 def _limits(texts: tuple[str, ...]) -> tuple[Limit, ...]:
     out = []
     for text in texts:
@@ -194,6 +209,7 @@ def casefile(scenario: Scenario) -> CaseFile:
     right = frozenset(c for k in kps for c, _ in k.concepts)
     flags = tuple(replace(c, distinct=frozenset(n for n, w in c.concepts if w == 1.0) - right)
                   for f in scenario.red_flags for c in _flag(f.id, f.text, f.hints))
+    flags += _forbidden(scenario, flags)
     over = tuple(c.text for c in flags if c.kind == "overpromise")
     texts = scenario.facts + scenario.policy + tuple(k.text for k in scenario.key_points)
     known = frozenset(q for t in (*texts, scenario.opening) for q in quantities(normalise(t)))
@@ -202,4 +218,7 @@ def casefile(scenario: Scenario) -> CaseFile:
     return CaseFile(kps, flags, _limits(scenario.policy) + _limits(over), known,
                     any(_FAULT.search(normalise(f)) for f in scenario.facts), example,
                     tuple(float(m.group(1)) for t in texts
-                          for m in _RATE.finditer(digits(normalise(t)))))
+                          for m in _RATE.finditer(digits(normalise(t)))),
+                    tuple((frozenset(content_concepts(normalise(t)) - WEAK), qs) for t in texts
+                          if (qs := tuple(q for q in quantities(normalise(t))
+                                          if q.kind in ("money", "duration")))))

@@ -1,5 +1,4 @@
-"""From tagged trainee sentences to a level per rubric dimension, with the quotes that justify it
-and the gaps that feedback should name."""
+"""From tagged trainee sentences to a level per dimension, its evidence and the gaps to name."""
 
 from __future__ import annotations
 
@@ -62,87 +61,81 @@ def judge_empathy(items: Sequence[Tagged], turns: int = 1) -> Judgement:
         return Judgement(0, (bad.quote,), (code,), bad.quote)
     tags = frozenset().union(*(i.tags for i in items))
     if not tags & (_EMPATHY_CUES | {"courtesy", "matters"}):
-        return Judgement(0, (), ("ignored",))
-    specific = first(real, *_SPECIFIC)
+        return Judgement(0, (), ("ignored",) + (("gaming",) if "gaming" in tags else ()))
+    level, gaps = _empathy_ladder(real, turns)
+    if is_stuffed(real):
+        level, gaps = min(level, 1), ["stuffed"]
+    if "gaming" in tags:
+        level, gaps = min(level, GAMING_CAP), [*gaps, "gaming"]
+    if level >= 2:
+        evidence = _quotes(first(real, *_SPECIFIC), first(real, "feeling_cause", "feeling"),
+                           first(real, "apology"), first(real, "matters", "adapt"))
+    else:
+        evidence = _quotes(first(real, "apology_generic", "courtesy", "ack", "feeling"))
+    return Judgement(level, evidence, tuple(gaps))
+
+
+def _empathy_ladder(real: list[Tagged], turns: int) -> tuple[int, list[str]]:
+    """Generic (1), specific (2), feeling or stakes with an apology (3), and going deeper (4):
+    two of why it matters, adapting to them, and mirroring their situation more than once."""
+    if first(real, *_SPECIFIC) is None:
+        return 1, ["generic"]
     feeling = first(real, "feeling_cause", "feeling")
     apology = first(real, "apology")
     matters = first(real, "matters")
-    adapt = first(real, "adapt")
-    apologies = count(real, "apology", "apology_generic")
-    depth = sum((matters is not None, adapt is not None,
+    gaps = ([] if apology else ["no_apology"]) + ([] if feeling or matters else ["no_feeling"])
+    if gaps:
+        return 2, gaps
+    depth = sum((matters is not None, first(real, "adapt") is not None,
                  sum(1 for i in real if i.mirror >= 2 and i.tags & _SPECIFIC) >= 2))
-    level, gaps = 1, []
-    if specific is None:
-        gaps.append("generic")
-    else:
-        level = 2
-        if apology is None:
-            gaps.append("no_apology")
-        if feeling is None and matters is None:
-            gaps.append("no_feeling")
-        if apology is not None and (feeling is not None or matters is not None):
-            level = 3
-            if depth < 2:
-                gaps.append("no_matters")
-            elif apologies > turns + 1:
-                gaps.append("over_apology")
-            else:
-                level = 4
-    if is_stuffed(real):
-        level, gaps = min(level, 1), ["stuffed"]
-    if "gaming" in tags and level > GAMING_CAP:
-        level, gaps = GAMING_CAP, ["gaming"]
-    generic = first(real, "apology_generic", "courtesy", "ack", "feeling")
-    evidence = (_quotes(specific, feeling, apology, matters or adapt) if level >= 2
-                else _quotes(generic))
-    return Judgement(level, evidence, tuple(gaps) + (("gaming",) if "gaming" in tags else ()))
+    if depth < 2:
+        return 3, ["no_matters"]
+    if count(real, "apology", "apology_generic") > turns + 1:
+        return 3, ["over_apology"]
+    return 4, []
 
 
 def judge_ownership(items: Sequence[Tagged], company_fault: bool = False) -> Judgement:
     real = _usable(items)
-    tags = frozenset().union(*(i.tags for i in real)) if real else frozenset()
-    deflect = first(real, "deflect", "redirect")
-    take = first(real, "take", "done")
-    team = first(real, "team_take")
     gaming = any("gaming" in i.tags for i in items)
     if not real:
         return Judgement(0, (), ("nothing",) + (("gaming",) if gaming else ()))
+    deflect = first(real, "deflect", "redirect")
+    take, team = first(real, "take", "done"), first(real, "team_take")
     refuse = first(real, "refuse")
     if (deflect and not take) or (refuse and not take and not team):
         bad = deflect or refuse
         return Judgement(0, (bad.quote,), ("deflect",), bad.quote)
-    concrete = first(real, "when", "reference", "done")
-    closing = [first(real, t) for t in _CLOSING]
-    gaps: list[str] = []
-    if take is None:
-        level = 2 if team else 1
-        gaps.append("not_personal")
-        if concrete is None:
-            gaps.append("no_time")
-    elif concrete is None:
-        level = 2
-        gaps.append("no_time")
-    else:
-        level = 3
-        if sum(1 for c in closing if c) < 2:
-            gaps.append("no_close")
-        elif company_fault and "own_mistake" not in tags:
-            gaps.append("no_mistake")
-        else:
-            level = 4
-    if company_fault and "own_mistake" not in tags and "no_mistake" not in gaps and level >= 3:
-        gaps.append("no_mistake")
+    level, gaps = _ownership_ladder(real)
+    owned = any("own_mistake" in i.tags for i in real)
+    if company_fault and not owned and level >= 3:
+        gaps.append("no_mistake")  # advice only: the labels do not insist on it for the level
     if deflect and level > 2:
         level, gaps = 2, ["deflect", *gaps]
-    if gaming and level > GAMING_CAP:
-        level, gaps = GAMING_CAP, ["gaming", *gaps]
-    evidence = _quotes(take or team or first(real, "vague", "handoff"), concrete,
-                       *(c for c in closing if c))
-    return Judgement(level, evidence, tuple(gaps) + (("gaming",) if gaming else ()),
-                     deflect.quote if deflect else "")
+    if gaming:
+        level, gaps = min(level, GAMING_CAP), [*gaps, "gaming"]
+    evidence = _quotes(take or team or first(real, "vague", "handoff"),
+                       first(real, "when", "reference", "done"),
+                       *(first(real, t) for t in _CLOSING))
+    return Judgement(level, evidence, tuple(gaps), deflect.quote if deflect else "")
 
 
-def judge_accuracy(items: Sequence[Tagged], found: CaseFindings, case: CaseFile | None) -> Judgement:
+def _ownership_ladder(real: list[Tagged]) -> tuple[int, list[str]]:
+    """Vague (1), taken on (2), with a concrete time or reference (3), and the loop closed (4):
+    two of a follow-up (one with a time counts twice), a satisfaction check, what happens next."""
+    take, team = first(real, "take", "done"), first(real, "team_take")
+    concrete = first(real, "when", "reference", "done")
+    if take is None:
+        return (2 if team else 1), ["not_personal"] + ([] if concrete else ["no_time"])
+    if concrete is None:
+        return 2, ["no_time"]
+    follow = first(real, "follow_up")
+    closed = sum(1 for t in _CLOSING if first(real, t)) + bool(follow and "when" in follow.tags)
+    return (4, []) if closed >= 2 else (3, ["no_close"])
+
+
+def judge_accuracy(items: Sequence[Tagged], found: CaseFindings,
+                   case: CaseFile | None) -> Judgement:
     if case is None or not case.judgeable:
         return Judgement(None, (), ("no_case",))
     wrong = found.flagged + found.contradicted + found.wrong
@@ -160,8 +153,11 @@ def judge_accuracy(items: Sequence[Tagged], found: CaseFindings, case: CaseFile 
         level = (4 if share == 1 and precise else 3 if share >= 0.6 else 2 if share >= 0.25
                  else 1)
     gaps = ("imprecise",) if level == 3 and len(found.covered) == total else ()
-    if wrong:  # only possibly wrong: a topic was touched in a way that may be mistaken
-        level, gaps = min(level, 1), ("doubtful", *gaps)
+    if wrong:
+        # Possibly wrong (a topic touched in a way that may be mistaken): believed when little
+        # else is right, doubted when most key points are.
+        level = 0 if level <= 1 else min(level - 1, 2)
+        gaps = ("doubtful", *gaps)
         evidence = tuple(dict.fromkeys(m.quote for m in wrong))[:3]
     if gaming and level > GAMING_CAP:
         level, gaps = GAMING_CAP, ("gaming", *gaps)

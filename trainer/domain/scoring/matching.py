@@ -1,5 +1,4 @@
-"""What the trainee said against the case file: key points covered, red flags said, and figures or
-promises that contradict the facts and policy."""
+"""The trainee's words against the case file: key points covered, red flags said, wrong figures."""
 
 from __future__ import annotations
 
@@ -19,7 +18,8 @@ _PROMISE_TAGS = frozenset({"take", "team_take", "done", "expect"})
 _SKIP = frozenset({"gaming", "fragment"})
 _WORDS = re.compile(r"[a-z]+")
 _WHEN_KINDS = ("time", "weekday", "date")
-_EARLIER = re.compile(r"\b(?:sooner|earlier|faster|quicker|before|shorter|less|fewer|below|under)\b")
+_EARLIER = re.compile(r"\b(?:sooner|earlier|faster|quicker|before|shorter|less|fewer|below|"
+                      r"under)\b")
 _REQUEST = re.compile(r"\b(?:please|can you|could you|would you|will you|have you|did you|you'll "
                       r"(?:need|have) to|you need to|you must|you should|you have to|try|make sure "
                       r"you|i need you to|i'll need you to|we need you to|go ahead and)\b|^\W*(?:"
@@ -114,7 +114,8 @@ def _denies(claim: Claim, item: Tagged) -> bool:
     a negation right before the claim's main word, not in an 'if' clause."""
     best, claim_denies, carried = _aligned(claim, item)
     strong = {c for c, _ in claim.concepts if c not in WEAK}
-    if claim_denies or carried < 2 or not strong or is_conditional(best):
+    if (claim_denies or len(content_concepts(best) & strong) < min(2, len(strong))
+            or is_conditional(best)):
         return False
     words = list(_WORDS.finditer(best))
     at = next((m.start() for m in words if concept(m.group()) in strong), -1)
@@ -147,11 +148,12 @@ def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFinding
                 not flagged[claim.id].sure else ""
             if said:
                 flagged[claim.id] = Match(claim.id, seen.item.quote, sure=said == "sure")
-        over = _over_limit(seen, case)
+        over = _over_limit(seen, case) or _misstated(seen, case)
         if over:
             flag = next((c for c in case.red_flags if c.kind == "overpromise"), None)
-            if flag is None:
-                wrong.append(Match("", seen.item.quote, why=over))
+            if flag is None or over.startswith("states"):
+                wrong.append(Match("", seen.item.quote, why=over,
+                                   sure=not over.startswith("states")))
             else:
                 flagged.setdefault(flag.id, Match(flag.id, seen.item.quote, why=over))
     for ident in contradicted:
@@ -163,21 +165,23 @@ def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFinding
 def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Match],
                contradicted: dict[str, Match]) -> None:
     item, low = seen.item, seen.item.sentence.lower
+    if not (claim.names & seen.around or claim.figures or claim.hints or claim.bonus):
+        return
     if any(h and h in low for h in claim.hints) and not is_negated(low):
         covered[claim.id] = Match(claim.id, item.quote)
         return
     own = _fit(claim, seen.concepts, seen.figures, low, case.known)
-    if own.coverage >= 0.4 and own.units >= 2 and _polarity_clash(claim, item):
-        if own.coverage >= 0.5 and _denies(claim, item):
+    if own.units >= 2 and _polarity_clash(claim, item):
+        if _denies(claim, item):
             contradicted.setdefault(claim.id, Match(claim.id, item.quote, why="denies it",
                                                     sure=False))
         return
     if own.units == 0:
         return
     fit = _fit(claim, seen.around, seen.around_figures, low, case.known)
-    if fit.coverage < 0.5 or fit.units < _needed(claim):
+    if fit.coverage < 0.4 or fit.units < _needed(claim):
         return
-    if own.conflict and own.coverage >= 0.5:
+    if own.conflict:  # the right subject with a figure the case file never gives
         contradicted.setdefault(claim.id, Match(claim.id, item.quote, why="wrong figure",
                                                 sure=False))
     elif claim.id not in covered or (fit.precise and not covered[claim.id].precise):
@@ -187,6 +191,8 @@ def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Mat
 def _says_flag(claim: Claim, seen: _Seen, case: CaseFile) -> str:
     """'sure', 'unsure' (topic words only), or '' when the sentence does not say the flag."""
     item, low = seen.item, seen.item.sentence.lower
+    if claim.kind == "plain" and not (claim.names & seen.concepts or claim.hints):
+        return ""
     if any(h and h in low for h in claim.hints):
         return "" if is_negated(low) else "sure"
     if claim.kind == "blame":
@@ -239,15 +245,16 @@ def _over_limit(seen: _Seen, case: CaseFile) -> str:
     if not case.limits or not item.tags & _PROMISE_TAGS or _HEDGED.search(item.sentence.lower):
         return ""
     parts = split_clauses(item.sentence.lower)
+    highest = max(limit.amount for limit in case.limits)
     for n, part in enumerate(parts):
         remedies = content_concepts(part + " " + (parts[n - 1] if n else "")) & REMEDIES
-        if not remedies:
-            continue
         for q in quantities(part):
-            if q.kind not in ("money", "count") or _derived(q.value, case):
+            if q.kind != "money" and (q.kind != "count" or not remedies) or \
+                    _derived(q.value, case):
                 continue
-            for limit in case.limits:
-                if remedies & limit.remedies and q.value > limit.amount:
+            for limit in case.limits:  # money promised for nothing named: above every limit
+                if (remedies & limit.remedies or not remedies) and q.value > limit.amount \
+                        and (remedies or q.value > highest):
                     return f"promises {q.value:g} where policy allows up to {limit.amount:g}"
     return ""
 
@@ -260,4 +267,20 @@ def _derived(value: float, case: CaseFile) -> bool:
     if any(abs(value / r - round(value / r)) < 0.001 and round(value / r) <= 31
            for r in case.rates):
         return True
-    return any(abs(value - a - b) < 0.011 for a in amounts for b in amounts)
+    money = sorted({k.value for k in case.known if k.kind == "money"})
+    return any(abs(value - a - b) < 0.011 for i, a in enumerate(money) for b in money[i + 1:])
+
+
+def _misstated(seen: _Seen, case: CaseFile) -> str:
+    """An amount or time frame for something the case file gives a different figure for."""
+    if seen.item.sentence.lower.rstrip().endswith("?"):
+        return ""
+    for q in seen.figures:
+        if q.kind not in ("money", "duration") or _derived(q.value, case) or \
+                any(q.close_to(k) for k in case.known):
+            continue
+        for concepts, figures in case.stated:
+            same_kind = [f for f in figures if f.kind == q.kind]
+            if same_kind and len(concepts & seen.concepts) >= 2:
+                return f"states {q.value:g} where the case file says {same_kind[0].value:g}"
+    return ""

@@ -46,11 +46,19 @@ def situation_of(text: str) -> frozenset[str]:
     return (content_concepts(low) - _BLAND) | figures
 
 
+@lru_cache(maxsize=1024)
+def _prefixes(situation: frozenset[str]) -> frozenset[str]:
+    return frozenset(s[:n] for s in situation if len(s) >= 4 for n in range(4, len(s) + 1))
+
+
 def _mirror(low: str, situation: frozenset[str]) -> int:
+    """How many of the customer's concepts and figures the sentence repeats; 'tarp' echoes
+    'tarpaulin' (a shared start of four letters or more counts)."""
     mine = content_concepts(low) | {f"#{q.kind}:{q.value:g}" for q in quantities(low)}
     exact = (mine & situation) - _BLAND
-    loose = sum(1 for c in mine - exact - _BLAND if len(c) >= 4 and any(
-        len(s) >= 4 and (s.startswith(c) or c.startswith(s)) for s in situation))
+    prefixes = _prefixes(situation)
+    loose = sum(1 for c in mine - exact - _BLAND if len(c) >= 4 and (
+        c in prefixes or any(c[:n] in situation for n in range(4, len(c)))))
     return len(exact) + loose
 
 
@@ -143,4 +151,6 @@ def _ownership_tags(low: str) -> set[str]:
             tags.add(name)
     if O.WHEN.search(digits(low)) and (tags & _ACTION_TAGS or _FUTURE.search(low)):
         tags.add("when")
+    if O.FOLLOW_UP_ACT.search(low) and tags & {"take", "team_take"}:
+        tags.add("follow_up")
     return tags

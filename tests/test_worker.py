@@ -1,0 +1,133 @@
+"""`trainer worker` as a real process on a shared database: burst runs, the start-up sweep,
+and a worker killed mid-job whose attempt is still scored in the end."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rq import Callback, Retry
+from rq.registry import StartedJobRegistry
+
+from trainer.config import ROOT
+from trainer.services import jobs, play
+
+from .test_jobs import left_scoring, played, queue_of_its_own, reloaded, score_ids
+
+TRAINER = shutil.which("trainer", path=str(Path(sys.executable).parent)) or "trainer"
+
+
+def slow_first_time(attempt_id: int, marker: str) -> str:
+    """A scoring job that hangs on its first run (its work horse writes its pid to ``marker``
+    and sleeps, to be killed), and scores normally on the next."""
+    path = Path(marker)
+    if not path.exists():
+        path.write_text(str(os.getpid()))
+        time.sleep(120)
+    return jobs.score_attempt_job(attempt_id)
+
+
+def worker_env(app, tmp_path) -> dict[str, str]:
+    """The test's database, Redis and queue, for a worker in another process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "TRAINER_LLM"))}
+    env.update(SECRET_KEY="worker-test-secret", DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               REDIS_URL=app.config["REDIS_URL"], TRAINER_QUEUE=app.config["TRAINER_QUEUE"],
+               TRAINER_SCORING_RETRY_INTERVALS="0", TRAINER_SCORER=app.config["TRAINER_SCORER"],
+               TRAINER_INSTANCE_PATH=str(tmp_path), PYTHONPATH=str(ROOT))
+    return env
+
+
+def run_worker(app, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([TRAINER, "worker", *args], env=worker_env(app, tmp_path),
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+
+
+@pytest.fixture
+def queued(app):
+    yield from queue_of_its_own(app)
+
+
+def test_worker_needs_redis_url(runner):
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code == 1
+    assert "REDIS_URL is not set" in result.output
+
+
+def test_worker_reports_a_redis_that_does_not_answer(app, runner):
+    app.config["REDIS_URL"] = "redis://:secret-pass@127.0.0.1:1/0"
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code == 1
+    assert "does not answer" in result.output and "secret-pass" not in result.output
+
+
+def test_burst_worker_process_scores_the_queue(app, queued, ctx, tmp_path):
+    attempt = play.finish_attempt(played())
+    assert attempt.status == "scoring"
+    result = run_worker(app, tmp_path, "--burst", "--queue", queued)
+    assert result.returncode == 0, result.stderr
+    assert reloaded(attempt.id).status == "scored" and len(score_ids(attempt.id)) == 3
+
+
+def test_worker_sweeps_stuck_attempts_at_start_up(app, queued, ctx, tmp_path):
+    attempt = left_scoring(minutes_ago=10)  # no job anywhere: as if Redis lost it
+    result = run_worker(app, tmp_path, "--burst")
+    assert result.returncode == 0, result.stderr
+    scored = reloaded(attempt.id)
+    assert scored.status == "scored" and jobs.FALLBACK_NOTE not in scored.score_notes
+
+
+def test_a_worker_killed_mid_job_still_gets_the_attempt_scored(app, queued, ctx,
+                                                               tmp_path):
+    attempt = left_scoring(minutes_ago=0)
+    marker = tmp_path / "horse.pid"
+    queue = jobs.get_queue()
+    queue.enqueue_call(slow_first_time, args=(attempt.id, str(marker)), timeout=300,
+                       job_id=jobs.job_id(attempt.id, queued), retry=Retry(max=1),
+                       on_failure=Callback(jobs.on_scoring_failure))
+    worker = subprocess.Popen([TRAINER, "worker"], env=worker_env(app, tmp_path), cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    horse = None
+    try:
+        horse = _wait_for_pid(marker)
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker, its scheduler...
+        os.kill(horse, signal.SIGKILL)  # ...and its work horse, in a process group of its own
+        worker.wait(timeout=10)
+    finally:
+        _kill_if_running(worker, horse)
+    job = queue.fetch_job(jobs.job_id(attempt.id, queued))
+    assert job.get_status() == "started" and reloaded(attempt.id).status == "scoring"
+    # What RQ's maintenance does once the dead worker's heartbeat has expired (~90 s later):
+    StartedJobRegistry(queue=queue).cleanup(timestamp=time.time() + 3600)
+    assert jobs.requeue_stuck_attempts(older_than=0) == {attempt.id: "waiting"}  # retry queued
+    result = run_worker(app, tmp_path, "--burst")
+    assert result.returncode == 0, result.stderr
+    scored = reloaded(attempt.id)
+    assert scored.status == "scored" and len(score_ids(attempt.id)) == 3
+    assert jobs.FALLBACK_NOTE not in scored.score_notes
+
+
+def _wait_for_pid(marker: Path, seconds: float = 30) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if marker.exists() and marker.read_text().strip():
+            return int(marker.read_text())
+        time.sleep(0.1)
+    pytest.fail("the worker never started the job")
+
+
+def _kill_if_running(worker: subprocess.Popen, horse: int | None) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    if horse is not None:
+        try:
+            os.kill(horse, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -1,0 +1,160 @@
+"""Admin token pages (create shows the token once, revoke closes the API) and the audit log."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from trainer.extensions import db
+from trainer.models import ApiToken, AuditEvent
+from trainer.services import audit as audit_service
+from trainer.services import tokens as token_service
+
+from .. import factories
+from ..conftest import post_form
+
+TOKEN_RE = re.compile(r"trn_[A-Za-z0-9_-]{43}")
+
+
+@pytest.fixture
+def people(app):
+    with app.app_context():
+        factories.user("admin", email="admin@example.com", name="Ada Admin")
+        factories.user("manager", email="mo@example.com", name="Mo Manager")
+        factories.user("trainee", email="tara@example.com", name="Tara Trainee")
+
+
+def token_urls(app) -> list[tuple[str, str]]:
+    """(method, url) for every route of the blueprint, so a new one cannot escape the 403 test."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("admin_tokens."):
+            url = rule.rule.replace("<int:token_id>", "1")
+            urls += [(method, url) for method in sorted(rule.methods & {"GET", "POST"})]
+    assert len(urls) >= 4
+    return urls
+
+
+def create(client, name="Helpdesk router"):
+    return post_form(client, "/admin/tokens", data={"name": name})
+
+
+@pytest.mark.parametrize("email", ["tara@example.com", "mo@example.com"])
+def test_non_admins_get_403_everywhere(app, client, auth, people, email):
+    with app.app_context():
+        token_service.create_token("existing")
+    auth.login(email)
+    for method, url in token_urls(app):
+        response = client.get(url) if method == "GET" else post_form(client, "/", url,
+                                                                      data={"name": "x"})
+        assert response.status_code == 403, (method, url)
+    with app.app_context():
+        assert db.session.scalar(select(ApiToken)).revoked_at is None
+        assert len(db.session.scalars(select(ApiToken)).all()) == 1
+
+
+def test_anonymous_visitors_are_sent_to_log_in(app, client, people):
+    for method, url in token_urls(app):
+        response = client.get(url) if method == "GET" else post_form(client, "/login", url)
+        assert response.status_code == 302, (method, url)
+        assert response.headers["Location"].startswith("/login"), (method, url)
+
+
+def test_the_token_is_shown_once_and_only_its_hash_is_stored(app, client, auth, people):
+    auth.login("admin@example.com")
+    response = create(client)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    raw = TOKEN_RE.search(html).group(0)
+    assert "will not be shown again" in html
+    assert response.headers["Cache-Control"] == "no-store"
+    listing = client.get("/admin/tokens").get_data(as_text=True)
+    assert raw not in listing and raw[:10] in listing and "Helpdesk router" in listing
+    with app.app_context():
+        token = db.session.scalar(select(ApiToken))
+        assert token.token_hash == token_service.hash_token(raw) and raw not in token.token_hash
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "token.created"))
+        assert event.subject == "Helpdesk router" and raw not in str(event.detail)
+
+
+def test_a_blank_name_is_a_form_error(app, client, auth, people):
+    auth.login("admin@example.com")
+    response = create(client, name="  ")
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(ApiToken)) is None
+
+
+def test_revoking_stops_api_access(app, client, auth, people):
+    auth.login("admin@example.com")
+    raw = TOKEN_RE.search(create(client).get_data(as_text=True)).group(0)
+    api = {"query_string": {"category": "billing-dispute"},
+           "headers": {"Authorization": f"Bearer {raw}"}}
+    assert client.get("/api/v1/resolvers", **api).status_code == 200
+    response = post_form(client, "/admin/tokens", "/admin/tokens/1/revoke",
+                         follow_redirects=True)
+    assert "revoked" in response.get_data(as_text=True)
+    assert client.get("/api/v1/resolvers", **api).status_code == 401
+    again = post_form(client, "/admin/tokens", "/admin/tokens/1/revoke", follow_redirects=True)
+    assert "already revoked" in again.get_data(as_text=True)
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action)).all()
+        assert actions.count("token.revoked") == 1
+
+
+def test_revoking_needs_a_csrf_token(app, client, auth, people):
+    with app.app_context():
+        token_service.create_token("existing")
+    auth.login("admin@example.com")
+    assert client.post("/admin/tokens/1/revoke").status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(ApiToken)).revoked_at is None
+
+
+def test_the_audit_page_lists_events_newest_first_and_verifies_the_chain(app, client, auth,
+                                                                         people):
+    auth.login("admin@example.com")
+    create(client, name="First")
+    create(client, name="Second")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "chain intact" in html
+    assert html.index("Second") < html.index("First")
+    assert "token.created" in html and "Ada Admin" in html
+    assert "<script>" not in html and "style=" not in html
+
+
+def test_the_audit_page_filters_by_action_and_paginates(app, client, auth, people):
+    with app.app_context():
+        for n in range(60):
+            audit_service.record("login.failed", subject=f"user{n}@example.com")
+        audit_service.record("token.created", subject="Only token")
+        db.session.commit()
+    auth.login("admin@example.com")
+    first = client.get("/admin/audit?action=login.failed").get_data(as_text=True)
+    assert "user59@example.com" in first and "user9@example.com" not in first
+    assert "Only token" not in first and "Page 1 of 2" in first
+    second = client.get("/admin/audit?action=login.failed&page=2").get_data(as_text=True)
+    assert "user9@example.com" in second and "user59@example.com" not in second
+    assert "Only token" in client.get("/admin/audit?action=token.created").get_data(as_text=True)
+
+
+def test_the_audit_page_reports_a_broken_chain(app, client, auth, people):
+    auth.login("admin@example.com")
+    create(client, name="First")
+    create(client, name="Second")
+    with app.app_context():
+        db.session.execute(db.update(AuditEvent).where(AuditEvent.subject == "First")
+                           .values(reason="edited later"))
+        db.session.commit()
+        bad = db.session.scalar(select(AuditEvent.id).where(AuditEvent.subject == "First"))
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert f"Chain broken at event {bad}" in html
+
+
+def test_no_route_updates_or_deletes_an_event(app):
+    methods = {m for rule in app.url_map.iter_rules() if "audit" in rule.rule
+               for m in rule.methods}
+    assert methods <= {"GET", "HEAD", "OPTIONS"}

@@ -1,0 +1,163 @@
+"""Qualification and clearance rules: who is eligible for which level, and for how long."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from .library import AuthorityLevel, Category
+
+WINDOW_MONTHS = 12  # a passed attempt counts towards qualification for this long, to the instant
+CLEARANCE_MONTHS = 12  # the longest a clearance may run before it must be renewed or re-granted
+EXPIRY_WARNING_DAYS = 30
+
+When = TypeVar("When", date, datetime)
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    """What qualification needs to know about one scored attempt."""
+
+    id: int
+    scenario_id: str
+    category: str
+    difficulty: int
+    finished_at: datetime
+    passed: bool
+    levels: Mapping[str, int | None]  # dimension -> level, None where it was not judged
+    pass_levels: Mapping[str, int]  # dimension -> the rubric's pass level
+
+    @property
+    def shortfalls(self) -> tuple[str, ...]:
+        """The judged dimensions below their pass level, in rubric order."""
+        return tuple(name for name, level in self.levels.items()
+                     if level is not None and level < self.pass_levels.get(name, 0))
+
+    @property
+    def is_clean_pass(self) -> bool:
+        """Passed with every judged dimension at or above its pass level."""
+        return self.passed and not self.shortfalls
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    category: str
+    level: int
+    eligible: bool
+    reason: str  # spelled out for people: what counted, and what is still missing
+    attempt_ids: tuple[int, ...]  # the qualifying attempts, one per scenario, newest first
+    passed_count: int
+    required: int
+
+
+def add_months(when: When, months: int) -> When:
+    """The same time of day ``months`` calendar months later (31 Jan + 1 month -> 28/29 Feb)."""
+    index = when.month - 1 + months
+    year, month = when.year + index // 12, index % 12 + 1
+    return when.replace(year=year, month=month,
+                        day=min(when.day, calendar.monthrange(year, month)[1]))
+
+
+def counts_at(record: AttemptRecord, now: datetime) -> bool:
+    """Whether ``record`` falls in the 12-month qualification window ending at ``now``."""
+    return record.finished_at <= now < add_months(record.finished_at, WINDOW_MONTHS)
+
+
+def eligibility(records: Iterable[AttemptRecord], category: Category, level: AuthorityLevel,
+                now: datetime) -> Eligibility:
+    """Eligible when ``level.scenarios_required`` different scenarios of ``category`` were passed
+    cleanly at ``level.min_difficulty`` or more within the 12 months before ``now``."""
+    mine = sorted((r for r in records if r.category == category.id),
+                  key=lambda r: r.finished_at, reverse=True)
+    best: dict[str, AttemptRecord] = {}
+    for record in mine:
+        if (record.is_clean_pass and counts_at(record, now)
+                and record.difficulty >= level.min_difficulty):
+            best.setdefault(record.scenario_id, record)
+    passed = sorted(best)
+    required = level.scenarios_required
+    ids = tuple(r.id for r in sorted(best.values(), key=lambda r: r.finished_at, reverse=True))
+    if len(passed) >= required:
+        reason = f"Eligible: passed {_listed(passed)}"
+    else:
+        reason = "; ".join([_progress(len(passed), level), *_near_misses(mine, best, level, now)])
+    return Eligibility(category=category.id, level=level.level, eligible=len(passed) >= required,
+                       reason=reason, attempt_ids=ids, passed_count=len(passed),
+                       required=required)
+
+
+def levels_for(records: Iterable[AttemptRecord], category: Category,
+               now: datetime) -> list[Eligibility]:
+    """Eligibility for every level of ``category``, lowest first."""
+    records = list(records)
+    return [eligibility(records, category, level, now) for level in category.levels]
+
+
+def _progress(count: int, level: AuthorityLevel) -> str:
+    noun = "scenario" if level.scenarios_required == 1 else "scenarios"
+    text = f"{count} of {level.scenarios_required} {noun} passed"
+    if level.min_difficulty > 1:
+        text += f" at difficulty {level.min_difficulty} or more"
+    return text
+
+
+def _near_misses(records: list[AttemptRecord], counted: Mapping[str, AttemptRecord],
+                 level: AuthorityLevel, now: datetime) -> list[str]:
+    """Why each other scenario tried did not count, judged by its latest attempt (newest first)."""
+    notes: dict[str, str] = {}
+    for record in records:
+        if record.scenario_id in counted or record.scenario_id in notes \
+                or record.finished_at > now:
+            continue
+        if record.difficulty < level.min_difficulty:
+            notes[record.scenario_id] = (f"{record.scenario_id} is below difficulty "
+                                         f"{level.min_difficulty}")
+        elif not counts_at(record, now):
+            notes[record.scenario_id] = f"{record.scenario_id} was last tried over 12 months ago"
+        elif record.shortfalls:
+            notes[record.scenario_id] = (f"{_listed(list(record.shortfalls))} below pass level "
+                                         f"in {record.scenario_id}")
+        else:
+            notes[record.scenario_id] = f"{record.scenario_id} not passed yet"
+    return [notes[key] for key in sorted(notes)]
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def default_expiry(granted_at: datetime) -> datetime:
+    return add_months(granted_at, CLEARANCE_MONTHS)
+
+
+def expiry_allowed(granted_at: datetime, expires_at: datetime) -> bool:
+    """After the grant, and never later than 12 calendar months after it."""
+    return granted_at < expires_at <= default_expiry(granted_at)
+
+
+def grant_refusal(granter_id: int, granter_is_admin: bool, grantee_id: int, in_scope: bool,
+                  action: str = "grant") -> str | None:
+    """Why ``granter`` may not grant (or revoke) a clearance of ``grantee``, or None when allowed.
+
+    ``in_scope``: the grantee reports to the granter, directly or indirectly."""
+    if granter_id == grantee_id:
+        return (f"Nobody can {action} a clearance of their own, admins included: ask your "
+                "manager or another admin.")
+    if granter_is_admin or in_scope:
+        return None
+    return (f"You can only {action} clearances for people in your team "
+            "(your direct or indirect reports).")
+
+
+def is_current(granted_at: datetime, expires_at: datetime, revoked_at: datetime | None,
+               now: datetime) -> bool:
+    """A clearance counts from its grant until the instant it expires, unless revoked."""
+    return revoked_at is None and granted_at <= now < expires_at
+
+
+def expiring_soon(expires_at: datetime, now: datetime, days: int = EXPIRY_WARNING_DAYS) -> bool:
+    """Still running, but stops within ``days`` days (the holder and their manager are told)."""
+    return now < expires_at <= now + timedelta(days=days)

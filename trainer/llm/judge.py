@@ -1,0 +1,128 @@
+"""The LLM judge: one call scores all three dimensions, then the guards decide what stands; the
+rule scorer's card stands in for any call that fails."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from ..domain.errors import LLMError
+from ..domain.library import DIMENSIONS, Rubric, Scenario
+from ..domain.scoring import DimensionScore, Scorecard, summarise
+from ..domain.scoring.rules import RuleScorer
+from ..domain.transcript import Turn, trainee_turns
+from .client import LLMCallFailed, LLMClient, LLMResult, failed
+from .guards import GAMING_CAP, gaming_signals, keep_verbatim
+from .prompts import judge_request
+from .runtime import default_client
+
+MAX_FEEDBACK_CHARS = 1500
+NO_CASE_FILE = "No scenario facts to check, so accuracy is not judged."
+GAMING_FEEDBACK = "Text written to the scorer instead of the customer earns nothing."
+Dimensions = dict[str, DimensionScore]
+
+
+class LLMJudge:
+    name = "llm-1"
+
+    def __init__(self, client: LLMClient | None = None, rules: Any = None):
+        self.client = client if client is not None else default_client()
+        self.rules = rules or RuleScorer()
+
+    def score(self, transcript: Sequence[Turn], scenario: Scenario | None,
+              rubric: Rubric) -> Scorecard:
+        rules_card = self.rules.score(transcript, scenario, rubric)
+        try:
+            if self.client is None:
+                raise LLMCallFailed("no LLM configured")
+            result = self.client.complete(judge_request(scenario, rubric, transcript))
+            verdict = read_verdict(result, scenario)
+        except LLMError as exc:
+            return fallback_card(rules_card, exc)
+        dims, notes, reasons = guard(verdict, rules_card, trainee_turns(transcript))
+        overall, passed = summarise(rubric, dims)
+        return Scorecard(self.name, dims, overall, passed, rules_card.key_points_covered,
+                         rules_card.key_points_missed, rules_card.red_flags, tuple(notes),
+                         usage=result.usage, review_reason="; ".join(reasons))
+
+
+def fallback_card(rules_card: Scorecard, exc: LLMError) -> Scorecard:
+    reason = exc.reason if isinstance(exc, LLMCallFailed) else str(exc)
+    note = f"LLM judge unavailable ({reason}); rule scorer used."
+    return replace(rules_card, notes=(*rules_card.notes, note), usage=getattr(exc, "usage", None))
+
+
+def read_verdict(result: LLMResult, scenario: Scenario | None) -> Dimensions:
+    """The judge's levels, quotes and feedback (the schema already bounds the levels)."""
+    verdict = {}
+    for name in DIMENSIONS:
+        raw = result.data[name]
+        verdict[name] = DimensionScore(raw["level"], tuple(raw["evidence"]),
+                                       " ".join(raw["feedback"].split())[:MAX_FEEDBACK_CHARS])
+    if scenario is None or not scenario.has_case_file:
+        verdict["accuracy"] = DimensionScore(None, (), NO_CASE_FILE)
+    elif verdict["accuracy"].level is None:
+        raise failed(result.usage, "no accuracy level although the scenario has a case file")
+    return verdict
+
+
+def guard(verdict: Dimensions, rules_card: Scorecard,
+          turns: Sequence[str]) -> tuple[Dimensions, list[str], list[str]]:
+    """Apply every guard; returns the dimensions that stand, notes for the scorecard and
+    reasons for a manager's review (none: no review needed)."""
+    rules = rules_card.dimensions
+    dims, notes = _verbatim_evidence(verdict, turns)
+    if rules_card.red_flags and dims["accuracy"].level:
+        dims["accuracy"] = replace(rules["accuracy"], level=0)
+        notes.append(f"Accuracy capped at 0: the rule scorer found "
+                     f"{', '.join(rules_card.red_flags)}.")
+    reasons = []
+    signals = gaming_signals(turns) or _implausible(verdict, rules)
+    if signals:
+        dims = {name: _capped(dim, rules[name]) for name, dim in dims.items()}
+        notes.append(f"Possible gaming of the scorer ({'; '.join(signals)}): the LLM judge's "
+                     "levels are capped at the rule scorer's.")
+        reasons.append(f"possible gaming of the scorer: {'; '.join(signals)}")
+    split = [f"{name} (judge {dim.level}, rules {rules[name].level})"
+             for name, dim in verdict.items() if _apart(dim.level, rules[name].level)]
+    if split:
+        reasons.append(f"LLM judge and rule scorer differ by 2+ levels on {', '.join(split)}")
+    return dims, notes, reasons
+
+
+def _verbatim_evidence(verdict: Dimensions, turns: Sequence[str]) -> tuple[Dimensions, list[str]]:
+    dims, dropped = {}, 0
+    for name, dim in verdict.items():
+        kept, lost = keep_verbatim(dim.evidence, turns)
+        dims[name], dropped = replace(dim, evidence=kept), dropped + lost
+    notes = [f"{dropped} quote(s) from the LLM judge were not the trainee's own words and were "
+             "dropped."] if dropped else []
+    return dims, notes
+
+
+def _capped(dim: DimensionScore, rules: DimensionScore) -> DimensionScore:
+    """No more than the rule scorer gave, and no more than the gaming cap; the rule scorer's
+    evidence and feedback explain a capped level."""
+    if dim.level is None:
+        return dim
+    cap = min(GAMING_CAP, GAMING_CAP if rules.level is None else rules.level)
+    if dim.level <= cap:
+        return dim
+    feedback = rules.feedback if "scorer" in rules.feedback else \
+        f"{rules.feedback} {GAMING_FEEDBACK}".strip()
+    return DimensionScore(cap, rules.evidence, feedback)
+
+
+def _implausible(verdict: Dimensions, rules: Mapping[str, DimensionScore]) -> tuple[str, ...]:
+    """Top marks everywhere while the rule scorer saw at most 2 anywhere: the pattern an
+    injection leaves even when its wording slipped past the detector."""
+    pairs = [(d.level, rules[n].level) for n, d in verdict.items()
+             if d.level is not None and rules[n].level is not None]
+    if len(pairs) >= 2 and all(j == 4 and r <= 2 for j, r in pairs):
+        return ("top marks on every dimension the rule scorer rated 2 or less",)
+    return ()
+
+
+def _apart(judge: int | None, rules: int | None) -> bool:
+    return judge is not None and rules is not None and abs(judge - rules) >= 2

@@ -1,0 +1,57 @@
+"""The LLM client an engine gets when none is injected: the app's shared one, or one from the
+environment (the CLI)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from flask import current_app, has_app_context
+
+from .client import LLMClient, OpenAIClient
+from .settings import LLMSettings, settings_from
+
+EXTENSION = "trainer_llm"
+
+
+class LLMState:
+    """One app's settings and its client, built on first use in each process (a client made
+    before gunicorn or RQ forks must not share its connections with the children)."""
+
+    def __init__(self, settings: LLMSettings):
+        self.settings = settings
+        self._client: OpenAIClient | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def client(self) -> OpenAIClient | None:
+        if not self.settings.configured:
+            return None
+        with self._lock:
+            if self._client is None or self._pid != os.getpid():
+                self._client, self._pid = OpenAIClient(self.settings), os.getpid()
+            return self._client
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None and self._pid == os.getpid():
+                self._client.close()
+            self._client = None
+
+
+def app_state() -> LLMState | None:
+    return current_app.extensions.get(EXTENSION) if has_app_context() else None
+
+
+def current_settings() -> LLMSettings:
+    state = app_state()
+    return state.settings if state else settings_from()
+
+
+def default_client() -> LLMClient | None:
+    """None when no LLM is configured: the engines then fall back, and say so."""
+    state = app_state()
+    if state is not None:
+        return state.client()
+    settings = settings_from()
+    return OpenAIClient(settings) if settings.configured else None

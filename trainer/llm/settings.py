@@ -1,0 +1,95 @@
+"""LLM settings from the app config or the environment, and the shared client built from them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..domain.errors import LLMError
+
+DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_TIMEOUT = 20.0  # seconds, per try
+DEFAULT_RETRIES = 1
+JSON_MODES = ("schema", "object")  # response_format json_schema (strict), or plain json_object
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    api_key: str | None = None
+    base_url: str | None = None
+    model: str = DEFAULT_MODEL
+    customer_model: str | None = None
+    judge_model: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    json_mode: str = "schema"
+    customer_engine: str = "scripted"  # the engines in force (after configure() checked them)
+    scorer: str = "rules"
+
+    @property
+    def configured(self) -> bool:
+        """An endpoint to talk to: a key (OpenAI itself) or a base URL (a self-hosted server)."""
+        return bool(self.api_key or self.base_url)
+
+    def model_for(self, purpose: str) -> str:
+        chosen = {"customer": self.customer_model, "judge": self.judge_model}.get(purpose)
+        return chosen or self.model
+
+    def describe(self) -> dict[str, Any]:
+        """What an admin may see: everything but the key, and a one-line summary."""
+        info = {k: v for k, v in asdict(self).items() if k != "api_key"}
+        info.update(configured=self.configured, api_key_set=bool(self.api_key),
+                    endpoint=self.base_url or "https://api.openai.com/v1",
+                    customer_model=self.model_for("customer"),
+                    judge_model=self.model_for("judge"), summary=self.summary())
+        return info
+
+    def summary(self) -> str:
+        if not self.configured:
+            return ("No LLM configured (set OPENAI_API_KEY or OPENAI_BASE_URL): the scripted "
+                    "customer and the rule scorer are used.")
+        return (f"LLM at {self.base_url or 'api.openai.com'}: customer engine "
+                f"'{self.customer_engine}' ({self.model_for('customer')}), scorer "
+                f"'{self.scorer}' ({self.model_for('judge')}), timeout {self.timeout:g}s, "
+                f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}.")
+
+
+def settings_from(source: Mapping[str, Any] | None = None) -> LLMSettings:
+    """Read the settings from an app config or the environment (default); bad numbers raise."""
+    source = os.environ if source is None else source
+
+    def text(key: str) -> str | None:
+        value = source.get(key)
+        return str(value).strip() or None if value is not None else None
+
+    mode = (text("TRAINER_LLM_JSON_MODE") or "schema").lower()
+    if mode not in JSON_MODES:
+        raise LLMError(f"TRAINER_LLM_JSON_MODE must be one of {', '.join(JSON_MODES)}, "
+                       f"got '{mode}'")
+    return LLMSettings(
+        api_key=text("OPENAI_API_KEY"), base_url=text("OPENAI_BASE_URL"),
+        model=text("TRAINER_LLM_MODEL") or DEFAULT_MODEL,
+        customer_model=text("TRAINER_LLM_CUSTOMER_MODEL"),
+        judge_model=text("TRAINER_LLM_JUDGE_MODEL"),
+        timeout=_number(text("TRAINER_LLM_TIMEOUT"), DEFAULT_TIMEOUT, "TRAINER_LLM_TIMEOUT", float),
+        retries=_number(text("TRAINER_LLM_RETRIES"), DEFAULT_RETRIES, "TRAINER_LLM_RETRIES", int),
+        json_mode=mode,
+        customer_engine=text("TRAINER_CUSTOMER_ENGINE") or "scripted",
+        scorer=text("TRAINER_SCORER") or "rules",
+    )
+
+
+def _number(raw: str | None, default: Any, key: str, kind: type) -> Any:
+    if raw is None:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise LLMError(f"{key} must be a {'whole ' if kind is int else ''}number, "
+                       f"got '{raw}'") from None
+    least = "more than 0" if kind is float else "0 or more"
+    if value < 0 or (kind is float and value == 0):
+        raise LLMError(f"{key} must be {least}, got '{raw}'")
+    return value

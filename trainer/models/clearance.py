@@ -1,0 +1,62 @@
+"""Resolution authority: clearances granted by managers, and API tokens for routing systems."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+from .user import User
+
+
+class Clearance(db.Model):
+    """Who may resolve which category of complaint, up to what amount, until when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    category: Mapped[str] = mapped_column(String(80), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    limit: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    basis: Mapped[list[int]] = mapped_column(JSON, default=list)  # qualifying attempt ids
+    is_exception: Mapped[bool] = mapped_column(Boolean, default=False)  # granted while ineligible
+    justification: Mapped[str] = mapped_column(Text, default="")
+    renewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+
+    def is_current(self, now: datetime) -> bool:
+        """Counts right now: not revoked, and ``now`` is before the expiry instant."""
+        return self.revoked_at is None and self.granted_at <= now < self.expires_at
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"category": self.category, "level": self.level, "limit": float(self.limit),
+                "expires_at": self.expires_at.isoformat()}
+
+
+class ApiToken(db.Model):
+    """A bearer token for the routing API; only its sha256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(12))  # the token's first characters, for lists
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

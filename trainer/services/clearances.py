@@ -1,0 +1,320 @@
+"""Resolution authority: granting, revoking and renewing clearances, and who may resolve what."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from ..domain.errors import TrainerError
+from ..domain.library import AuthorityLevel, Category
+from ..domain.qualification import (
+    AttemptRecord,
+    Eligibility,
+    default_expiry,
+    eligibility,
+    expiry_allowed,
+    grant_refusal,
+    levels_for,
+)
+from ..extensions import db
+from ..models import Attempt, Clearance, User
+from ..models._types import utcnow
+from ..models.attempt import SCORED
+from . import audit
+from .access import manages, team_of
+from .library import get_library
+
+log = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+
+
+class GrantError(TrainerError):
+    """A grant or revoke that cannot be made as asked (unknown category, limit too high...)."""
+
+
+class UnknownCategory(GrantError):
+    """No such complaint category in categories.yaml (the routing API answers 404)."""
+
+
+class GrantRefused(TrainerError):
+    """The actor may not grant or revoke this person's clearance (the web answers 403)."""
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Someone eligible for a level above the one they hold in a category (None: no clearance)."""
+
+    user: User
+    category: Category
+    eligibility: Eligibility
+    held_level: int | None
+
+
+def category_of(category_id: str) -> Category:
+    categories = get_library().categories
+    if category_id not in categories:
+        raise UnknownCategory(f"unknown category '{category_id}' (known: "
+                              f"{', '.join(sorted(categories))})")
+    return categories[category_id]
+
+
+def grant_clearance(granter: User, grantee: User, category_id: str, level: int,
+                    limit: Decimal | float | int | str, expires_at: datetime | None = None,
+                    justification: str = "", ip: str | None = None) -> Clearance:
+    """Grant a clearance; one granted to someone not eligible needs a written justification and
+    is marked as an exception. A current clearance in the same category is replaced."""
+    _check_allowed(granter, grantee, "grant")
+    category, authority = _authority(category_id, level)
+    if not grantee.active:
+        raise GrantError(f"{grantee.email} is deactivated and cannot hold a clearance")
+    amount = _limit(limit, authority)
+    now = utcnow()
+    expires_at = _expiry(now, expires_at)
+    check = eligibility(records_of([grantee.id])[grantee.id], category, authority, now)
+    justification = (justification or "").strip()
+    if not check.eligible and not justification:
+        raise GrantError(f"{grantee.name} is not eligible for {category.id} level {level} "
+                         f"({check.reason}); granting it anyway needs a written justification")
+    for old in db.session.scalars(_current_query(now).where(
+            Clearance.user_id == grantee.id, Clearance.category == category.id)):
+        _revoke(granter, old, now, f"Replaced by a new grant of level {level}", ip)
+    clearance = Clearance(user_id=grantee.id, category=category.id, level=level, limit=amount,
+                          granted_by_id=granter.id, granted_at=now, expires_at=expires_at,
+                          basis=list(check.attempt_ids), is_exception=not check.eligible,
+                          justification=justification)
+    db.session.add(clearance)
+    db.session.flush()
+    _audit_grant(granter, grantee, clearance, check, ip)
+    db.session.commit()
+    return clearance
+
+
+def _authority(category_id: str, level: int) -> tuple[Category, AuthorityLevel]:
+    category = category_of(category_id)
+    authority = category.level(level)
+    if authority is None:
+        raise GrantError(f"category '{category.id}' has no level {level} (levels "
+                         f"{', '.join(str(lv.level) for lv in category.levels)})")
+    return category, authority
+
+
+def _audit_grant(granter: User, grantee: User, clearance: Clearance, check: Eligibility,
+                 ip: str | None) -> None:
+    detail = {"clearance": clearance.id, "category": clearance.category,
+              "level": clearance.level, "limit": str(clearance.limit),
+              "expires_at": clearance.expires_at.isoformat(), "basis": list(check.attempt_ids),
+              "exception": not check.eligible,
+              "as_admin": granter.is_admin and not manages(granter, grantee)}
+    audit.record("clearance.granted", granter, grantee.email, clearance.justification, detail, ip)
+    if not check.eligible:
+        audit.record("clearance.exception", granter, grantee.email, clearance.justification,
+                     {**detail, "eligibility": check.reason}, ip)
+
+
+def revoke_clearance(actor: User, clearance: Clearance, reason: str,
+                     ip: str | None = None) -> Clearance:
+    reason = (reason or "").strip()
+    if not reason:
+        raise GrantError("Say why the clearance is revoked: a reason is required.")
+    _check_allowed(actor, clearance.user, "revoke")
+    if clearance.revoked_at is not None:
+        raise GrantError("This clearance was already revoked.")
+    _revoke(actor, clearance, utcnow(), reason, ip)
+    db.session.commit()
+    return clearance
+
+
+def _revoke(actor: User, clearance: Clearance, now: datetime, reason: str,
+            ip: str | None) -> None:
+    clearance.revoked_at, clearance.revoked_by_id, clearance.revoke_reason = now, actor.id, reason
+    audit.record("clearance.revoked", actor, clearance.user.email, reason,
+                 {"clearance": clearance.id, "category": clearance.category,
+                  "level": clearance.level, "limit": str(clearance.limit)}, ip)
+
+
+def _check_allowed(actor: User, person: User, action: str) -> None:
+    refusal = grant_refusal(actor.id, actor.is_admin, person.id,
+                            actor.is_manager and manages(actor, person), action)
+    if refusal:
+        raise GrantRefused(refusal)
+
+
+def _limit(value: Decimal | float | int | str, authority: AuthorityLevel) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise GrantError(f"the limit must be an amount like 50 or 49.99, got '{value}'") from None
+    if not amount.is_finite() or amount < 0:
+        raise GrantError(f"the limit must be an amount of 0 or more, got '{value}'")
+    if amount != amount.quantize(CENT):
+        raise GrantError(f"the limit can have at most 2 decimal places, got '{value}'")
+    if amount > Decimal(str(authority.max_limit)):
+        raise GrantError(f"the limit {amount} is above what level {authority.level} "
+                         f"({authority.title}) allows: at most {authority.max_limit:g}")
+    return amount.quantize(CENT)
+
+
+def _expiry(now: datetime, expires_at: datetime | None) -> datetime:
+    if expires_at is None:
+        return default_expiry(now)
+    if expires_at.tzinfo is None:
+        raise GrantError("the expiry must be a timezone-aware (UTC) time")
+    expires_at = expires_at.astimezone(UTC)
+    if not expiry_allowed(now, expires_at):
+        raise GrantError(f"the expiry must be after now and no later than "
+                         f"{default_expiry(now):%Y-%m-%d %H:%M} UTC (12 months)")
+    return expires_at
+
+
+def _current_query(now: datetime):
+    now = now.astimezone(UTC)
+    return select(Clearance).where(Clearance.revoked_at.is_(None), Clearance.granted_at <= now,
+                                   Clearance.expires_at > now)
+
+
+def current_clearances(user: User, now: datetime | None = None) -> list[Clearance]:
+    """The user's clearances that count right now, by category."""
+    query = _current_query(now or utcnow()).where(Clearance.user_id == user.id)
+    return list(db.session.scalars(query.order_by(Clearance.category, Clearance.level.desc())))
+
+
+def clearances_of(user: User) -> list[Clearance]:
+    """Every clearance the user ever held, newest first (expired and revoked ones included)."""
+    return list(db.session.scalars(select(Clearance).where(Clearance.user_id == user.id)
+                                   .order_by(Clearance.granted_at.desc(), Clearance.id.desc())))
+
+
+def list_clearances(category_id: str | None = None, include_all: bool = False,
+                    now: datetime | None = None) -> list[Clearance]:
+    """Current clearances (every one with ``include_all``), by category, level and name."""
+    if category_id is not None:
+        category_of(category_id)
+    query = select(Clearance) if include_all else _current_query(now or utcnow())
+    if category_id is not None:
+        query = query.where(Clearance.category == category_id)
+    return list(db.session.scalars(
+        query.join(Clearance.user).options(contains_eager(Clearance.user))
+        .order_by(Clearance.category, Clearance.level.desc(), User.name, Clearance.id)))
+
+
+def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
+              now: datetime | None = None) -> list[Clearance]:
+    """Who may resolve a complaint of this category and amount right now: highest level first,
+    then by name; one clearance per person."""
+    category_of(category_id)
+    try:
+        amount = Decimal(str(amount))
+    except InvalidOperation:
+        raise GrantError(f"the amount must be a number, got '{amount}'") from None
+    query = (_current_query(now or utcnow()).join(Clearance.user)
+             .where(Clearance.category == category_id, Clearance.limit >= amount,
+                    User.active.is_(True))
+             .options(contains_eager(Clearance.user))
+             .order_by(Clearance.level.desc(), User.name, Clearance.id))
+    seen: set[int] = set()
+    found = []
+    for clearance in db.session.scalars(query):
+        if clearance.user_id not in seen:
+            seen.add(clearance.user_id)
+            found.append(clearance)
+    return found
+
+
+def record_of(attempt: Attempt) -> AttemptRecord:
+    dims = attempt.rubric_snapshot.get("dimensions", [])
+    return AttemptRecord(id=attempt.id, scenario_id=attempt.scenario_id,
+                         category=attempt.category, difficulty=attempt.difficulty,
+                         finished_at=attempt.finished_at, passed=bool(attempt.passed),
+                         levels={s.dimension: s.level for s in attempt.scores},
+                         pass_levels={d["name"]: d["pass_level"] for d in dims})
+
+
+def records_of(user_ids: Iterable[int]) -> dict[int, list[AttemptRecord]]:
+    """Each user's scored attempts as qualification records."""
+    ids = list(user_ids)
+    records: dict[int, list[AttemptRecord]] = defaultdict(list)
+    for attempt in db.session.scalars(
+            select(Attempt).where(Attempt.user_id.in_(ids), Attempt.status == SCORED,
+                                  Attempt.finished_at.is_not(None))
+            .options(selectinload(Attempt.scores))):
+        records[attempt.user_id].append(record_of(attempt))
+    return records
+
+
+def eligibility_for(user: User, now: datetime | None = None) -> dict[str, list[Eligibility]]:
+    """Per category (in library order), the user's eligibility for each level."""
+    records = records_of([user.id])[user.id]
+    return {cid: levels_for(records, category, now or utcnow())
+            for cid, category in get_library().categories.items()}
+
+
+def ready_team(manager: User, now: datetime | None = None) -> list[Readiness]:
+    """Who in the manager's team (everyone, for an admin) is eligible for a level above the one
+    they hold: the highest such level per person and category."""
+    now = now or utcnow()
+    people = [p for p in _people_of(manager) if p.active and p.id != manager.id]
+    records = records_of(p.id for p in people)
+    held: dict[tuple[int, str], int] = {}
+    for c in db.session.scalars(_current_query(now).where(
+            Clearance.user_id.in_([p.id for p in people]))):
+        held[c.user_id, c.category] = max(c.level, held.get((c.user_id, c.category), 0))
+    ready = []
+    for person in people:
+        for category in get_library().categories.values():
+            top = held.get((person.id, category.id))
+            eligible = [e for e in levels_for(records[person.id], category, now)
+                        if e.eligible and e.level > (top or 0)]
+            if eligible:
+                ready.append(Readiness(person, category, eligible[-1], top))
+    return ready
+
+
+def _people_of(manager: User) -> list[User]:
+    if manager.is_admin:
+        return list(db.session.scalars(select(User).order_by(User.name)))
+    return sorted(team_of(manager), key=lambda p: p.name) if manager.is_manager else []
+
+
+def expiring_for(users: Iterable[User], now: datetime | None = None,
+                 days: int = 30) -> list[Clearance]:
+    """Current clearances of ``users`` that stop within ``days`` days, soonest first."""
+    now = now or utcnow()
+    ids = [u.id for u in users]
+    soon = now + timedelta(days=days)
+    return list(db.session.scalars(_current_query(now).where(
+        Clearance.user_id.in_(ids), Clearance.expires_at <= soon.astimezone(UTC))
+        .order_by(Clearance.expires_at)))
+
+
+def renew_for_rotation(user: User, completed_at: datetime,
+                       categories: Iterable[str] | None = None,
+                       now: datetime | None = None) -> list[Clearance]:
+    """Extend the user's current clearances in the rotation's categories to 12 months after the
+    completion (never shortening one); each renewal is audited."""
+    if categories is None:
+        from .tracks import get_tracks  # tracks call back into this module
+
+        rotation = get_tracks().rotation
+        categories = rotation.renews if rotation else ()
+    wanted = set(categories)
+    new_expiry = default_expiry(completed_at.astimezone(UTC))
+    renewed = []
+    for clearance in current_clearances(user, now):
+        if clearance.category not in wanted or clearance.expires_at >= new_expiry:
+            continue
+        old = clearance.expires_at
+        clearance.expires_at, clearance.renewed_at = new_expiry, completed_at.astimezone(UTC)
+        audit.record("clearance.renewed", None, user.email, "Completed the annual rotation",
+                     {"clearance": clearance.id, "category": clearance.category,
+                      "level": clearance.level, "old_expires_at": old.isoformat(),
+                      "expires_at": new_expiry.isoformat()})
+        renewed.append(clearance)
+    db.session.commit()
+    return renewed

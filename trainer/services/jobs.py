@@ -1,0 +1,251 @@
+"""The scoring job queue: RQ on REDIS_URL when it is set, and the sweeper that loses nothing."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from flask import Flask, current_app, has_app_context
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Callback, Queue, Retry, Worker
+from rq.exceptions import DuplicateJobError
+from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry
+from sqlalchemy import func, or_, select
+
+from ..domain.library import Rubric, Scenario
+from ..domain.transcript import Turn as Said
+from ..extensions import db
+from ..models import Attempt
+from ..models._types import utcnow
+from ..models.attempt import SCORING
+from .scoring import score_attempt, score_transcript, store_scorecard
+
+log = logging.getLogger(__name__)
+
+FALLBACK_NOTE = "Scoring job failed; the rule scorer was used."
+# A job in one of these states will still run: enqueuing the attempt again would score it twice.
+LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
+# Every try has been used up (a worker killed mid-job may not have run the failure callback).
+GAVE_UP = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+FAILED_JOB_TTL = 7 * 24 * 3600  # long enough to look into, short enough not to pile up
+_REDIS_KEY = "trainer.redis"
+_worker_apps: dict[int, Flask] = {}  # per process: a forked child builds its own
+
+
+def redis_connection() -> Redis | None:
+    """The app's Redis client (one pool per app), or None when REDIS_URL is not set."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    client = current_app.extensions.get(_REDIS_KEY)
+    if client is None:
+        # Short timeouts: a web request must not hang on a Redis that does not answer.
+        client = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        current_app.extensions[_REDIS_KEY] = client
+    return client
+
+
+def get_queue(name: str | None = None) -> Queue | None:
+    connection = redis_connection()
+    if connection is None:
+        return None
+    return Queue(name or current_app.config["TRAINER_QUEUE"], connection=connection)
+
+
+def redis_location() -> str:
+    """REDIS_URL without its password, for messages and the admin page."""
+    return re.sub(r"//[^@/]*@", "//***@", current_app.config.get("REDIS_URL") or "")
+
+
+def job_id(attempt_id: int, queue_name: str) -> str:
+    """One job id per attempt and queue, so a second enqueue finds the first job."""
+    return f"{re.sub(r'[^A-Za-z0-9_-]', '_', queue_name)}-score-attempt-{attempt_id}"
+
+
+def enqueue_scoring(attempt_id: int) -> bool:
+    """Queue the attempt for a worker. False: no REDIS_URL, or Redis did not answer (the
+    caller then scores in-process, so the attempt is never lost)."""
+    queue = get_queue()
+    if queue is None:
+        return False
+    try:
+        _enqueue(queue, attempt_id)
+    except RedisError as exc:
+        log.warning("Redis at %s did not answer (%s): scoring attempt %s in-process",
+                    redis_location(), exc, attempt_id)
+        return False
+    return True
+
+
+def _enqueue(queue: Queue, attempt_id: int) -> Job:
+    jid = job_id(attempt_id, queue.name)
+    existing = queue.fetch_job(jid)
+    if existing is not None:
+        if existing.get_status(refresh=False) in LIVE:
+            return existing  # queued or running already: enqueuing twice is a no-op
+        existing.delete()  # an old finished or failed run: start afresh
+    config = current_app.config
+    try:
+        return queue.enqueue_call(
+            score_attempt_job, args=(attempt_id,), job_id=jid, unique=True,
+            timeout=config["TRAINER_SCORING_JOB_TIMEOUT"], retry=_retry(),
+            on_failure=Callback(on_scoring_failure), failure_ttl=FAILED_JOB_TTL,
+            description=f"score attempt {attempt_id}")
+    except DuplicateJobError:  # another process queued it between our look and our push
+        return queue.fetch_job(jid) or existing
+
+
+def _retry() -> Retry | None:
+    config = current_app.config
+    retries = int(config["TRAINER_SCORING_RETRIES"])
+    raw = str(config["TRAINER_SCORING_RETRY_INTERVALS"])
+    intervals = [int(part) for part in raw.split(",") if part.strip()] or [0]
+    return Retry(max=retries, interval=intervals) if retries > 0 else None
+
+
+@contextmanager
+def _job_context() -> Iterator[None]:
+    """The app a job runs in: the worker's own (`trainer worker`, tests), else one built here."""
+    if has_app_context():
+        yield
+        return
+    app = _worker_apps.get(os.getpid())
+    if app is None:
+        from .. import create_app
+
+        app = _worker_apps[os.getpid()] = create_app({"TRAINER_CLI": True})
+    with app.app_context():
+        yield
+
+
+def score_attempt_job(attempt_id: int) -> str:
+    """The queued job. Idempotent: an attempt that is no longer being scored is left as is."""
+    with _job_context():
+        attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+        if attempt is None or attempt.status != SCORING:
+            return "skipped"  # already scored (the job ran twice), or deleted since
+        try:
+            score_attempt(attempt)
+        except Exception:
+            db.session.rollback()
+            raise
+        return "scored"
+
+
+def on_scoring_failure(job: Job, connection: Redis, exc_type, exc_value, traceback) -> None:
+    """RQ calls this after every failed try; after the last one the rule scorer takes over."""
+    if job.retries_left:
+        log.warning("scoring job %s failed (%s); %s tries left", job.id, exc_value,
+                    job.retries_left)
+        return
+    log.error("scoring job %s failed for good (%s): using the rule scorer", job.id, exc_value)
+    with _job_context():
+        fallback_score(job.args[0])
+
+
+def fallback_score(attempt_id: int) -> Attempt | None:
+    """Score with the rule scorer and say why; a no-op unless the attempt is still scoring."""
+    db.session.rollback()  # whatever the failed try left behind
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    if attempt is None or attempt.status != SCORING:
+        return attempt
+    scenario = Scenario.from_dict(attempt.scenario_snapshot)
+    rubric = Rubric.from_dict(attempt.rubric_snapshot)
+    transcript = [Said(t.role, t.text) for t in attempt.turns]
+    card = score_transcript(transcript, scenario, rubric, "rules")
+    store_scorecard(attempt, replace(card, notes=(*card.notes, FALLBACK_NOTE)))
+    return attempt
+
+
+def score_here(attempt_id: int) -> None:
+    """Score in this process; if even that fails, the rule scorer still leaves a score."""
+    try:
+        score_attempt_job(attempt_id)
+    except Exception:
+        log.exception("scoring attempt %s in-process failed: using the rule scorer", attempt_id)
+        fallback_score(attempt_id)
+
+
+def stuck_attempt_ids(older_than: float) -> list[int]:
+    cutoff = utcnow() - timedelta(seconds=older_than)
+    return list(db.session.scalars(select(Attempt.id).where(
+        Attempt.status == SCORING,
+        or_(Attempt.finished_at.is_(None), Attempt.finished_at <= cutoff)).order_by(Attempt.id)))
+
+
+def requeue_stuck_attempts(older_than: float | None = None) -> dict[int, str]:
+    """Attempts left in "scoring" for longer than ``older_than`` seconds (default
+    TRAINER_SCORING_STUCK_SECONDS), e.g. after a worker died: queue them again, or score them
+    here when there is no Redis. Returns what was done to each: waiting/enqueued/fallback/scored."""
+    if older_than is None:
+        older_than = current_app.config["TRAINER_SCORING_STUCK_SECONDS"]
+    ids = stuck_attempt_ids(older_than)
+    queue = get_queue() if ids else None
+    if queue is not None:
+        try:
+            # RQ's own check for jobs whose worker died: retried, or failed with the callback.
+            StartedJobRegistry(queue=queue).cleanup()
+            return {attempt_id: _resume(queue, attempt_id) for attempt_id in ids}
+        except RedisError as exc:
+            log.warning("Redis at %s did not answer (%s): scoring stuck attempts in-process",
+                        redis_location(), exc)
+    for attempt_id in ids:
+        score_here(attempt_id)
+    return dict.fromkeys(ids, "scored")
+
+
+def _resume(queue: Queue, attempt_id: int) -> str:
+    job = queue.fetch_job(job_id(attempt_id, queue.name))
+    status = job.get_status(refresh=False) if job is not None else None
+    if status in LIVE:
+        return "waiting"  # still queued, or running within its timeout
+    if status in GAVE_UP:
+        log.warning("attempt %s: its scoring job ended %s; using the rule scorer", attempt_id,
+                    status.value)
+        fallback_score(attempt_id)
+        return "fallback"
+    log.warning("attempt %s was left in scoring with no job to finish it: queued again",
+                attempt_id)
+    _enqueue(queue, attempt_id)
+    return "enqueued"
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    configured: bool  # REDIS_URL set
+    location: str = ""  # REDIS_URL without its password
+    reachable: bool = False
+    queue: str = ""
+    queued: int = 0
+    running: int = 0
+    failed: int = 0
+    workers: int = 0
+    scoring: int = 0  # attempts being scored now
+    stuck: int = 0  # ... for longer than TRAINER_SCORING_STUCK_SECONDS
+    error: str = ""
+
+
+def queue_status() -> QueueStatus:
+    """What the admin page shows: the queue's counts and the attempts waiting for a score."""
+    scoring = db.session.scalar(
+        select(func.count()).select_from(Attempt).where(Attempt.status == SCORING)) or 0
+    stuck = len(stuck_attempt_ids(current_app.config["TRAINER_SCORING_STUCK_SECONDS"]))
+    queue = get_queue()
+    if queue is None:
+        return QueueStatus(configured=False, scoring=scoring, stuck=stuck)
+    base = {"configured": True, "location": redis_location(), "queue": queue.name,
+            "scoring": scoring, "stuck": stuck}
+    try:
+        return QueueStatus(**base, reachable=True, queued=queue.count,
+                           running=queue.started_job_registry.count,
+                           failed=queue.failed_job_registry.count,
+                           workers=Worker.count(queue=queue))
+    except RedisError as exc:
+        return QueueStatus(**base, error=f"{exc.__class__.__name__}: {exc}")

@@ -1,0 +1,97 @@
+"""What the LLM costs and does: calls, failures, tokens and latency per day and model, and
+which engines are in force, for the admin page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import case, func, select
+
+from ..domain.errors import TrainerError
+from ..extensions import db
+from ..models import LLMCall
+from ..models._types import utcnow
+
+
+@dataclass(frozen=True)
+class Usage:
+    day: str  # YYYY-MM-DD in UTC; "" in totals over the whole period
+    model: str
+    calls: int
+    failures: int
+    tokens_in: int
+    tokens_out: int
+    mean_latency_ms: float | None
+
+
+@dataclass(frozen=True)
+class Engines:
+    configured: bool
+    summary: str
+    customer_engine: str
+    scorer: str
+    endpoint: str = ""
+    customer_model: str = ""
+    judge_model: str = ""
+
+
+def usage(days: int = 30, by_day: bool = True) -> list[Usage]:
+    """Totals for the last ``days`` days, per day and model (newest first) or per model."""
+    day = _utc_day(LLMCall.created_at).label("day")
+    keys = [day, LLMCall.model] if by_day else [LLMCall.model]
+    query = (select(*keys, func.count().label("calls"),
+                    func.sum(case((LLMCall.ok.is_(False), 1), else_=0)).label("failures"),
+                    func.sum(LLMCall.tokens_in).label("tokens_in"),
+                    func.sum(LLMCall.tokens_out).label("tokens_out"),
+                    func.avg(LLMCall.latency_ms).label("latency"))
+             .where(LLMCall.created_at >= utcnow() - timedelta(days=days))
+             .group_by(*keys).order_by(*([day.desc()] if by_day else []), LLMCall.model))
+    return [Usage(day=str(row["day"]) if by_day else "", model=row["model"],
+                  calls=row["calls"], failures=int(row["failures"] or 0),
+                  tokens_in=int(row["tokens_in"] or 0), tokens_out=int(row["tokens_out"] or 0),
+                  mean_latency_ms=None if row["latency"] is None else float(row["latency"]))
+            for row in db.session.execute(query).mappings()]
+
+
+def _utc_day(column):
+    """The calendar day in UTC, whatever the database session's time zone."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)  # SQLite keeps the UTC time as text
+
+
+def engines() -> Engines:
+    """Whether an LLM is configured and which engines run; never the key itself."""
+    config = current_app.config
+    info = _llm_info()
+    customer = info.get("customer_engine") or config.get("TRAINER_CUSTOMER_ENGINE") or "scripted"
+    scorer = info.get("scorer") or config.get("TRAINER_SCORER") or "rules"
+    configured = bool(info.get("configured"))
+    summary = info.get("problem") or info.get("summary") or ""
+    if not configured and not info.get("problem"):
+        summary = (f"Running on the {customer} customer and the {_scorer_name(scorer)}: "
+                   "no OPENAI_API_KEY configured.")
+    return Engines(configured, summary, customer, scorer, info.get("endpoint") or "",
+                   info.get("customer_model") or "", info.get("judge_model") or "")
+
+
+def _llm_info() -> dict[str, Any]:
+    try:
+        from ..llm import llm_settings
+    except ImportError:  # the LLM package predates llm_settings(): read the config directly
+        config = current_app.config
+        key, base_url = config.get("OPENAI_API_KEY"), config.get("OPENAI_BASE_URL")
+        model = config.get("TRAINER_LLM_MODEL") or ""
+        return {"configured": bool(key or base_url), "endpoint": base_url or "",
+                "customer_model": model, "judge_model": model}
+    try:
+        return llm_settings().describe()
+    except TrainerError as exc:  # unusable settings: the app runs on the defaults; say why
+        return {"configured": False, "problem": f"The LLM settings are not usable: {exc}"}
+
+
+def _scorer_name(scorer: str) -> str:
+    return {"rules": "rule scorer", "llm": "LLM judge"}.get(scorer, f"{scorer} scorer")

@@ -1,0 +1,143 @@
+"""Onboarding and rotation tracks for people: statuses, overdue lists, the report, renewals."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..domain.errors import LibraryError
+from ..domain.library import Library
+from ..domain.tracks import (
+    OVERDUE,
+    TRACKS_FILE,
+    Pass,
+    Tracks,
+    TrackStatus,
+    check_tracks,
+    onboarding_status,
+    rotation_completions,
+    rotation_status,
+)
+from ..extensions import db
+from ..models import Attempt, Clearance, User
+from ..models._types import utcnow
+from ..models.attempt import SCORED
+from .access import team_of
+from .clearances import renew_for_rotation
+from .library import get_library
+
+log = logging.getLogger(__name__)
+KEY = "trainer.tracks"
+REPORT_COLUMNS = ("email", "name", "department", "manager_email", "track", "state", "due_date",
+                  "completed_at", "missing")
+
+
+def load_tracks(scenarios_dir: Path, library: Library) -> Tracks:
+    """Read scenarios/tracks.yaml against the library; a broken file raises LibraryError."""
+    tracks, problems = check_tracks(Path(scenarios_dir) / TRACKS_FILE, library.scenarios,
+                                    library.categories)
+    if problems:
+        raise LibraryError(problems)
+    return tracks
+
+
+def get_tracks() -> Tracks:
+    """The app's tracks: from the library once the loader carries them, else read once here."""
+    library = get_library()
+    tracks = getattr(library, "tracks", None)
+    if isinstance(tracks, Tracks):
+        return tracks
+    cached = current_app.extensions.get(KEY)
+    if cached is None or cached[0] is not library:  # reloaded when the library is replaced
+        cached = (library, load_tracks(current_app.config["SCENARIOS_DIR"], library))
+        current_app.extensions[KEY] = cached
+    return cached[1]
+
+
+def _day(when: datetime) -> date:
+    return when.astimezone(UTC).date()
+
+
+def passes_of(user_ids: Iterable[int]) -> dict[int, list[Pass]]:
+    """Each user's passed attempts, oldest first."""
+    ids = list(user_ids)
+    found: dict[int, list[Pass]] = defaultdict(list)
+    rows = db.session.execute(
+        select(Attempt.user_id, Attempt.scenario_id, Attempt.finished_at, Attempt.id)
+        .where(Attempt.user_id.in_(ids), Attempt.status == SCORED, Attempt.passed.is_(True),
+               Attempt.finished_at.is_not(None))
+        .order_by(Attempt.finished_at, Attempt.id))
+    for user_id, scenario_id, finished_at, attempt_id in rows:
+        found[user_id].append(Pass(scenario_id, _day(finished_at), attempt_id))
+    return found
+
+
+def _statuses(tracks: Tracks, person: User, passes: list[Pass], today: date) -> list[TrackStatus]:
+    statuses = []
+    department = person.department.name if person.department else None
+    if tracks.onboarding is not None:
+        status = onboarding_status(tracks.onboarding, person.start_date, department, passes, today)
+        if status is not None:
+            statuses.append(status)
+    if tracks.rotation is not None:
+        statuses.append(rotation_status(tracks.rotation, person.start_date, passes, today))
+    return statuses
+
+
+def statuses_for(user: User, today: date | None = None) -> list[TrackStatus]:
+    """The user's onboarding (when their department has one) and rotation status."""
+    return _statuses(get_tracks(), user, passes_of([user.id])[user.id], today or _day(utcnow()))
+
+
+def overdue_people(manager: User, today: date | None = None) -> list[tuple[User, TrackStatus]]:
+    """The manager's people (everyone, for an admin) with an overdue track, by name."""
+    today = today or _day(utcnow())
+    if manager.is_admin:
+        people = list(db.session.scalars(select(User).order_by(User.name)))
+    else:
+        people = sorted(team_of(manager), key=lambda p: p.name) if manager.is_manager else []
+    people = [p for p in people if p.active and p.id != manager.id]
+    tracks, passes = get_tracks(), passes_of(p.id for p in people)
+    return [(person, status) for person in people
+            for status in _statuses(tracks, person, passes[person.id], today)
+            if status.state == OVERDUE]
+
+
+def track_report_rows(today: date | None = None) -> list[dict[str, str]]:
+    """One row per active person per track, by email (the `trainer tracks report` CSV)."""
+    today = today or _day(utcnow())
+    people = list(db.session.scalars(select(User).where(User.active.is_(True))
+                                      .order_by(User.email)))
+    tracks, passes = get_tracks(), passes_of(p.id for p in people)
+    rows = []
+    for person in people:
+        for status in _statuses(tracks, person, passes[person.id], today):
+            rows.append({
+                "email": person.email, "name": person.name,
+                "department": person.department.name if person.department else "",
+                "manager_email": person.manager.email if person.manager else "",
+                "track": status.track, "state": status.state,
+                "due_date": status.due_date.isoformat() if status.due_date else "",
+                "completed_at": status.completed_at.isoformat() if status.completed_at else "",
+                "missing": " ".join(status.missing)})
+    return rows
+
+
+def after_attempt_scored(attempt: Attempt) -> list[Clearance]:
+    """Call after an attempt's score is stored (or overridden): when this attempt completed the
+    rotation, renew the person's clearances that the rotation covers."""
+    rotation = get_tracks().rotation
+    if (rotation is None or attempt.status != SCORED or not attempt.passed
+            or attempt.finished_at is None or attempt.scenario_id not in rotation.scenarios):
+        return []
+    completions = rotation_completions(rotation, passes_of([attempt.user_id])[attempt.user_id])
+    if not any(p.attempt_id == attempt.id for p in completions):
+        return []
+    log.info("rotation completed by attempt %s; renewing clearances", attempt.id)
+    return renew_for_rotation(attempt.user, attempt.finished_at, rotation.renews)
