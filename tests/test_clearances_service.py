@@ -89,7 +89,7 @@ def test_an_admin_may_grant_anyone_else_and_it_is_audited(team):
     (BILLING, 1, "1", "above what level 1"),
     (BILLING, 2, "-1", "0 or more"),
     (BILLING, 2, "10.005", "at most 2 decimal places"),
-    (BILLING, 2, "ten", "an amount like 50"),
+    (BILLING, 2, "ten", "like 50 or 49.99"),
     (BILLING, 4, "0", "has no level 4 \\(levels 1, 2, 3\\)"),
     ("no-such-thing", 1, "0", "unknown category 'no-such-thing'"),
 ])

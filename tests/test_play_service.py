@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from trainer.extensions import db
-from trainer.models import Attempt, Score, User
+from trainer.models import Attempt, Clearance, Score, User
+from trainer.models._types import utcnow
 from trainer.services import play
 from trainer.services.library import KEY, get_library
 
@@ -52,4 +54,10 @@ def test_demo_seed_creates_people_and_scored_attempts_once(ctx):
     assert {email for _, email, _ in DEMO_LOGINS} <= emails
     assert db.session.scalar(select(func.count()).select_from(Attempt)) >= 3
     assert db.session.scalar(select(func.count()).select_from(Score)) >= 9
+    now = utcnow()
+    clearances = list(db.session.scalars(select(Clearance)))
+    assert len([c for c in clearances if c.is_current(now)]) == 2
+    assert any(c.revoked_at for c in clearances)
+    assert any(c.revoked_at is None and c.expires_at < now for c in clearances)  # expired
+    assert any(c.is_current(now) and c.expires_at < now + timedelta(days=30) for c in clearances)
     assert seed_demo(reset=True) is True

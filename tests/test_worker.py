@@ -82,6 +82,21 @@ def test_worker_sweeps_stuck_attempts_at_start_up(app, queued, ctx, tmp_path):
     assert scored.status == "scored" and jobs.FALLBACK_NOTE not in scored.score_notes
 
 
+def test_an_idle_worker_sweeps_again_every_round(app, queued, ctx, tmp_path):
+    env = {**worker_env(app, tmp_path), "TRAINER_SWEEP_SECONDS": "1"}
+    worker = subprocess.Popen([TRAINER, "worker"], env=env, cwd=tmp_path, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(3)  # started, swept (nothing to do) and waiting for jobs
+        attempt = left_scoring(minutes_ago=10)  # gets stuck while the worker idles
+        deadline = time.monotonic() + 20
+        while reloaded(attempt.id).status != "scored" and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        _kill_if_running(worker, None)
+    assert reloaded(attempt.id).status == "scored"
+
+
 def test_a_worker_killed_mid_job_still_gets_the_attempt_scored(app, queued, ctx,
                                                                tmp_path):
     attempt = left_scoring(minutes_ago=0)

@@ -46,6 +46,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .web import register_web
 
     init_library(app)
+    from .llm import configure as configure_llm
+
+    configure_llm(app)  # registers the "llm" engines; says whether an LLM is configured
     register_web(app)
     from .cli import register_cli
 

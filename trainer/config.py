@@ -31,6 +31,15 @@ class Config:
     RUBRICS_DIR = Path(os.environ.get("TRAINER_RUBRICS_DIR", ROOT / "rubrics"))
     TRAINER_CUSTOMER_ENGINE = os.environ.get("TRAINER_CUSTOMER_ENGINE", "scripted")
     TRAINER_SCORER = os.environ.get("TRAINER_SCORER", "rules")
+    # LLM engines (trainer/llm; README). No key and no base URL: scripted customer, rule scorer.
+    OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY")
+    OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL")  # any OpenAI-compatible server
+    TRAINER_LLM_MODEL = os.environ.get("TRAINER_LLM_MODEL", "gpt-4o-mini")
+    TRAINER_LLM_CUSTOMER_MODEL = os.environ.get("TRAINER_LLM_CUSTOMER_MODEL")  # default: above
+    TRAINER_LLM_JUDGE_MODEL = os.environ.get("TRAINER_LLM_JUDGE_MODEL")  # default: above
+    TRAINER_LLM_TIMEOUT = os.environ.get("TRAINER_LLM_TIMEOUT", "20")  # seconds, per try
+    TRAINER_LLM_RETRIES = os.environ.get("TRAINER_LLM_RETRIES", "1")
+    TRAINER_LLM_JSON_MODE = os.environ.get("TRAINER_LLM_JSON_MODE", "schema")  # or "object"
     TRAINER_DEMO = False  # set by `trainer demo`: allows the built-in development secret
     # Cookies: HttpOnly and SameSite always; Secure is forced here and also added per request
     # whenever the request came over HTTPS (see web/security.py).
@@ -64,4 +73,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SESSION_COOKIE_SECURE = False
+    # Tests never reach a real LLM, whatever the environment says; LLM tests set their own.
+    OPENAI_API_KEY = None
+    OPENAI_BASE_URL = None
+    TRAINER_CUSTOMER_ENGINE = "scripted"
+    TRAINER_SCORER = "rules"
     REDIS_URL = None  # tests that want the queue set it themselves

@@ -64,7 +64,8 @@ def test_a_dimension_below_pass_level_does_not_count_and_is_named():
                rec("billing-late-fee", ownership=2)]
     result = eligibility(records, BILLING, LEVEL2, NOW)
     assert not result.eligible
-    assert result.reason == "2 of 3 scenarios passed; ownership below pass level in billing-late-fee"
+    assert result.reason == ("2 of 3 scenarios passed; "
+                             "ownership below pass level in billing-late-fee")
 
 
 def test_passed_flag_alone_or_levels_alone_are_not_enough():
@@ -102,7 +103,8 @@ def test_the_twelve_month_window_ends_at_the_exact_instant():
     assert eligibility([just_in], BILLING, LEVEL1, NOW).eligible
     out = eligibility([just_out], BILLING, LEVEL1, NOW)
     assert not out.eligible
-    assert out.reason == "0 of 1 scenario passed; billing-late-fee was last tried over 12 months ago"
+    assert out.reason == ("0 of 1 scenario passed; "
+                          "billing-late-fee was last tried over 12 months ago")
 
 
 def test_attempts_after_now_and_in_other_categories_are_ignored():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from trainer.extensions import db
@@ -55,7 +57,7 @@ def test_status_route_returns_the_polling_partial_then_the_full_card(app, client
     waiting = client.get(status)
     assert waiting.status_code == 200
     partial = waiting.get_data(as_text=True)
-    assert partial.lstrip().startswith("{#") is False and "<html" not in partial
+    assert "<html" not in partial and "<nav" not in partial  # the partial alone, for htmx
     assert 'id="scorecard"' in partial and TRIGGER in partial and "<script" not in partial
     score_now(app, scoring)
     done = client.get(status).get_data(as_text=True)
@@ -82,3 +84,13 @@ def test_only_people_who_may_see_the_attempt_get_its_status(app, client, auth, s
     assert client.get(status).status_code == 200  # Tara's manager may watch it too
     with app.app_context():
         assert db.session.get(Attempt, scoring).status == "scoring"  # polling changes nothing
+
+
+def test_a_score_that_never_came_is_finished_by_the_rule_scorer(app, client, auth, scoring):
+    _, status = urls(scoring)
+    with app.app_context():  # the request scoring it in-process died (no Redis, no worker)
+        db.session.get(Attempt, scoring).finished_at = utcnow() - timedelta(minutes=10)
+        db.session.commit()
+    auth.login("tara@example.com")
+    html = client.get(status).get_data(as_text=True)
+    assert "hx-trigger" not in html and jobs.STALLED_NOTE in html

@@ -10,7 +10,7 @@ import click
 
 from ..config import Config
 from ..domain.batch import score_lines
-from ..domain.errors import LibraryError
+from ..domain.errors import LibraryError, TrainerError
 from ..domain.library import Scenario
 from ..domain.loading import check_library, load_library
 from ..domain.scoring import get_scorer
@@ -66,8 +66,8 @@ def score_command(kind: str, rubric_id: str | None, input_file) -> None:
     if rubric_id and rubric_id not in library.rubrics:
         raise click.BadParameter(f"unknown rubric '{rubric_id}'", param_hint="--rubric")
     try:
-        scorer = get_scorer(kind)
-    except (ValueError, KeyError) as exc:
+        scorer = _NotesToStderr(_scorer(kind))
+    except (ValueError, KeyError, TrainerError) as exc:
         raise click.ClickException(str(exc)) from None
 
     def rubric_for(scenario: Scenario | None):
@@ -78,6 +78,36 @@ def score_command(kind: str, rubric_id: str | None, input_file) -> None:
     for result in score_lines(input_file, scorer, rubric_for, library):
         failed += "error" in result
         click.echo(json.dumps(result, ensure_ascii=False))
+        for note in scorer.take_notes():
+            click.echo(f"{result.get('id')}: {note}", err=True)
     if failed:
         click.echo(f"{failed} line(s) could not be scored.", err=True)
         sys.exit(1)
+
+
+def _scorer(kind: str):
+    if kind == "llm":  # the same judge path as the app; no database here, so no call records
+        from ..llm import llm_settings, register
+
+        register()
+        if not llm_settings().configured:
+            raise click.ClickException("--scorer llm needs OPENAI_API_KEY or OPENAI_BASE_URL "
+                                       "(and TRAINER_LLM_MODEL); see the README.")
+    return get_scorer(kind)
+
+
+class _NotesToStderr:
+    """Passes each scorecard through and keeps its notes (e.g. "LLM judge unavailable
+    (timeout); rule scorer used.") for stderr, so stdout stays one JSON line per input line."""
+
+    def __init__(self, scorer):
+        self.scorer, self.name, self._notes = scorer, scorer.name, []
+
+    def score(self, transcript, scenario, rubric):
+        card = self.scorer.score(transcript, scenario, rubric)
+        self._notes.extend(card.notes)
+        return card
+
+    def take_notes(self) -> list[str]:
+        notes, self._notes = self._notes, []
+        return notes

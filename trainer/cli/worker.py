@@ -29,6 +29,8 @@ class TrainerWorker(Worker):
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
+        if not self._take_sweep_turn():
+            return
         try:
             done = jobs.requeue_stuck_attempts()
         except Exception:  # a database hiccup must not stop the worker; the next round retries
@@ -38,6 +40,16 @@ class TrainerWorker(Worker):
                 log.warning("attempts stuck in scoring: %s", done)
         finally:
             _release_database()
+
+    def _take_sweep_turn(self) -> bool:
+        """One sweep per round however many workers run: the first to take the lock sweeps."""
+        lock = f"trainer:sweep:{self.queues[0].name}"
+        ttl = max(int(self.maintenance_interval) - 1, 1)
+        try:
+            return bool(self.connection.set(lock, self.name, nx=True, ex=ttl))
+        except RedisError as exc:
+            log.warning("cannot sweep stuck attempts now: Redis did not answer (%s)", exc)
+            return False
 
     def fork_work_horse(self, job, queue) -> None:
         _release_database()

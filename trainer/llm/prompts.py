@@ -28,7 +28,8 @@ def _dimension_schema(nullable: bool) -> dict[str, Any]:
              else {"type": "integer", "enum": levels})
     return {"type": "object", "additionalProperties": False,
             "required": ["level", "evidence", "feedback"],
-            "properties": {"level": level, "evidence": {"type": "array", "items": {"type": "string"}},
+            "properties": {"level": level,
+                           "evidence": {"type": "array", "items": {"type": "string"}},
                            "feedback": {"type": "string"}}}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +30,6 @@ from . import audit
 from .access import manages, team_of
 from .library import get_library
 
-log = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 
 
@@ -85,8 +83,9 @@ def grant_clearance(granter: User, grantee: User, category_id: str, level: int,
     for old in db.session.scalars(_current_query(now).where(
             Clearance.user_id == grantee.id, Clearance.category == category.id)):
         _revoke(granter, old, now, f"Replaced by a new grant of level {level}", ip)
-    clearance = Clearance(user_id=grantee.id, category=category.id, level=level, limit=amount,
-                          granted_by_id=granter.id, granted_at=now, expires_at=expires_at,
+    clearance = Clearance(user_id=grantee.id, category=category.id, level=authority.level,
+                          limit=amount, granted_by_id=granter.id, granted_at=now,
+                          expires_at=expires_at,
                           basis=list(check.attempt_ids), is_exception=not check.eligible,
                           justification=justification)
     db.session.add(clearance)
@@ -98,7 +97,10 @@ def grant_clearance(granter: User, grantee: User, category_id: str, level: int,
 
 def _authority(category_id: str, level: int) -> tuple[Category, AuthorityLevel]:
     category = category_of(category_id)
-    authority = category.level(level)
+    try:
+        authority = category.level(int(level))
+    except (TypeError, ValueError):
+        raise GrantError(f"the level must be a whole number, got '{level}'") from None
     if authority is None:
         raise GrantError(f"category '{category.id}' has no level {level} (levels "
                          f"{', '.join(str(lv.level) for lv in category.levels)})")
@@ -146,13 +148,19 @@ def _check_allowed(actor: User, person: User, action: str) -> None:
         raise GrantRefused(refusal)
 
 
-def _limit(value: Decimal | float | int | str, authority: AuthorityLevel) -> Decimal:
+def _decimal(value: Decimal | float | int | str, what: str) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise GrantError(f"the limit must be an amount like 50 or 49.99, got '{value}'") from None
+        amount = Decimal("NaN")
     if not amount.is_finite() or amount < 0:
-        raise GrantError(f"the limit must be an amount of 0 or more, got '{value}'")
+        raise GrantError(f"the {what} must be an amount of 0 or more, like 50 or 49.99, "
+                         f"got '{value}'")
+    return amount
+
+
+def _limit(value: Decimal | float | int | str, authority: AuthorityLevel) -> Decimal:
+    amount = _decimal(value, "limit")
     if amount != amount.quantize(CENT):
         raise GrantError(f"the limit can have at most 2 decimal places, got '{value}'")
     if amount > Decimal(str(authority.max_limit)):
@@ -209,12 +217,9 @@ def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
     """Who may resolve a complaint of this category and amount right now: highest level first,
     then by name; one clearance per person."""
     category_of(category_id)
-    try:
-        amount = Decimal(str(amount))
-    except InvalidOperation:
-        raise GrantError(f"the amount must be a number, got '{amount}'") from None
+    value = _decimal(amount, "amount")
     query = (_current_query(now or utcnow()).join(Clearance.user)
-             .where(Clearance.category == category_id, Clearance.limit >= amount,
+             .where(Clearance.category == category_id, Clearance.limit >= value,
                     User.active.is_(True))
              .options(contains_eager(Clearance.user))
              .order_by(Clearance.level.desc(), User.name, Clearance.id))

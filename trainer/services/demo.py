@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 
 from ..extensions import db
-from ..models import Attempt, AuditEvent, Department, Score, Turn, User, UserSession
+from ..models import (
+    ApiToken,
+    Attempt,
+    AuditEvent,
+    Clearance,
+    Department,
+    LLMCall,
+    Score,
+    Turn,
+    User,
+    UserSession,
+)
 from . import play
 from .audit import record
 from .library import get_library
@@ -33,7 +44,8 @@ VAGUE = "Sorry for any inconvenience. Someone will look into it."
 def seed_demo(reset: bool = False) -> bool:
     """Seed once; returns False when there is data already and ``reset`` is not set."""
     if reset:
-        for model in (Score, Turn, Attempt, UserSession, AuditEvent):
+        for model in (Score, Turn, LLMCall, Attempt, Clearance, ApiToken, UserSession,
+                      AuditEvent):
             db.session.execute(delete(model))
         db.session.execute(delete(User).where(User.manager_id.is_not(None)))
         db.session.execute(delete(User))
@@ -43,6 +55,7 @@ def seed_demo(reset: bool = False) -> bool:
         return False
     users = _seed_people()
     _seed_attempts(users)
+    _seed_clearances(users)
     return True
 
 
@@ -79,3 +92,32 @@ def _seed_attempts(users: dict[str, User]) -> None:
                 break
             play.submit_answer(attempt, answer or scenario.model_answer or VAGUE)
         play.finish_attempt(attempt, "ended")
+
+
+def _seed_clearances(users: dict[str, User]) -> None:
+    """One current, one expiring soon, one expired and one revoked clearance, granted through
+    the real service (so audited), then moved back in time so the pages show each state."""
+    from .clearances import grant_clearance, revoke_clearance
+
+    boss, other = users["manager@example.com"], users["manager2@example.com"]
+    why = "Demo data: experienced on this queue before joining."
+    grant_clearance(boss, users["trainee@example.com"], "billing-dispute", 2, 40,
+                    justification=why)
+    soon = grant_clearance(boss, users["sam@example.com"], "billing-dispute", 1, 0,
+                           justification=why)
+    _shift(soon, days_left=20)
+    old = grant_clearance(other, users["jo@example.com"], "delivery-problem", 2, 50,
+                          justification=why)
+    _shift(old, days_left=-30)
+    gone = grant_clearance(boss, users["trainee@example.com"], "service-fault", 1, 0,
+                           justification=why)
+    revoke_clearance(boss, gone, "Demo data: moved off the technical queue.")
+    db.session.commit()
+
+
+def _shift(clearance, days_left: int) -> None:
+    """Make a demo clearance end ``days_left`` days from now, a year after it was granted."""
+    from ..models._types import utcnow
+
+    clearance.expires_at = utcnow() + timedelta(days=days_left)
+    clearance.granted_at = clearance.expires_at - timedelta(days=365)

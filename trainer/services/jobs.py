@@ -30,6 +30,7 @@ from .scoring import score_attempt, score_transcript, store_scorecard
 log = logging.getLogger(__name__)
 
 FALLBACK_NOTE = "Scoring job failed; the rule scorer was used."
+STALLED_NOTE = "Scoring did not finish; the rule scorer was used."
 # A job in one of these states will still run: enqueuing the attempt again would score it twice.
 LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
 # Every try has been used up (a worker killed mid-job may not have run the failure callback).
@@ -150,7 +151,7 @@ def on_scoring_failure(job: Job, connection: Redis, exc_type, exc_value, traceba
         fallback_score(job.args[0])
 
 
-def fallback_score(attempt_id: int) -> Attempt | None:
+def fallback_score(attempt_id: int, note: str = FALLBACK_NOTE) -> Attempt | None:
     """Score with the rule scorer and say why; a no-op unless the attempt is still scoring."""
     db.session.rollback()  # whatever the failed try left behind
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
@@ -160,7 +161,7 @@ def fallback_score(attempt_id: int) -> Attempt | None:
     rubric = Rubric.from_dict(attempt.rubric_snapshot)
     transcript = [Said(t.role, t.text) for t in attempt.turns]
     card = score_transcript(transcript, scenario, rubric, "rules")
-    store_scorecard(attempt, replace(card, notes=(*card.notes, FALLBACK_NOTE)))
+    store_scorecard(attempt, replace(card, notes=(*card.notes, note)))
     return attempt
 
 
@@ -186,19 +187,35 @@ def requeue_stuck_attempts(older_than: float | None = None) -> dict[int, str]:
     here when there is no Redis. Returns what was done to each: waiting/enqueued/fallback/scored."""
     if older_than is None:
         older_than = current_app.config["TRAINER_SCORING_STUCK_SECONDS"]
-    ids = stuck_attempt_ids(older_than)
-    queue = get_queue() if ids else None
+    return resume_scoring(stuck_attempt_ids(older_than))
+
+
+def resume_scoring(attempt_ids: list[int]) -> dict[int, str]:
+    queue = get_queue() if attempt_ids else None
     if queue is not None:
         try:
             # RQ's own check for jobs whose worker died: retried, or failed with the callback.
             StartedJobRegistry(queue=queue).cleanup()
-            return {attempt_id: _resume(queue, attempt_id) for attempt_id in ids}
+            return {attempt_id: _resume(queue, attempt_id) for attempt_id in attempt_ids}
         except RedisError as exc:
             log.warning("Redis at %s did not answer (%s): scoring stuck attempts in-process",
                         redis_location(), exc)
-    for attempt_id in ids:
+    for attempt_id in attempt_ids:
         score_here(attempt_id)
-    return dict.fromkeys(ids, "scored")
+    return dict.fromkeys(attempt_ids, "scored")
+
+
+def rescue_if_stuck(attempt: Attempt) -> str | None:
+    """For a page watching a scoring attempt: once it is stuck, resume it. With no Redis the
+    request that was scoring it died (e.g. a server timeout), so the rule scorer finishes it."""
+    since = utcnow() - timedelta(seconds=current_app.config["TRAINER_SCORING_STUCK_SECONDS"])
+    if attempt.status != SCORING or (attempt.finished_at and attempt.finished_at > since):
+        return None
+    if get_queue() is None:
+        log.warning("attempt %s was left in scoring: using the rule scorer", attempt.id)
+        fallback_score(attempt.id, STALLED_NOTE)
+        return "fallback"
+    return resume_scoring([attempt.id]).get(attempt.id)
 
 
 def _resume(queue: Queue, attempt_id: int) -> str:

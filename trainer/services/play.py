@@ -18,7 +18,7 @@ from ..models._types import utcnow
 from ..models.attempt import IN_PROGRESS, SCORING
 from .jobs import enqueue_scoring
 from .library import get_rubric, get_scenario
-from .scoring import score_attempt
+from .scoring import record_llm_call, score_attempt
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def submit_answer(attempt: Attempt, text: str, expected_index: int | None = None
         db.session.rollback()
         return attempt
     reply = _customer_engine(attempt).respond(scenario_of(attempt), transcript_of(attempt))
-    attempt.turns.append(_customer_turn(index + 1, reply))
+    attempt.turns.append(_customer_turn(index + 1, reply, attempt.id))
     attempt.mood = reply.mood
     if reply.status != "open":
         return finish_attempt(attempt, reply.status)
@@ -108,6 +108,10 @@ def _customer_engine(attempt: Attempt):
     return get_customer_engine(kind if kind else current_app.config["TRAINER_CUSTOMER_ENGINE"])
 
 
-def _customer_turn(index: int, reply: CustomerReply) -> Turn:
-    return Turn(index=index, role="customer", text=reply.text, mood=reply.mood,
+def _customer_turn(index: int, reply: CustomerReply, attempt_id: int | None = None) -> Turn:
+    """The customer's turn, linked to the LLM call behind it (made or failed), if any."""
+    turn = Turn(index=index, role="customer", text=reply.text, mood=reply.mood,
                 engine=reply.engine, note=reply.note or None)
+    if reply.usage:
+        turn.llm_call_id = record_llm_call(reply.usage, attempt_id).id
+    return turn

@@ -1,54 +1,74 @@
-"""Scoring a finished attempt and storing its scorecard."""
+"""Scoring a finished attempt and storing its scorecard, with the LLM calls behind it."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
 from flask import current_app
+from sqlalchemy import update
 
 from ..domain.library import Rubric, Scenario
 from ..domain.scoring import Scorecard, get_scorer
 from ..domain.transcript import Turn as Said
 from ..extensions import db
-from ..models import Attempt, Score
+from ..models import Attempt, LLMCall, Score
 from ..models._types import utcnow
 from ..models.attempt import SCORED
 
 log = logging.getLogger(__name__)
+_LIMITS = {"purpose": 16, "model": 120, "prompt_version": 40, "error": 2000}
+_COLUMNS = ("purpose", "model", "prompt_version", "tokens_in", "tokens_out", "latency_ms", "ok",
+            "error")
 
 
 def score_attempt(attempt: Attempt) -> Attempt:
-    """Score with the configured scorer; any failure falls back to the rule scorer, and says so."""
+    """Score with the configured scorer and store the card, once: an attempt already scored is
+    returned unchanged, so a job that runs twice (or two at once) scores it once."""
+    if attempt.status == SCORED:
+        return attempt
     scenario = Scenario.from_dict(attempt.scenario_snapshot)
     rubric = Rubric.from_dict(attempt.rubric_snapshot)
     transcript = [Said(t.role, t.text) for t in attempt.turns]
     card = score_transcript(transcript, scenario, rubric, current_app.config["TRAINER_SCORER"])
+    if not _claim(attempt):
+        log.info("attempt %s was scored meanwhile; this scorecard is discarded", attempt.id)
+        if card.usage:  # the call was made and paid for: keep its record all the same
+            record_llm_call(card.usage, attempt.id)
+        db.session.commit()
+        db.session.refresh(attempt)
+        return attempt
     store_scorecard(attempt, card)
     return attempt
 
 
 def score_transcript(transcript: list[Said], scenario: Scenario | None, rubric: Rubric,
                      kind: str = "rules") -> Scorecard:
+    """The LLM judge falls back to the rule scorer by itself; this catches what nothing
+    expected, from any scorer but the rule scorer."""
     try:
         return get_scorer(kind).score(transcript, scenario, rubric)
     except Exception as exc:  # any scorer failure must still leave a score
         if kind == "rules":
             raise
-        log.warning("scorer %s failed (%s); falling back to the rule scorer", kind, exc)
+        log.exception("scorer %s failed; falling back to the rule scorer", kind)
         card = get_scorer("rules").score(transcript, scenario, rubric)
         note = f"The {kind} scorer failed ({exc.__class__.__name__}); the rule scorer was used."
-        return Scorecard(card.scorer, card.dimensions, card.overall, card.passed,
-                         card.key_points_covered, card.key_points_missed, card.red_flags,
-                         (*card.notes, note))
+        return replace(card, notes=(*card.notes, note))
 
 
 def store_scorecard(attempt: Attempt, card: Scorecard) -> None:
+    """Store (or replace) the attempt's scores, the judge call behind them and the review flag."""
+    call = record_llm_call(card.usage, attempt.id) if card.usage else None
     for old in list(attempt.scores):
         attempt.scores.remove(old)
     db.session.flush()
     for name, dim in card.dimensions.items():
         attempt.scores.append(Score(dimension=name, level=dim.level, evidence=list(dim.evidence),
-                                    feedback=dim.feedback, scorer=card.scorer))
+                                    feedback=dim.feedback, scorer=card.scorer,
+                                    llm_call_id=call.id if call else None))
     attempt.scorer = card.scorer
     attempt.overall = card.overall
     attempt.passed = card.passed
@@ -56,6 +76,29 @@ def store_scorecard(attempt: Attempt, card: Scorecard) -> None:
     attempt.key_points_missed = list(card.key_points_missed)
     attempt.red_flags = list(card.red_flags)
     attempt.score_notes = list(card.notes)
+    attempt.needs_review = bool(card.review_reason)
+    attempt.review_reason = card.review_reason
     attempt.status = SCORED
     attempt.scored_at = utcnow()
     db.session.commit()
+
+
+def record_llm_call(usage: Mapping[str, Any], attempt_id: int | None) -> LLMCall:
+    """Keep one LLM call (made or failed) for cost and latency reports; flushed, not committed."""
+    values = {k: usage[k] for k in _COLUMNS if k in usage}
+    for key, limit in _LIMITS.items():
+        if isinstance(values.get(key), str):
+            values[key] = values[key][:limit]
+    call = LLMCall(attempt_id=attempt_id, **values)
+    db.session.add(call)
+    db.session.flush()
+    return call
+
+
+def _claim(attempt: Attempt) -> bool:
+    """Mark the attempt scored unless someone else already has; the row stays locked until the
+    commit that stores the card, so of two scorers at once exactly one stores."""
+    claimed = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status != SCORED)
+        .values(status=SCORED).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1

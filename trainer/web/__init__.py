@@ -12,6 +12,7 @@ def register_web(app: Flask) -> None:
         admin_tokens,
         api,
         auth,
+        authority,
         errors,
         manager,
         routing,
@@ -20,12 +21,21 @@ def register_web(app: Flask) -> None:
     )
 
     security.init_security(app)
+    app.context_processor(_library_context)
     errors.init_errors(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(trainee.bp)
     app.register_blueprint(manager.bp)
+    app.register_blueprint(authority.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_tokens.bp)
     app.register_blueprint(admin_llm.bp)
     app.register_blueprint(routing.bp)
     app.register_blueprint(api.bp)
+
+
+def _library_context() -> dict:
+    """Every page may name a category by its title."""
+    from ..services.library import get_library
+
+    return {"categories": get_library().categories}

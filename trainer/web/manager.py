@@ -1,4 +1,4 @@
-"""Manager pages: the team's progress, each person's attempts, transcripts and scorecards."""
+"""Manager pages: the team's progress, each person's standing, transcripts and scorecards."""
 
 from __future__ import annotations
 
@@ -7,27 +7,48 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Attempt, User
+from ..models._types import utcnow
 from ..services.access import can_view_attempt, can_view_user
+from ..services.clearances import expiring_for, ready_team
 from ..services.history import attempts_of
+from ..services.overview import person_overview
+from ..services.play import scenario_of
 from ..services.team import team_progress
+from ..services.tracks import overdue_people
+from .authority_forms import GrantForm, OverrideForm, RevokeForm
 from .guards import role_required
 
 bp = Blueprint("manager", __name__, url_prefix="/team")
 
 
+def _visible(person: User) -> User:
+    """Someone in the manager's scope; anyone else (and oneself) is simply not found here."""
+    if person.id == current_user.id or not can_view_user(current_user, person):
+        abort(404)
+    return person
+
+
 @bp.get("/")
 @role_required("manager")
 def team():
-    return render_template("manager/team.html", rows=team_progress(current_user))
+    rows = team_progress(current_user)
+    return render_template("manager/team.html", rows=rows, now=utcnow(),
+                           ready=ready_team(current_user), overdue=overdue_people(current_user),
+                           expiring=expiring_for([r.user for r in rows]))
 
 
 @bp.get("/people/<int:user_id>")
 @role_required("manager")
 def person(user_id: int):
-    person = db.get_or_404(User, user_id)
-    if person.id == current_user.id or not can_view_user(current_user, person):
-        abort(404)
-    return render_template("manager/person.html", person=person, attempts=attempts_of(person))
+    return render_person(_visible(db.get_or_404(User, user_id)))
+
+
+def render_person(person: User, grant: GrantForm | None = None, status: int = 200):
+    from .authority import grant_form
+
+    return render_template("manager/person.html", person=_visible(person),
+                           attempts=attempts_of(person), overview=person_overview(person),
+                           grant=grant or grant_form(), revoke=RevokeForm()), status
 
 
 @bp.get("/attempts/<int:attempt_id>")
@@ -36,7 +57,5 @@ def attempt(attempt_id: int):
     attempt = db.get_or_404(Attempt, attempt_id)
     if attempt.user_id == current_user.id or not can_view_attempt(current_user, attempt):
         abort(404)
-    from ..services.play import scenario_of
-
     return render_template("manager/attempt.html", attempt=attempt,
-                           scenario=scenario_of(attempt))
+                           scenario=scenario_of(attempt), override=OverrideForm())

@@ -97,7 +97,8 @@ def empty_message(category: Category, amount: Decimal) -> str:
 def resolve():
     categories = get_library().categories
     form = ResolveForm(formdata=request.args or None)
-    form.category.choices = [(c.id, c.title) for c in categories.values()]
+    form.category.choices = sorted(((c.id, c.title) for c in categories.values()),
+                                   key=lambda choice: choice[1].casefold())
     if not request.args:
         return render_template("routing/resolve.html", form=form, category=None)
     if not form.validate():
@@ -105,4 +106,4 @@ def resolve():
     category, amount, now = categories[form.category.data], parse_amount(form.amount.data), utcnow()
     rows = [_row(c, category, now) for c in resolvers(category.id, amount, now)]
     return render_template("routing/resolve.html", form=form, category=category, rows=rows,
-                           amount=money(amount), empty=empty_message(category, amount), now=now)
+                           amount=money(amount), empty=empty_message(category, amount))

@@ -11,10 +11,11 @@ from wtforms.validators import DataRequired
 from ..domain.errors import UnknownScenario
 from ..extensions import db
 from ..models import Attempt
-from ..services import play
+from ..services import jobs, play
 from ..services.access import can_view_attempt
 from ..services.history import attempts_of
-from ..services.library import get_library, scenarios_for
+from ..services.library import scenarios_for
+from ..services.overview import person_overview
 from .forms import EmptyForm
 
 bp = Blueprint("trainee", __name__)
@@ -40,7 +41,7 @@ def dashboard():
     dept = current_user.department.name if current_user.department else None
     return render_template("trainee/dashboard.html", scenarios=scenarios_for(dept),
                            attempts=attempts_of(current_user), start_form=EmptyForm(),
-                           categories=get_library().categories)
+                           overview=person_overview(current_user), revoke=None)
 
 
 @bp.post("/scenarios/<scenario_id>/start")
@@ -106,5 +107,6 @@ def scorecard(attempt_id: int):
 def scorecard_status(attempt_id: int):
     """The scorecard partial alone: htmx polls it while the attempt is being scored."""
     attempt = _own_attempt(attempt_id)
+    jobs.rescue_if_stuck(attempt)  # a score that never came is finished off, not waited for
     return render_template("trainee/_scorecard_body.html", attempt=attempt,
                            scenario=play.scenario_of(attempt))

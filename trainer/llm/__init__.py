@@ -1,0 +1,65 @@
+"""The one place that talks to an LLM: settings, client, prompts, the LLM customer and judge."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from flask import Flask
+
+from ..domain.customer import CUSTOMER_ENGINES
+from ..domain.scoring.registry import SCORERS
+from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, OpenAIClient
+from .customer import LLMCustomer
+from .judge import LLMJudge
+from .runtime import EXTENSION, LLMState, current_settings
+from .settings import LLMSettings, settings_from
+
+log = logging.getLogger(__name__)
+KIND = "llm"
+
+
+def register() -> None:
+    """Make "llm" a customer engine and a scorer kind (the domain never imports this package)."""
+    CUSTOMER_ENGINES[KIND] = LLMCustomer
+    SCORERS[KIND] = LLMJudge
+
+
+def configure(app: Flask) -> LLMSettings:
+    """Read the LLM settings, register the LLM engines, and fall back to the scripted customer
+    and the rule scorer (with a warning) when "llm" is asked for but no endpoint is set."""
+    register()
+    old = app.extensions.pop(EXTENSION, None)
+    if old is not None:
+        old.close()
+    settings = settings_from(app.config)
+    for key, default in (("TRAINER_CUSTOMER_ENGINE", "scripted"), ("TRAINER_SCORER", "rules")):
+        if app.config.get(key) == KIND and not settings.configured:
+            log.warning("%s=llm but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set: using "
+                        "'%s'", key, default)
+            app.config[key] = default
+    settings = replace(settings, customer_engine=app.config.get("TRAINER_CUSTOMER_ENGINE"),
+                       scorer=app.config.get("TRAINER_SCORER"))
+    app.extensions[EXTENSION] = LLMState(settings)
+    return settings
+
+
+def llm_settings(config: Mapping[str, Any] | None = None) -> LLMSettings:
+    """The settings in force: from ``config`` if given, else the current app's (as configured),
+    else the environment. ``.configured`` tells whether an LLM is set up; ``.summary()`` and
+    ``.describe()`` say so for people (the key is never included)."""
+    return settings_from(config) if config is not None else current_settings()
+
+
+def close(app: Flask) -> None:
+    """Close the app's LLM connections (tests; a process that ends needs nothing)."""
+    state = app.extensions.get(EXTENSION)
+    if state is not None:
+        state.close()
+
+
+__all__ = ["KIND", "LLMCallFailed", "LLMClient", "LLMCustomer", "LLMJudge", "LLMRequest",
+           "LLMResult", "LLMSettings", "OpenAIClient", "close", "configure", "llm_settings",
+           "register"]
