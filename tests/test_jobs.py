@@ -52,6 +52,9 @@ def clear_queue(url: str, name: str) -> None:
     if keys:
         client.delete(*keys)
     client.srem("rq:queues", f"rq:queue:{name}")
+    workers = [key for key in client.smembers("rq:workers") if name.encode() in key]
+    if workers:
+        client.srem("rq:workers", *workers)
     client.close()
 
 
@@ -60,7 +63,8 @@ def run_burst_worker(app) -> None:
     connection = Redis.from_url(app.config["REDIS_URL"])
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        SimpleWorker([app.config["TRAINER_QUEUE"]], connection=connection).work(
+        name = app.config["TRAINER_QUEUE"]
+        SimpleWorker([name], name=f"{name}-{uuid4().hex[:8]}", connection=connection).work(
             burst=True, logging_level="WARNING")
     finally:
         for sig, handler in saved.items():

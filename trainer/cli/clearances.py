@@ -57,7 +57,11 @@ def _expiry(text: str | None) -> datetime | None:
 @with_appcontext
 def grant_command(user_email: str, category: str, level: int, limit: str, by_email: str,
                   reason: str, expires: str | None) -> None:
-    """Grant a clearance under the same rules and audit log as the manager pages."""
+    """Grant someone a clearance.
+
+    The same rules and audit log as the manager pages: only the grantee's manager (direct or
+    indirect) or an admin, never oneself; a limit within the level's maximum; someone not
+    eligible needs --reason as the written justification, and the grant is an exception."""
     grantee, granter = _user(user_email, "--user"), _user(by_email, "--by")
     try:
         clearance = grant_clearance(granter, grantee, category, level, limit,
@@ -77,7 +81,10 @@ def grant_command(user_email: str, category: str, level: int, limit: str, by_ema
 @click.option("--all", "show_all", is_flag=True, help="Include expired and revoked ones.")
 @with_appcontext
 def list_command(category: str | None, show_all: bool) -> None:
-    """List current clearances; those ending within 30 days are marked EXPIRING SOON."""
+    """List clearances, current ones by default.
+
+    Those ending within 30 days are marked EXPIRING SOON; with --all, expired and revoked ones
+    are listed too, marked as such."""
     now = utcnow()
     try:
         found = list_clearances(category, include_all=show_all, now=now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from uuid import uuid4
 
 import click
 from flask import current_app
@@ -73,9 +74,10 @@ def worker_command(burst: bool, queue_name: str | None) -> None:
         connection = Redis.from_url(config["REDIS_URL"])
         # worker_ttl - 15 is how long an idle worker blocks waiting for a job, so the
         # sweeper still runs every `sweep` seconds when nothing comes in.
-        worker = TrainerWorker([queue_name or config["TRAINER_QUEUE"]], connection=connection,
+        queue = queue_name or config["TRAINER_QUEUE"]
+        worker = TrainerWorker([queue], name=f"{queue}-{uuid4().hex[:12]}", connection=connection,
                                maintenance_interval=sweep, worker_ttl=sweep + 15)
-    except RedisError as exc:
+    except (RedisError, ValueError) as exc:
         raise click.ClickException(f"Redis at {jobs.redis_location()} does not answer "
                                    f"({exc}).") from exc
     click.echo(f"Worker on {jobs.redis_location()}, queue {worker.queues[0].name}"

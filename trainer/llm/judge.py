@@ -3,7 +3,8 @@ rule scorer's card stands in for any call that fails."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -12,8 +13,8 @@ from ..domain.library import DIMENSIONS, Rubric, Scenario
 from ..domain.scoring import DimensionScore, Scorecard, summarise
 from ..domain.scoring.rules import RuleScorer
 from ..domain.transcript import Turn, trainee_turns
-from .client import LLMCallFailed, LLMClient, LLMResult, failed
-from .guards import GAMING_CAP, gaming_signals, keep_verbatim
+from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, failed
+from .guards import Signal, TraineeWords, caps, gaming_signals, keep_verbatim, signal
 from .prompts import judge_request
 from .runtime import default_client
 
@@ -32,11 +33,13 @@ class LLMJudge:
 
     def score(self, transcript: Sequence[Turn], scenario: Scenario | None,
               rubric: Rubric) -> Scorecard:
-        rules_card = self.rules.score(transcript, scenario, rubric)
+        call = None if self.client is None else \
+            InFlight(self.client.complete, judge_request(scenario, rubric, transcript))
+        rules_card = self.rules.score(transcript, scenario, rubric)  # while the call is out
         try:
-            if self.client is None:
+            if call is None:
                 raise LLMCallFailed("no LLM configured")
-            result = self.client.complete(judge_request(scenario, rubric, transcript))
+            result = call.result()
             verdict = read_verdict(result, scenario)
         except LLMError as exc:
             return fallback_card(rules_card, exc)
@@ -45,6 +48,32 @@ class LLMJudge:
         return Scorecard(self.name, dims, overall, passed, rules_card.key_points_covered,
                          rules_card.key_points_missed, rules_card.red_flags, tuple(notes),
                          usage=result.usage, review_reason="; ".join(reasons))
+
+
+class InFlight:
+    """One call on its own thread: the rule scorer's few milliseconds of CPU then overlap the
+    judge's network wait instead of adding to it. A plain thread, not a pool: nothing to
+    go stale when gunicorn or RQ forks."""
+
+    def __init__(self, call: Callable[[LLMRequest], LLMResult], request: LLMRequest):
+        self._result: LLMResult | None = None
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, args=(call, request), daemon=True,
+                                        name="llm-judge-call")
+        self._thread.start()
+
+    def _run(self, call: Callable[[LLMRequest], LLMResult], request: LLMRequest) -> None:
+        try:
+            self._result = call(request)
+        except Exception as exc:  # handed to the caller in result()
+            self._error = exc
+
+    def result(self) -> LLMResult:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
 
 
 def fallback_card(rules_card: Scorecard, exc: LLMError) -> Scorecard:
@@ -80,10 +109,12 @@ def guard(verdict: Dimensions, rules_card: Scorecard,
     reasons = []
     signals = gaming_signals(turns) or _implausible(verdict, rules)
     if signals:
-        dims = {name: _capped(dim, rules[name]) for name, dim in dims.items()}
-        notes.append(f"Possible gaming of the scorer ({'; '.join(signals)}): the LLM judge's "
-                     "levels are capped at the rule scorer's.")
-        reasons.append(f"possible gaming of the scorer: {'; '.join(signals)}")
+        limits = caps(signals)
+        dims = {name: _capped(dim, rules[name], limits[name]) for name, dim in dims.items()}
+        said = "; ".join(map(str, signals))
+        notes.append(f"Possible gaming of the scorer ({said}): the LLM judge's levels are "
+                     "capped at the rule scorer's.")
+        reasons.append(f"possible gaming of the scorer: {said}")
     split = [f"{name} (judge {dim.level}, rules {rules[name].level})"
              for name, dim in verdict.items() if _apart(dim.level, rules[name].level)]
     if split:
@@ -92,21 +123,21 @@ def guard(verdict: Dimensions, rules_card: Scorecard,
 
 
 def _verbatim_evidence(verdict: Dimensions, turns: Sequence[str]) -> tuple[Dimensions, list[str]]:
-    dims, dropped = {}, 0
+    dims, dropped, words = {}, 0, TraineeWords(turns)
     for name, dim in verdict.items():
-        kept, lost = keep_verbatim(dim.evidence, turns)
+        kept, lost = keep_verbatim(dim.evidence, words)
         dims[name], dropped = replace(dim, evidence=kept), dropped + lost
     notes = [f"{dropped} quote(s) from the LLM judge were not the trainee's own words and were "
              "dropped."] if dropped else []
     return dims, notes
 
 
-def _capped(dim: DimensionScore, rules: DimensionScore) -> DimensionScore:
-    """No more than the rule scorer gave, and no more than the gaming cap; the rule scorer's
-    evidence and feedback explain a capped level."""
+def _capped(dim: DimensionScore, rules: DimensionScore, cap: int) -> DimensionScore:
+    """No more than the rule scorer gave, and no more than the cap; the rule scorer's evidence
+    and feedback explain a capped level."""
     if dim.level is None:
         return dim
-    cap = min(GAMING_CAP, GAMING_CAP if rules.level is None else rules.level)
+    cap = cap if rules.level is None else min(cap, rules.level)
     if dim.level <= cap:
         return dim
     feedback = rules.feedback if "scorer" in rules.feedback else \
@@ -114,13 +145,14 @@ def _capped(dim: DimensionScore, rules: DimensionScore) -> DimensionScore:
     return DimensionScore(cap, rules.evidence, feedback)
 
 
-def _implausible(verdict: Dimensions, rules: Mapping[str, DimensionScore]) -> tuple[str, ...]:
+def _implausible(verdict: Dimensions, rules: Mapping[str, DimensionScore]) -> tuple[Signal, ...]:
     """Top marks everywhere while the rule scorer saw at most 2 anywhere: the pattern an
     injection leaves even when its wording slipped past the detector."""
     pairs = [(d.level, rules[n].level) for n, d in verdict.items()
              if d.level is not None and rules[n].level is not None]
     if len(pairs) >= 2 and all(j == 4 and r <= 2 for j, r in pairs):
-        return ("top marks on every dimension the rule scorer rated 2 or less",)
+        return (signal("implausible", "top marks on every dimension the rule scorer rated 2 "
+                                      "or less"),)
     return ()
 
 

@@ -17,14 +17,14 @@ from rq import Callback, Queue, Retry, Worker
 from rq.exceptions import DuplicateJobError
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from ..domain.library import Rubric, Scenario
 from ..domain.transcript import Turn as Said
 from ..extensions import db
 from ..models import Attempt
 from ..models._types import utcnow
-from ..models.attempt import SCORING
+from ..models.attempt import SCORED, SCORING
 from .scoring import score_attempt, score_transcript, store_scorecard
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,11 @@ def redis_connection() -> Redis | None:
         return None
     client = current_app.extensions.get(_REDIS_KEY)
     if client is None:
-        # Short timeouts: a web request must not hang on a Redis that does not answer.
-        client = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        try:  # short timeouts: a web request must not hang on a Redis that does not answer
+            client = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        except ValueError as exc:
+            log.error("REDIS_URL is not a Redis URL (%s): scoring runs in-process", exc)
+            return None
         current_app.extensions[_REDIS_KEY] = client
     return client
 
@@ -157,6 +160,13 @@ def fallback_score(attempt_id: int, note: str = FALLBACK_NOTE) -> Attempt | None
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
     if attempt is None or attempt.status != SCORING:
         return attempt
+    # Claimed like score_attempt does: of two scorers at once (a late job), one stores.
+    claimed = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt_id, Attempt.status == SCORING)
+        .values(status=SCORED).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return db.session.get(Attempt, attempt_id, populate_existing=True)
     scenario = Scenario.from_dict(attempt.scenario_snapshot)
     rubric = Rubric.from_dict(attempt.rubric_snapshot)
     transcript = [Said(t.role, t.text) for t in attempt.turns]
