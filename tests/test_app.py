@@ -52,3 +52,34 @@ def test_demo_command_seeds_and_prints_the_logins(tmp_path):
         from trainer.extensions import db
 
         db.engine.dispose()
+
+
+def test_trainer_demo_serves_the_app_over_http(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TRAINER_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": ""}
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from trainer.cli import main; main()", "demo", "--port",
+         str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        page = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as r:
+                    page = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "Log in" in page
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0].decode()
+    assert "trainee@example.com" in output and f"http://127.0.0.1:{port}/" in output

@@ -125,6 +125,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real endpoint does
+    disable_nagle_algorithm = True  # headers and body go out at once, no delayed-ACK stall
     server: _Server
 
     def do_POST(self) -> None:

@@ -44,7 +44,7 @@ def run_command(host: str, port: int, debug: bool) -> None:
     _require_schema()
     app = current_app._get_current_object()
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or app.config["SECRET_KEY"]
-    app.run(host=host, port=port, debug=debug, use_reloader=False)
+    _serve(app, host, port, debug)
 
 
 @click.command("demo")
@@ -70,5 +70,13 @@ def demo_command(host: str, port: int, reset: bool, no_serve: bool) -> None:
     from .. import DEV_SECRET
 
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or DEV_SECRET
+    _serve(app, host, port)
+
+
+def _serve(app, host: str, port: int, debug: bool = False) -> None:
+    """The development server (Flask's app.run() refuses to run inside a CLI command)."""
+    from werkzeug.serving import run_simple
+
     click.echo(f"Open http://{host}:{port}/ (Ctrl+C to stop)")
-    app.run(host=host, port=port, use_reloader=False)
+    app.debug = debug
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=debug)

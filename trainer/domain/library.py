@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .tracks import Tracks
 
 DIMENSIONS = ("empathy", "ownership", "accuracy")
 # The customer's mood, worst to best; a scenario starts at one of these and the role-play moves it.
@@ -146,6 +149,7 @@ class Library:
     scenarios: dict[str, Scenario]
     rubrics: dict[str, Rubric]
     categories: dict[str, Category]
+    tracks: Tracks | None = None  # onboarding and rotation (scenarios/tracks.yaml), if any
 
     def scenarios_in(self, category: str) -> list[Scenario]:
         return [s for s in self.scenarios.values() if s.category == category]

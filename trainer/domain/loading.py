@@ -22,13 +22,13 @@ from .library import (
     Scenario,
     Script,
 )
+from .tracks import TRACKS_FILE, read_tracks
 from .yamlfile import Document
 
 SCENARIO_FIELDS = {"id", "title", "category", "department", "difficulty", "rubric", "customer",
                    "opening", "facts", "policy", "key_points", "red_flags", "script",
                    "model_answer"}
 CATEGORIES_FILE = "categories.yaml"
-TRACKS_FILE = "tracks.yaml"  # read by domain/tracks.py, not a scenario
 
 
 def read_scenario(r: FieldReader, strict: bool = True) -> Scenario:
@@ -249,7 +249,9 @@ def check_library(scenarios_dir: Path, rubrics_dir: Path,
         problems.append(Problem(str(cat_path), 1, f"missing {CATEGORIES_FILE}: every scenario "
                                                   "needs its category defined there"))
     elif (reader := reader_for(cat_path)) is not None:
-        categories = {c.id: c for c in reversed(read_categories(reader)) if c.id}
+        for category in read_categories(reader):  # file order; the first of a duplicate id
+            if category.id:
+                categories.setdefault(category.id, category)
         problems.extend(reader.problems)
     scenarios: dict[str, Scenario] = {}
     for path in yaml_files(scenarios_dir, problems, read):
@@ -269,11 +271,16 @@ def check_library(scenarios_dir: Path, rubrics_dir: Path,
         problems.extend(reader.problems)
         if scenario.id:
             scenarios.setdefault(scenario.id, scenario)
+    tracks = None
+    tracks_path = scenarios_dir / TRACKS_FILE
+    if tracks_path.is_file() and (reader := reader_for(tracks_path)) is not None:
+        tracks = read_tracks(reader, scenarios, categories)
+        problems.extend(reader.problems)
     if only is not None:
         problems = problems_of(problems, read, only)
     order = {file: n for n, file in reversed(list(enumerate(p.file for p in problems)))}
     problems.sort(key=lambda p: (order[p.file], p.line))
-    return Library(scenarios, rubrics, categories), problems
+    return Library(scenarios, rubrics, categories, tracks), problems
 
 
 def _check_stem(path: Path, ident: str, reader: FieldReader) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,6 +18,7 @@ from .schema import schema_problem
 from .settings import LLMSettings
 
 log = logging.getLogger(__name__)
+_sending = threading.local()
 # The keys of a usage record: exactly the LLMCall columns the services layer stores.
 USAGE_FIELDS = ("purpose", "model", "prompt_version", "tokens_in", "tokens_out", "latency_ms",
                 "ok", "error")
@@ -64,6 +67,22 @@ def failed(usage: dict[str, Any] | None, reason: str) -> LLMCallFailed:
     return LLMCallFailed(reason, {**usage, "ok": False, "error": reason} if usage else None)
 
 
+@contextmanager
+def on_sending(callback: Callable[[], None]) -> Iterator[None]:
+    """Call ``callback`` when this thread's next request is about to go out on the wire."""
+    _sending.callback = callback
+    try:
+        yield
+    finally:
+        _sending.callback = None
+
+
+def _announce_sending(request: object) -> None:
+    callback = getattr(_sending, "callback", None)
+    if callback is not None:
+        callback()
+
+
 def parse_json(content: str | None) -> dict[str, Any]:
     """The JSON object in a reply (a Markdown code fence around it is tolerated)."""
     text = (content or "").strip()
@@ -86,9 +105,10 @@ class OpenAIClient:
     def __init__(self, settings: LLMSettings):
         self.settings = settings
         # A self-hosted server may need no key, but the client insists on one.
-        self._client = openai.OpenAI(api_key=settings.api_key or "unused",
-                                     base_url=settings.base_url or None,
-                                     timeout=settings.timeout, max_retries=settings.retries)
+        self._client = openai.OpenAI(
+            api_key=settings.api_key or "unused", base_url=settings.base_url or None,
+            timeout=settings.timeout, max_retries=settings.retries,
+            http_client=openai.DefaultHttpxClient(event_hooks={"request": [_announce_sending]}))
 
     def complete(self, request: LLMRequest) -> LLMResult:
         model = self.settings.model_for(request.purpose)

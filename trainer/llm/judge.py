@@ -13,7 +13,7 @@ from ..domain.library import DIMENSIONS, Rubric, Scenario
 from ..domain.scoring import DimensionScore, Scorecard, summarise
 from ..domain.scoring.rules import RuleScorer
 from ..domain.transcript import Turn, trainee_turns
-from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, failed
+from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, failed, on_sending
 from .guards import Signal, TraineeWords, caps, gaming_signals, keep_verbatim, signal
 from .prompts import judge_request
 from .runtime import default_client
@@ -51,22 +51,28 @@ class LLMJudge:
 
 
 class InFlight:
-    """One call on its own thread: the rule scorer's few milliseconds of CPU then overlap the
-    judge's network wait instead of adding to it. A plain thread, not a pool: nothing to
-    go stale when gunicorn or RQ forks."""
+    """One call on its own thread, so that the rule scorer's few milliseconds of CPU overlap
+    the judge's network wait instead of adding to it. The caller resumes once the request is
+    on its way (before that, the two would only take turns at the GIL). A plain thread, not a
+    pool: nothing to go stale when gunicorn or RQ forks."""
 
     def __init__(self, call: Callable[[LLMRequest], LLMResult], request: LLMRequest):
         self._result: LLMResult | None = None
         self._error: Exception | None = None
+        self._sent = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(call, request), daemon=True,
                                         name="llm-judge-call")
         self._thread.start()
+        self._sent.wait(timeout=1.0)
 
     def _run(self, call: Callable[[LLMRequest], LLMResult], request: LLMRequest) -> None:
         try:
-            self._result = call(request)
+            with on_sending(self._sent.set):
+                self._result = call(request)
         except Exception as exc:  # handed to the caller in result()
             self._error = exc
+        finally:
+            self._sent.set()
 
     def result(self) -> LLMResult:
         self._thread.join()

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Attempt, LLMCall, Score
 from ..models._types import utcnow
 from ..models.attempt import SCORED
+from .tracks import after_attempt_scored
 
 log = logging.getLogger(__name__)
 _LIMITS = {"purpose": 16, "model": 120, "prompt_version": 40, "error": 2000}
@@ -81,6 +82,7 @@ def store_scorecard(attempt: Attempt, card: Scorecard) -> None:
     attempt.status = SCORED
     attempt.scored_at = utcnow()
     db.session.commit()
+    after_attempt_scored(attempt)  # completing the rotation renews the clearances it covers
 
 
 def record_llm_call(usage: Mapping[str, Any], attempt_id: int | None) -> LLMCall:

@@ -1,0 +1,267 @@
+"""Days and times in plain text as points on one calendar, so 'this Wednesday', 'tomorrow
+morning' and 'Thursday 12 June by 18:00' can be compared with the case file's dates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from .numbers import digits
+
+WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+_MONTHS = {m: n for n, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b"
+_TH = r"(?:st|nd|rd|th)?"
+_PART = r"(?: (?P<part>morning|afternoon|evening|night|lunchtime))?"
+_DAY = re.compile(
+    r"\b(?:(?P<rel>today|tonight|this (?:morning|afternoon|evening)|later today|the day after "
+    r"tomorrow|tomorrow|yesterday|right now|straight away|right away|immediately|as we speak|"
+    r"same day)"
+    r"|(?P<mod>this coming |this |next |coming |last |on |by |before |from |after )?"
+    r"(?P<wd>" + _WEEKDAY + r")(?:,? (?:the )?(?P<d1>\d{1,2})" + _TH + r"(?: of)?(?: (?P<m1>"
+    + _MONTH + r"))?)?"
+    r"|(?:the )?(?P<d2>\d{1,2})" + _TH + r"(?: of)? (?P<m2>" + _MONTH + r")"
+    r"|(?P<m3>" + _MONTH + r") (?P<d3>\d{1,2})" + _TH + r"\b"
+    r"|the (?P<d4>\d{1,2})(?:st|nd|rd|th)\b)" + _PART)
+_TIME = re.compile(r"\b(?:(?P<h>\d{1,2})(?:[:.](?P<mm>\d\d))? ?(?P<ap>[ap])\.?m\b|(?P<h24>\d{1,2})"
+                   r":(?P<m24>\d\d)\b|(?P<word>noon|midday|midnight))")
+_SPAN = re.compile(r"\b(?:within|in|inside) (?:the next )?(?P<n>\d+) (?P<working>working |business )?"
+                   r"(?P<unit>hour|day|week)s?\b|\b(?P<which>this|next) week\b|\bby the end of "
+                   r"(?P<end>this|the|next) week\b")
+_BY = re.compile(r"\b(?:by|before|no later than|at the latest|at the very latest|latest)\W*$")
+_FROM = re.compile(r"\b(?:from|after|not before|no earlier than|earliest|at the earliest|"
+                   r"not until|until)\W*$")
+_PARTS = {"morning": (0, 720), "lunchtime": (660, 840), "afternoon": (720, 1080),
+          "evening": (1020, 1440), "night": (1080, 1440)}
+_DAY_MINUTES = 1440
+_TODAY = re.compile(r"\b(?:today(?: is|:|,)?|call (?:taken|received|logged) on|it is now|the date "
+                    r"is|current date:?) (?:(?:" + _WEEKDAY + r"),? )?(?:the )?(\d{1,2})" + _TH
+                    + r"(?: of)? (" + _MONTH + r")(?:,? (\d{4}))?(?:,? (?:at )?(\d{1,2}):(\d\d))?")
+_TOMORROW = re.compile(r"\btomorrow,? (?:(?:" + _WEEKDAY + r"),? )?(\d{1,2})" + _TH + r"(?: of)? ("
+                       + _MONTH + r")")
+_YEAR = re.compile(r"\b(20[1-4]\d)\b")
+_PAIR = re.compile(r"\b(" + _WEEKDAY + r"),? (?:the )?(\d{1,2})" + _TH + r"(?: of)? (" + _MONTH
+                   + r")")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The case file's calendar: its year, and today when the case file says what day it is."""
+
+    year: int
+    today: int | None = None  # date ordinal
+    anchored: bool = False  # weekdays line up with dates (the case file pairs them)
+
+    def ordinal(self, day: int, month: int) -> int | None:
+        try:
+            when = date(self.year, month, day)
+        except ValueError:
+            return None
+        if self.today is not None and when.toordinal() < self.today - 200:
+            try:  # 'on 3 January' said in December is next year's
+                when = date(self.year + 1, month, day)
+            except ValueError:
+                return None
+        return when.toordinal()
+
+
+@dataclass(frozen=True)
+class When:
+    """A day (or a run of days) with an optional time of day, and how it was said."""
+
+    start: int  # where it was said in the text
+    first: int  # first day (ordinal)
+    last: int  # last day (ordinal)
+    times: tuple[int, int] | None = None  # minutes after midnight, from and to
+    mode: str = "on"  # "on", "by" (a deadline) or "from" (not before)
+    written: bool = False  # a calendar date was written out, not only a weekday or 'tomorrow'
+    weekday: int | None = None  # the weekday said, when one was
+
+    @property
+    def low(self) -> int:
+        return self.first * _DAY_MINUTES + (self.times[0] if self.times else 0)
+
+    @property
+    def high(self) -> int:
+        return self.last * _DAY_MINUTES + (self.times[1] if self.times else _DAY_MINUTES - 1)
+
+
+@lru_cache(maxsize=512)
+def calendar_of(text: str) -> Calendar:
+    """Year and today from a case file's text (lower case): 'Today is Wednesday 11 June', and the
+    year in which its weekday-date pairs ('Thursday 12 June') fall on those weekdays."""
+    text = digits(text)
+    pairs = [(_weekday(m.group(1)), int(m.group(2)), _month(m.group(3)))
+             for m in _PAIR.finditer(text)]
+    years = [int(y) for y in _YEAR.findall(text)]
+    year = years[0] if years else _best_year(pairs)
+    anchored = bool(pairs) and all(_is_weekday(year, *p) for p in pairs)
+    m = _TODAY.search(text)
+    if m:
+        today = _ordinal(year, int(m.group(1)), _month(m.group(2)))
+        return Calendar(year, today, anchored)
+    m = _TOMORROW.search(text)
+    if m:
+        tomorrow = _ordinal(year, int(m.group(1)), _month(m.group(2)))
+        return Calendar(year, tomorrow - 1 if tomorrow else None, anchored)
+    return Calendar(year, None, anchored)
+
+
+def _best_year(pairs: list[tuple[int, int, int]]) -> int:
+    if not pairs:
+        return 2025
+    scored = [(sum(_is_weekday(y, *p) for p in pairs), -abs(y - 2025), y) for y in range(2015, 2036)]
+    return max(scored)[2]
+
+
+def _is_weekday(year: int, weekday: int, day: int, month: int) -> bool:
+    try:
+        return date(year, month, day).weekday() == weekday
+    except ValueError:
+        return False
+
+
+def _ordinal(year: int, day: int, month: int) -> int | None:
+    try:
+        return date(year, month, day).toordinal()
+    except ValueError:
+        return None
+
+
+def _weekday(word: str) -> int:
+    return next(n for n, w in enumerate(WEEKDAYS) if word.startswith(w[:3]))
+
+
+def _month(word: str) -> int:
+    return _MONTHS[word[:3]]
+
+
+def weekday_of(ordinal: int) -> int:
+    return date.fromordinal(ordinal).weekday()
+
+
+def day_name(ordinal: int) -> str:
+    when = date.fromordinal(ordinal)
+    return f"{when.strftime('%A')} {when.day} {when.strftime('%B')}"
+
+
+def whens(lower: str, cal: Calendar, past: bool = False) -> tuple[When, ...]:
+    """Every day said in a lower-case text, with the time said beside it; ``past``: a weekday on
+    its own is the last one before today rather than the next one."""
+    text = digits(lower)
+    times = [(m.start(), _minutes(m)) for m in _TIME.finditer(text)]
+    out = []
+    for m in _DAY.finditer(text):
+        days = _days(m, cal, past)
+        if days is None:
+            continue
+        first, last, written = days
+        span = _near_times(times, m, text)
+        part = _PARTS.get(m.group("part") or ("night" if m.group("rel") == "tonight" else ""))
+        if span is None and part is not None:
+            span = part
+        wd = _weekday(m.group("wd")) if m.group("wd") else None
+        out.append(When(m.start(), first, last, span, _mode(text, m.start(), m.group("mod")),
+                        written, wd))
+    out += _spans(text, cal)
+    return tuple(sorted(out, key=lambda w: w.start))
+
+
+def _days(m: re.Match[str], cal: Calendar, past: bool) -> tuple[int, int, bool] | None:
+    today = cal.today
+    if m.group("rel"):
+        if today is None:
+            return None
+        rel = m.group("rel")
+        shift = 2 if "after" in rel else 1 if rel == "tomorrow" else -1 if rel == "yesterday" else 0
+        return today + shift, today + shift, False
+    day = m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
+    month = m.group("m1") or m.group("m2") or m.group("m3")
+    if day and month:
+        found = cal.ordinal(int(day), _month(month))
+        return (found, found, True) if found else None
+    if day:  # 'the 14th': this month, or next month when that is long gone
+        if today is None:
+            return None
+        base = date.fromordinal(today)
+        found = cal.ordinal(int(day), base.month)
+        if found is not None and found < today - 20:
+            found = cal.ordinal(int(day), base.month % 12 + 1)
+        return (found, found, False) if found else None
+    if today is None or not cal.anchored:
+        return None
+    return _weekday_day(_weekday(m.group("wd")), (m.group("mod") or "").strip(), today, past)
+
+
+def _weekday_day(wd: int, mod: str, today: int, past: bool) -> tuple[int, int, bool]:
+    ahead = (wd - weekday_of(today)) % 7
+    if mod == "last" or (past and mod not in ("next", "this coming", "coming")):
+        back = (weekday_of(today) - wd) % 7 or 7
+        return today - back, today - back, False
+    if ahead == 0 and mod != "this":
+        ahead = 7
+    if mod == "next" and ahead < 3:
+        ahead += 7  # 'next Monday' said on a Saturday is rarely the day after tomorrow
+    return today + ahead, today + ahead, False
+
+
+def _near_times(times: list[tuple[int, int]], m: re.Match[str],
+                text: str) -> tuple[int, int] | None:
+    """The time (or 'from - to' times) said in the same stretch as the day."""
+    near = [(at, t) for at, t in times if -30 <= at - m.end() <= 30 or 0 <= m.start() - at <= 25]
+    near = [(at, t) for at, t in near if not re.search(r"[.;]", text[min(at, m.end()):
+                                                                      max(at, m.start())])]
+    if not near:
+        return None
+    values = [t for _, t in near]
+    return min(values), max(values)
+
+
+def _minutes(m: re.Match[str]) -> int:
+    if m.group("word"):
+        return 0 if m.group("word") == "midnight" else 720
+    if m.group("h24"):
+        return int(m.group("h24")) * 60 + int(m.group("m24"))
+    hour = int(m.group("h")) % 12 + (12 if m.group("ap") == "p" else 0)
+    return hour * 60 + int(m.group("mm") or 0)
+
+
+def _mode(text: str, at: int, mod: str | None) -> str:
+    before = text[max(0, at - 24):at]
+    mod = (mod or "").strip()
+    if mod in ("by", "before") or _BY.search(before):
+        return "by"
+    if mod in ("from", "after") or _FROM.search(before):
+        return "from"
+    return "on"
+
+
+def _spans(text: str, cal: Calendar) -> list[When]:
+    """'within 2 working days', 'this week', 'by the end of next week': deadlines from today."""
+    if cal.today is None:
+        return []
+    out = []
+    today = cal.today
+    for m in _SPAN.finditer(text):
+        if m.group("n"):
+            n = int(m.group("n"))
+            unit = m.group("unit")
+            days = n / 24 if unit == "hour" else n * 7 if unit == "week" else n
+            days = days * 1.4 if m.group("working") else days
+            last = today + max(int(days + 0.999), 0)
+        else:
+            which = m.group("which") or m.group("end")
+            sunday = today + (6 - weekday_of(today))
+            last = sunday + 7 if which == "next" else sunday
+            last -= 2 if m.group("end") else 0  # the end of the working week
+        out.append(When(m.start(), today, last, None, "by"))
+    return out
+
+
+def shift(ordinal: int, days: int) -> int:
+    return (date.fromordinal(ordinal) + timedelta(days=days)).toordinal()
