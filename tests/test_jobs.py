@@ -1,5 +1,4 @@
-"""The scoring queue: in-process without Redis; with a real Redis (TRAINER_TEST_REDIS_URL),
-enqueued, worked, deduplicated, retried, fallen back to the rule scorer, and swept."""
+"""The scoring queue: in-process without Redis; queued, retried, fallen back and swept with it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""`trainer worker` as a real process on a shared database: burst runs, the start-up sweep,
-and a worker killed mid-job whose attempt is still scored in the end."""
+"""`trainer worker` as a real process: burst runs, sweeps, and a worker killed mid-job."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from trainer.config import Config
@@ -11,7 +13,8 @@ from trainer.domain.scoring import get_scorer
 from trainer.domain.scoring.rules import RuleScorer
 from trainer.domain.transcript import Turn
 from trainer.llm import register
-from trainer.llm.judge import LLMJudge
+from trainer.llm.judge import InFlight, LLMJudge
+from trainer.llm.prompts import judge_request
 
 from .conftest import (
     SLOW,
@@ -198,3 +201,13 @@ def test_get_scorer_llm_is_the_same_judge(fake_openai, monkeypatch):
     card = scorer.score(transcript(WARM), SCENARIO, RUBRIC)
     scorer.client.close()
     assert card.scorer == "llm-1" and len(fake_openai.bodies("judge")) == 1
+
+
+def test_the_rule_scorer_runs_while_the_judges_call_is_out(llm_client, fake_openai):
+    """The caller gets control back as soon as the request is sent, not when it is answered."""
+    fake_openai.script(Reply(GOOD.content, delay=0.5))
+    started = time.perf_counter()
+    call = InFlight(llm_client.complete, judge_request(SCENARIO, RUBRIC, transcript(WARM)))
+    assert time.perf_counter() - started < 0.4
+    assert call.result().data["empathy"]["level"] == 3
+    assert time.perf_counter() - started >= 0.5

@@ -68,8 +68,8 @@ def failed(usage: dict[str, Any] | None, reason: str) -> LLMCallFailed:
 
 
 @contextmanager
-def on_sending(callback: Callable[[], None]) -> Iterator[None]:
-    """Call ``callback`` when this thread's next request is about to go out on the wire."""
+def on_sent(callback: Callable[[], None]) -> Iterator[None]:
+    """Call ``callback`` once a request from this thread is written and its answer awaited."""
     _sending.callback = callback
     try:
         yield
@@ -77,10 +77,13 @@ def on_sending(callback: Callable[[], None]) -> Iterator[None]:
         _sending.callback = None
 
 
-def _announce_sending(request: object) -> None:
+def _trace_sending(request: Any) -> None:
+    """An httpx request hook: hands the request httpcore's "trace" extension, whose
+    "receive_response_headers.started" event means that the request is on its way."""
     callback = getattr(_sending, "callback", None)
     if callback is not None:
-        callback()
+        request.extensions["trace"] = lambda event, info: \
+            callback() if event.endswith("receive_response_headers.started") else None
 
 
 def parse_json(content: str | None) -> dict[str, Any]:
@@ -108,7 +111,7 @@ class OpenAIClient:
         self._client = openai.OpenAI(
             api_key=settings.api_key or "unused", base_url=settings.base_url or None,
             timeout=settings.timeout, max_retries=settings.retries,
-            http_client=openai.DefaultHttpxClient(event_hooks={"request": [_announce_sending]}))
+            http_client=_HttpClient(event_hooks={"request": [_trace_sending]}))
 
     def complete(self, request: LLMRequest) -> LLMResult:
         model = self.settings.model_for(request.purpose)
@@ -144,6 +147,18 @@ class OpenAIClient:
             return {"type": "json_object"}
         return {"type": "json_schema", "json_schema": {
             "name": request.schema_name, "strict": True, "schema": dict(request.schema)}}
+
+
+class _HttpClient(openai.DefaultHttpxClient):
+    """openai's default HTTP client, closed when dropped (as openai's own is): a client made for
+    one CLI run has no owner to close it."""
+
+    def __del__(self) -> None:
+        if not self.is_closed:
+            try:
+                self.close()
+            except Exception:  # nothing more to be done while being collected
+                pass
 
 
 def _reason(exc: openai.OpenAIError) -> str:

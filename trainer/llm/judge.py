@@ -13,7 +13,7 @@ from ..domain.library import DIMENSIONS, Rubric, Scenario
 from ..domain.scoring import DimensionScore, Scorecard, summarise
 from ..domain.scoring.rules import RuleScorer
 from ..domain.transcript import Turn, trainee_turns
-from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, failed, on_sending
+from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, failed, on_sent
 from .guards import Signal, TraineeWords, caps, gaming_signals, keep_verbatim, signal
 from .prompts import judge_request
 from .runtime import default_client
@@ -67,7 +67,7 @@ class InFlight:
 
     def _run(self, call: Callable[[LLMRequest], LLMResult], request: LLMRequest) -> None:
         try:
-            with on_sending(self._sent.set):
+            with on_sent(self._sent.set):
                 self._result = call(request)
         except Exception as exc:  # handed to the caller in result()
             self._error = exc

@@ -1,17 +1,16 @@
-"""What the LLM costs and does: calls, failures, tokens and latency per day and model, and
-which engines are in force, for the admin page."""
+"""LLM usage per day and model (calls, failures, tokens, latency) and the engines in force."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import case, func, select
 
 from ..domain.errors import TrainerError
 from ..extensions import db
+from ..llm import llm_settings
 from ..models import LLMCall
 from ..models._types import utcnow
 
@@ -65,32 +64,20 @@ def _utc_day(column):
 
 def engines() -> Engines:
     """Whether an LLM is configured and which engines run; never the key itself."""
+    try:
+        info = llm_settings().describe()
+    except TrainerError as exc:  # unusable settings: the app runs on the defaults; say why
+        info = {"configured": False, "problem": f"The LLM settings are not usable: {exc}"}
     config = current_app.config
-    info = _llm_info()
     customer = info.get("customer_engine") or config.get("TRAINER_CUSTOMER_ENGINE") or "scripted"
     scorer = info.get("scorer") or config.get("TRAINER_SCORER") or "rules"
-    configured = bool(info.get("configured"))
-    summary = info.get("problem") or info.get("summary") or ""
-    if not configured and not info.get("problem"):
+    summary = info.get("problem") or info.get("summary", "")
+    if not info["configured"] and "problem" not in info:
         summary = (f"Running on the {customer} customer and the {_scorer_name(scorer)}: "
                    "no OPENAI_API_KEY configured.")
-    return Engines(configured, summary, customer, scorer, info.get("endpoint") or "",
-                   info.get("customer_model") or "", info.get("judge_model") or "")
-
-
-def _llm_info() -> dict[str, Any]:
-    try:
-        from ..llm import llm_settings
-    except ImportError:  # the LLM package predates llm_settings(): read the config directly
-        config = current_app.config
-        key, base_url = config.get("OPENAI_API_KEY"), config.get("OPENAI_BASE_URL")
-        model = config.get("TRAINER_LLM_MODEL") or ""
-        return {"configured": bool(key or base_url), "endpoint": base_url or "",
-                "customer_model": model, "judge_model": model}
-    try:
-        return llm_settings().describe()
-    except TrainerError as exc:  # unusable settings: the app runs on the defaults; say why
-        return {"configured": False, "problem": f"The LLM settings are not usable: {exc}"}
+    return Engines(bool(info["configured"]), summary, customer, scorer,
+                   info.get("endpoint") or "", info.get("customer_model") or "",
+                   info.get("judge_model") or "")
 
 
 def _scorer_name(scorer: str) -> str:

@@ -15,17 +15,18 @@ _MONTHS = {m: n for n, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
-_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b"
+_WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:mon|tue|tues|wed|weds|thu|thur|"
+            r"thurs|fri|sat|sun)\b(?=,? (?:the )?\d))")
 _TH = r"(?:st|nd|rd|th)?"
+_NOT_TIME = r"(?![:.]\d|\d| ?[ap]\.?m\b)"
 _PART = r"(?: (?P<part>morning|afternoon|evening|night|lunchtime))?"
 _DAY = re.compile(
     r"\b(?:(?P<rel>today|tonight|this (?:morning|afternoon|evening)|later today|the day after "
-    r"tomorrow|tomorrow|yesterday|right now|straight away|right away|immediately|as we speak|"
-    r"same day)"
+    r"tomorrow|tomorrow|yesterday|right now|straight away|right away|immediately|as we speak)"
     r"|(?P<mod>this coming |this |next |coming |last |on |by |before |from |after )?"
-    r"(?P<wd>" + _WEEKDAY + r")(?:,? (?:the )?(?P<d1>\d{1,2})" + _TH + r"(?: of)?(?: (?P<m1>"
+    r"(?P<wd>" + _WEEKDAY + r")(?:,? (?:the )?(?P<d1>\d{1,2})" + _TH + _NOT_TIME + r"(?: of)?(?: (?P<m1>"
     + _MONTH + r"))?)?"
-    r"|(?:the )?(?P<d2>\d{1,2})" + _TH + r"(?: of)? (?P<m2>" + _MONTH + r")"
+    r"|(?:the )?(?<![\d.:£$€])(?P<d2>\d{1,2})" + _TH + r"(?: of)? (?P<m2>" + _MONTH + r")"
     r"|(?P<m3>" + _MONTH + r") (?P<d3>\d{1,2})" + _TH + r"\b"
     r"|the (?P<d4>\d{1,2})(?:st|nd|rd|th)\b)" + _PART)
 _TIME = re.compile(r"\b(?:(?P<h>\d{1,2})(?:[:.](?P<mm>\d\d))? ?(?P<ap>[ap])\.?m\b|(?P<h24>\d{1,2})"
@@ -36,6 +37,7 @@ _SPAN = re.compile(r"\b(?:within|in|inside) (?:the next )?(?P<n>\d+) (?P<working
 _BY = re.compile(r"\b(?:by|before|no later than|at the latest|at the very latest|latest)\W*$")
 _FROM = re.compile(r"\b(?:from|after|not before|no earlier than|earliest|at the earliest|"
                    r"not until|until)\W*$")
+_LATEST = re.compile(r"[^.;]{0,16}\bat the (?:very )?latest\b")
 _PARTS = {"morning": (0, 720), "lunchtime": (660, 840), "afternoon": (720, 1080),
           "evening": (1020, 1440), "night": (1080, 1440)}
 _DAY_MINUTES = 1440
@@ -150,9 +152,12 @@ def day_name(ordinal: int) -> str:
     return f"{when.strftime('%A')} {when.day} {when.strftime('%B')}"
 
 
-def whens(lower: str, cal: Calendar, past: bool = False) -> tuple[When, ...]:
-    """Every day said in a lower-case text, with the time said beside it; ``past``: a weekday on
-    its own is the last one before today rather than the next one."""
+def whens(lower: str, cal: Calendar, past: bool | None = None,
+          spans: bool = True) -> tuple[When, ...]:
+    """Every day said in a lower-case text, with the time said beside it. ``past``: the text
+    tells of what has happened (True), what will (False) or cannot be told (None), which decides
+    whether a weekday or 'the 4th' on its own is the last one or the next one. ``spans``: also
+    'within 2 days' and 'next week' as deadlines counted from today."""
     text = digits(lower)
     times = [(m.start(), _minutes(m)) for m in _TIME.finditer(text)]
     out = []
@@ -161,18 +166,20 @@ def whens(lower: str, cal: Calendar, past: bool = False) -> tuple[When, ...]:
         if days is None:
             continue
         first, last, written = days
-        span = _near_times(times, m, text)
-        part = _PARTS.get(m.group("part") or ("night" if m.group("rel") == "tonight" else ""))
-        if span is None and part is not None:
-            span = part
+        near = _near_times(times, m, text)
+        rel = m.group("rel") or ""
+        part = m.group("part") or ("night" if rel == "tonight" else rel.rsplit(" ", 1)[-1])
+        span = (min(t for _, t in near), max(t for _, t in near)) if near else _PARTS.get(part)
+        starts = [m.start()] + [at for at, _ in near]
+        mode = _mode(text, starts, m.end(), m.group("mod"))
         wd = _weekday(m.group("wd")) if m.group("wd") else None
-        out.append(When(m.start(), first, last, span, _mode(text, m.start(), m.group("mod")),
-                        written, wd))
-    out += _spans(text, cal)
+        out.append(When(m.start(), first, last, span, mode, written, wd))
+    if spans:
+        out += _spans(text, cal)
     return tuple(sorted(out, key=lambda w: w.start))
 
 
-def _days(m: re.Match[str], cal: Calendar, past: bool) -> tuple[int, int, bool] | None:
+def _days(m: re.Match[str], cal: Calendar, past: bool | None) -> tuple[int, int, bool] | None:
     today = cal.today
     if m.group("rel"):
         if today is None:
@@ -185,22 +192,29 @@ def _days(m: re.Match[str], cal: Calendar, past: bool) -> tuple[int, int, bool] 
     if day and month:
         found = cal.ordinal(int(day), _month(month))
         return (found, found, True) if found else None
-    if day:  # 'the 14th': this month, or next month when that is long gone
+    if day:  # 'the 14th': the nearest one on the side of today that the tense says
         if today is None:
             return None
-        base = date.fromordinal(today)
-        found = cal.ordinal(int(day), base.month)
-        if found is not None and found < today - 20:
-            found = cal.ordinal(int(day), base.month % 12 + 1)
+        found = _month_day(int(day), today, cal, past)
         return (found, found, False) if found else None
     if today is None or not cal.anchored:
         return None
     return _weekday_day(_weekday(m.group("wd")), (m.group("mod") or "").strip(), today, past)
 
 
-def _weekday_day(wd: int, mod: str, today: int, past: bool) -> tuple[int, int, bool]:
+def _month_day(day: int, today: int, cal: Calendar, past: bool | None) -> int | None:
+    base = date.fromordinal(today)
+    months = [(base.year - (base.month == 1), (base.month - 2) % 12 + 1), (base.year, base.month),
+              (base.year + (base.month == 12), base.month % 12 + 1)]
+    found = [o for y, m in months if (o := _ordinal(y, day, m)) is not None]
+    if past is not None:
+        found = [o for o in found if (o <= today if past else o >= today)] or found
+    return min(found, key=lambda o: abs(o - today), default=None)
+
+
+def _weekday_day(wd: int, mod: str, today: int, past: bool | None) -> tuple[int, int, bool]:
     ahead = (wd - weekday_of(today)) % 7
-    if mod == "last" or (past and mod not in ("next", "this coming", "coming")):
+    if mod == "last" or (past is True and mod not in ("next", "this coming", "coming")):
         back = (weekday_of(today) - wd) % 7 or 7
         return today - back, today - back, False
     if ahead == 0 and mod != "this":
@@ -211,15 +225,11 @@ def _weekday_day(wd: int, mod: str, today: int, past: bool) -> tuple[int, int, b
 
 
 def _near_times(times: list[tuple[int, int]], m: re.Match[str],
-                text: str) -> tuple[int, int] | None:
-    """The time (or 'from - to' times) said in the same stretch as the day."""
+                text: str) -> list[tuple[int, int]]:
+    """The times (or 'from - to' times) said in the same stretch as the day."""
     near = [(at, t) for at, t in times if -30 <= at - m.end() <= 30 or 0 <= m.start() - at <= 25]
-    near = [(at, t) for at, t in near if not re.search(r"[.;]", text[min(at, m.end()):
-                                                                      max(at, m.start())])]
-    if not near:
-        return None
-    values = [t for _, t in near]
-    return min(values), max(values)
+    return [(at, t) for at, t in near
+            if not re.search(r"[.;]| or ", text[min(at, m.end()):max(at, m.start())])]
 
 
 def _minutes(m: re.Match[str]) -> int:
@@ -231,12 +241,13 @@ def _minutes(m: re.Match[str]) -> int:
     return hour * 60 + int(m.group("mm") or 0)
 
 
-def _mode(text: str, at: int, mod: str | None) -> str:
-    before = text[max(0, at - 24):at]
+def _mode(text: str, starts: list[int], end: int, mod: str | None) -> str:
     mod = (mod or "").strip()
-    if mod in ("by", "before") or _BY.search(before):
+    befores = [text[max(0, at - 24):at] for at in starts]
+    if mod in ("by", "before") or any(_BY.search(b) for b in befores) or \
+            _LATEST.match(text, end):
         return "by"
-    if mod in ("from", "after") or _FROM.search(before):
+    if mod in ("from", "after") or any(_FROM.search(b) for b in befores):
         return "from"
     return "on"
 
@@ -254,11 +265,14 @@ def _spans(text: str, cal: Calendar) -> list[When]:
             days = n / 24 if unit == "hour" else n * 7 if unit == "week" else n
             days = days * 1.4 if m.group("working") else days
             last = today + max(int(days + 0.999), 0)
-        else:
-            which = m.group("which") or m.group("end")
-            sunday = today + (6 - weekday_of(today))
-            last = sunday + 7 if which == "next" else sunday
-            last -= 2 if m.group("end") else 0  # the end of the working week
+            out.append(When(m.start(), today, last, None, "by"))
+            continue
+        which = m.group("which") or m.group("end")
+        sunday = today + (6 - weekday_of(today))
+        if which == "next" and not m.group("end"):
+            out.append(When(m.start(), sunday + 1, sunday + 7, None, "on"))
+            continue
+        last = (sunday + 7 if which == "next" else sunday) - (2 if m.group("end") else 0)
         out.append(When(m.start(), today, last, None, "by"))
     return out
 

@@ -17,6 +17,11 @@ _NUMBER_WORD = re.compile(r"\b(?:(twenty|thirty|forty|fifty|sixty|seventy|eighty
                           + "|".join(_WORD_VALUES) + r"))\b")
 _A_UNIT = re.compile(r"\b(?:a|an|one) (working |business )?(day|hour|week|month|fortnight)\b")
 _COUPLE = re.compile(r"\ba couple of\b")
+_PART_HOUR = re.compile(r"\b(an hour and a half|(?:a )?quarter of an hour|half an hour|"
+                        r"three quarters of an hour)\b")
+_PART_MINUTES = {"an hour and a half": "90 minutes", "a quarter of an hour": "15 minutes",
+                 "quarter of an hour": "15 minutes", "half an hour": "30 minutes",
+                 "three quarters of an hour": "45 minutes"}
 _MONTHS = ("jan feb mar apr may jun jul aug sep oct nov dec").split()
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
@@ -69,6 +74,8 @@ class Quantity:
 @lru_cache(maxsize=8192)
 def digits(lower: str) -> str:
     """Number words written as digits: 'five business days' -> '5 business days'."""
+    if "hour" in lower:
+        lower = _PART_HOUR.sub(lambda m: _PART_MINUTES[m.group(1)], lower)
     lower = _COUPLE.sub("2", lower)
     lower = _A_UNIT.sub(lambda m: f"1 {m.group(1) or ''}{m.group(2)}", lower)
     return _NUMBER_WORD.sub(_word_value, lower)

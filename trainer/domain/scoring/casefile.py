@@ -7,10 +7,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..language.concepts import claim_concepts, content_concepts
+from ..language.dates import calendar_of
 from ..language.numbers import Quantity, digits, quantities
 from ..language.text import clauses as split_clauses
 from ..language.text import is_denial, normalise
 from ..library import Scenario
+from .subjects import Weights, claim_subject, weights
+from .timeline import Timeline, timeline
 
 # Concepts too common to carry a claim on their own.
 WEAK = frozenset({"day", "work", "within", "numb", "arriv", "receiv", "contact", "account",
@@ -109,6 +112,8 @@ class CaseFile:
     time_example: str  # a time frame from the case file, for feedback
     rates: tuple[float, ...] = ()  # amounts given per day, night, week or month
     stated: tuple[tuple[frozenset[str], tuple[Quantity, ...]], ...] = ()  # facts with figures
+    weights: Weights = Weights({})  # how telling each concept of the case file is
+    timeline: Timeline | None = None  # the days in the case file
 
     @property
     def judgeable(self) -> bool:
@@ -215,10 +220,15 @@ def casefile(scenario: Scenario) -> CaseFile:
     known = frozenset(q for t in (*texts, scenario.opening) for q in quantities(normalise(t)))
     example = next((m.group() for t in (*scenario.policy, *(k.text for k in scenario.key_points))
                     for m in [_TIME_EXAMPLE.search(normalise(t))] if m), "")
+    lowers = [normalise(t) for t in (*texts, *(f.text for f in scenario.red_flags))]
+    cal = calendar_of(" ".join((normalise(scenario.opening), *lowers)))
+    line = timeline(cal, (normalise(t) for t in texts),
+                    ((f.id, normalise(f.text)) for f in scenario.red_flags))
     return CaseFile(kps, flags, _limits(scenario.policy) + _limits(over), known,
                     any(_FAULT.search(normalise(f)) for f in scenario.facts), example,
                     tuple(float(m.group(1)) for t in texts
                           for m in _RATE.finditer(digits(normalise(t)))),
                     tuple((frozenset(content_concepts(normalise(t)) - WEAK), qs) for t in texts
                           if (qs := tuple(q for q in quantities(normalise(t))
-                                          if q.kind in ("money", "duration")))))
+                                          if q.kind in ("money", "duration")))),
+                    weights(claim_subject(t) for t in lowers), line)

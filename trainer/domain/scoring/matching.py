@@ -13,6 +13,7 @@ from ..language.text import clauses as split_clauses
 from ..language.text import is_conditional, is_denial, is_negated, negated_before
 from .casefile import REMEDIES, WEAK, CaseFile, Claim
 from .reading import Tagged
+from .timeline import date_error, may_hold_days
 
 _PROMISE_TAGS = frozenset({"take", "team_take", "done", "expect"})
 _SKIP = frozenset({"gaming", "fragment"})
@@ -148,6 +149,13 @@ def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFinding
                 not flagged[claim.id].sure else ""
             if said:
                 flagged[claim.id] = Match(claim.id, seen.item.quote, sure=said == "sure")
+        low = seen.item.sentence.lower
+        if case.timeline and may_hold_days(low):
+            bad = date_error(low, case.timeline, case.weights)
+            if bad and bad[0]:
+                flagged.setdefault(bad[0], Match(bad[0], seen.item.quote, why=bad[1]))
+            elif bad:
+                wrong.append(Match("", seen.item.quote, why=bad[1], sure=bad[2]))
         over = _over_limit(seen, case) or _misstated(seen, case)
         if over:
             flag = next((c for c in case.red_flags if c.kind == "overpromise"), None)

@@ -1,0 +1,183 @@
+"""Days and times the trainee states against the case file's: a promise before the earliest day the
+facts or policy allow, a day that contradicts the facts, or a weekday that is not that date's."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..language.dates import Calendar, When, day_name, weekday_of, whens
+from ..language.text import is_negated
+from .subjects import META_CONCEPTS as META
+from .subjects import Weights, context, segments, subject
+
+# A day in a red flag or a prohibition that comes with one of these is the earliest allowed.
+_EARLIER = re.compile(r"\b(?:before|earlier|sooner|quicker|faster|ahead of)\b")
+_PROHIBITS = re.compile(r"\b(?:do not|don't|never|must not|may not|cannot|can't|should not|not "
+                        r"allowed|no)\b")
+# Any sign of a day or time in a sentence: the cheap test before the real reading.
+_ANY = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:today|tonight|tomorrow|"
+                  r"yesterday|noon|midday|midnight|week|immediately|right away|straight away|"
+                  r"this (?:morning|afternoon|evening))\b")
+_PAST = re.compile(r"\b(?:was|were|had|did|came|went|visited|called|rang|reported|found|arrived|"
+                   r"reached|left|said|told|took|paid|bought|ordered|placed|got|gave|happened|"
+                   r"noticed|failed|cancelled|received|since|ago|last|yesterday)\b")
+_FUTURE = re.compile(r"\b(?:will|shall|going to|booked (?:for|in)|scheduled|due|can|could|would|"
+                     r"from|next|tomorrow)\b|'ll\b")
+# The case file saying what day it is now: not a day anything happens on.
+_NOW = re.compile(r"\b(?:today is|today:|call (?:taken|received|logged) on|it is now|the date is)"
+                  r"[^.;]*")
+_SKIP = re.compile(r"^\W*(?:and |but |so |or )?(?:if|unless|in case|should|whether|even if|"
+                   r"just in case)\b|\b(?:call|ring|phone|email|e-mail|text|message|contact|update|"
+                   r"chase|check (?:in|back|on|that|with)|get back to|let you know|write to|"
+                   r"confirm (?:with|to) you|keep you)\b")
+_SLACK = 60  # minutes either way before a time counts as different
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A day the case file gives, and what it is about."""
+
+    when: When
+    own: frozenset[str]
+    near: frozenset[str]
+    role: str  # "right" (facts, policy, key points), "bound" (earliest allowed), "wrong" (a flag)
+    flag: str = ""  # the red flag it comes from, if any
+
+
+@dataclass(frozen=True)
+class Timeline:
+    calendar: Calendar
+    dated: tuple[Dated, ...]
+
+
+def timeline(cal: Calendar, right: Iterable[str],
+             flags: Iterable[tuple[str, str]]) -> Timeline:
+    """The days in the case file's facts, policy and key points (``right``), and in its red flags
+    (id and text), each with what it is about."""
+    out: list[Dated] = []
+    for text in right:
+        bound = bool(_PROHIBITS.search(text) and _EARLIER.search(text))
+        out += _dated(text, cal, "bound" if bound else "right")
+    for ident, text in flags:
+        out += _dated(text, cal, "bound" if _EARLIER.search(text) else "wrong", ident)
+    return Timeline(cal, tuple(out))
+
+
+def _dated(lower: str, cal: Calendar, role: str, flag: str = "") -> list[Dated]:
+    out: list[Dated] = []
+    for when, own, near in _read(_NOW.sub(" ", lower), cal, spans=False):
+        own, near = own - META, near - META
+        if not own and out:  # 'Friday 7 July, or Saturday 8 July': about what the last one was
+            own, near = out[-1].own, out[-1].near
+        out.append(Dated(when, own, near, role, flag))
+    return out
+
+
+def _tense(text: str) -> bool | None:
+    if _FUTURE.search(text):
+        return False
+    return True if _PAST.search(text) else None
+
+
+def _read(lower: str, cal: Calendar, spans: bool = True,
+          skip: bool = False) -> list[tuple[When, frozenset[str], frozenset[str]]]:
+    """Each day said, with what it is about: the words between it and the day said before it in
+    the same segment (or after it, when it leads), then the segment's neighbours."""
+    segs = segments(lower)
+    found: list[tuple[When, int, frozenset[str]]] = []
+    for n, seg in enumerate(segs):
+        if skip and (_SKIP.search(seg.text) or is_negated(seg.text)):
+            continue
+        said = whens(seg.text, cal, _tense(seg.text), spans)
+        for k, when in enumerate(said):
+            before = seg.text[said[k - 1].start if k else 0:when.start]
+            after = seg.text[when.start:said[k + 1].start if k + 1 < len(said) else None]
+            own = seg.concepts if len(said) == 1 else subject(before) or subject(after)
+            found.append((when, n, own))
+    busy = frozenset(n for _, n, _ in found)
+    out = []
+    for when, n, own in found:
+        mine, near = context(segs, n, busy)
+        out.append((when, own, near | (mine - own)))
+    return out
+
+
+def may_hold_days(lower: str) -> bool:
+    return bool(_ANY.search(lower))
+
+
+def date_error(lower: str, line: Timeline, weights: Weights) -> tuple[str, str, bool] | None:
+    """(red flag id or '', what is wrong, sure) for the first day in a trainee sentence that
+    contradicts the case file, or None."""
+    if not line.dated or lower.rstrip().endswith("?"):
+        return None
+    for when, own, near in _read(lower, line.calendar, skip=True):
+        problem = _misnamed(when, line.calendar) or _against(when, own, near, line, weights)
+        if problem:
+            return problem
+    return None
+
+
+def _misnamed(when: When, cal: Calendar) -> tuple[str, str, bool] | None:
+    if when.written and when.weekday is not None and cal.anchored \
+            and weekday_of(when.first) != when.weekday:
+        return "", f"names the wrong weekday: {day_name(when.first)}", True
+    return None
+
+
+def _against(when: When, own: frozenset[str], near: frozenset[str], line: Timeline,
+             weights: Weights) -> tuple[str, str, bool] | None:
+    scored = [(weights.affinity(own, near, d.own, d.near), d) for d in line.dated]
+    scored = [(a, d) for a, d in scored if a >= 0.5]
+    if not scored:
+        return None
+    best = max(a for a, _ in scored)
+    close = [d for a, d in scored if a >= best * 0.6]
+    right = [d for d in close if d.role == "right"]
+    if any(_fits(when, d.when) for d in right):
+        return None
+    for d in close:
+        if d.role == "bound" and when.high < d.when.low:
+            return d.flag, f"is earlier than the case file allows ({_name(d.when)})", True
+        if d.role == "wrong" and _overlaps(when, d.when):
+            return d.flag, f"gives {_name(when)}", True
+    if right and best >= 1.0:
+        return "", f"says {_name(when)} where the case file says {_name(right[0].when)}", True
+    return None
+
+
+def _fits(said: When, fact: When) -> bool:
+    """Whether what the trainee said can be true of the case file's day."""
+    if fact.mode == "from":
+        return said.high >= fact.low - _SLACK
+    if fact.mode == "by":
+        if said.mode == "by":
+            late_enough = said.high >= fact.high - _SLACK if said.times and fact.times else True
+            return said.last == fact.last and late_enough
+        return said.first <= fact.last and (said.high >= fact.high - _SLACK
+                                            or not (said.times and fact.times)
+                                            or said.last < fact.last)
+    if said.mode == "by":
+        return fact.first <= said.last <= fact.last + 2
+    if said.mode == "from":
+        return said.low <= fact.high
+    return _overlaps(said, fact)
+
+
+def _overlaps(said: When, fact: When) -> bool:
+    if said.last < fact.first or said.first > fact.last:
+        return False
+    if said.times and fact.times and said.first == said.last == fact.first == fact.last:
+        return said.times[0] <= fact.times[1] + _SLACK and said.times[1] >= fact.times[0] - _SLACK
+    return True
+
+
+def _name(when: When) -> str:
+    day = day_name(when.first)
+    if when.last != when.first:
+        day = f"{day} to {day_name(when.last)}"
+    if when.times:
+        day += f" {when.times[0] // 60:02d}:{when.times[0] % 60:02d}"
+    return day
