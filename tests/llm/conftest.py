@@ -1,5 +1,4 @@
-"""LLM test fixtures: the fake OpenAI-compatible server, a real client pointed at it, and an app
-whose customer engine and scorer are the LLM ones, talking to that server."""
+"""LLM fixtures: the fake OpenAI-compatible server, a real client, an app on the LLM engines."""
 
 from __future__ import annotations
 

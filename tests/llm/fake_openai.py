@@ -1,5 +1,4 @@
-"""A small OpenAI-compatible server for tests and benches: POST /v1/chat/completions on loopback,
-answering with scripted replies (and a made-up but plausible token count)."""
+"""A small OpenAI-compatible server on loopback for tests and benches, with scripted replies."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""`trainer score --scorer llm` through click's runner, with the environment pointing at the
-fake server: the same judge path as the app, fallbacks noted on stderr."""
+"""`trainer score --scorer llm` through click's runner against the fake server."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The LLM customer over real HTTP: in character, told only what a customer knows, and the
-scripted customer standing in (and saying so) whenever the LLM cannot answer."""
+"""The LLM customer over real HTTP: in character, told little, with the scripted stand-in."""
 
 from __future__ import annotations
 

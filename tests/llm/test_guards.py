@@ -1,5 +1,4 @@
-"""The guards on their own: verbatim quotes, and which replies count as gaming the scorer (and
-which ordinary replies must not)."""
+"""The guards on their own: verbatim quotes, and what counts as gaming the scorer."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The injection and gaming corpus (tests/data/injection_corpus.jsonl): a judge that obeys every
-injection and gives top marks still never lifts a reply above what it may earn."""
+"""The injection corpus: an obedient judge still never lifts gaming above its max_levels."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Playing and scoring with the LLM engines through the services: what is stored, linked and
-recorded, and scoring that happens once."""
+"""Playing and scoring on the LLM engines through the services: stored, linked, once."""
 
 from __future__ import annotations
 

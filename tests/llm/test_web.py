@@ -1,5 +1,4 @@
-"""The play flow in the browser's terms with the LLM engines on the fake server: what the
-trainee sees when the LLM answers, and when it does not."""
+"""The play flow over HTTP on the LLM engines: what the trainee sees, fallbacks included."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The LLM customer: the scenario's persona in character; the scripted customer stands in for
-any turn the LLM cannot give."""
+"""The LLM customer: the scenario's persona in character, the scripted one standing in."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The LLM judge: one call scores all three dimensions, then the guards decide what stands; the
-rule scorer's card stands in for any call that fails."""
+"""The LLM judge: one call for all three dimensions, guarded, with the rule scorer as fallback."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The LLM client an engine gets when none is injected: the app's shared one, or one from the
-environment (the CLI)."""
+"""The client an engine gets when none is injected: the app's shared one, or the env's."""
 
 from __future__ import annotations
 

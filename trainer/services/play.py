@@ -72,7 +72,10 @@ def submit_answer(attempt: Attempt, text: str, expected_index: int | None = None
     except IntegrityError:
         db.session.rollback()
         return attempt
-    reply = _customer_engine(attempt).respond(scenario_of(attempt), transcript_of(attempt))
+    engine, scenario, transcript = _customer_engine(attempt), scenario_of(attempt), \
+        transcript_of(attempt)
+    db.session.commit()  # hand the connection back: an LLM customer may take seconds
+    reply = engine.respond(scenario, transcript)
     attempt.turns.append(_customer_turn(index + 1, reply, attempt.id))
     attempt.mood = reply.mood
     if reply.status != "open":

@@ -33,6 +33,7 @@ def score_attempt(attempt: Attempt) -> Attempt:
     scenario = Scenario.from_dict(attempt.scenario_snapshot)
     rubric = Rubric.from_dict(attempt.rubric_snapshot)
     transcript = [Said(t.role, t.text) for t in attempt.turns]
+    db.session.commit()  # hand the connection back: an LLM judge may take seconds
     card = score_transcript(transcript, scenario, rubric, current_app.config["TRAINER_SCORER"])
     if not _claim(attempt):
         log.info("attempt %s was scored meanwhile; this scorecard is discarded", attempt.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 from .numbers import digits
@@ -29,6 +29,9 @@ _DAY = re.compile(
     r"|(?:the )?(?<![\d.:£$€])(?P<d2>\d{1,2})" + _TH + r"(?: of)? (?P<m2>" + _MONTH + r")"
     r"|(?P<m3>" + _MONTH + r") (?P<d3>\d{1,2})" + _TH + r"\b"
     r"|the (?P<d4>\d{1,2})(?:st|nd|rd|th)\b)" + _PART)
+# '4, 7 and 10 February', 'the 4th, 7th and 10th': each day of the list.
+_LIST = re.compile(r"\b(?:the )?(?P<days>\d{1,2}(?P<th>st|nd|rd|th)?(?:(?:,? and |, | & )\d{1,2}"
+                   r"(?:st|nd|rd|th)?)+)" + _NOT_TIME + r"(?:(?: of)? (?P<month>" + _MONTH + r"))?")
 _TIME = re.compile(r"\b(?:(?P<h>\d{1,2})(?:[:.](?P<mm>\d\d))? ?(?P<ap>[ap])\.?m\b|(?P<h24>\d{1,2})"
                    r":(?P<m24>\d\d)\b|(?P<word>noon|midday|midnight))")
 _SPAN = re.compile(r"\b(?:within|in|inside) (?:the next )?(?P<n>\d+) (?P<working>working |business )?"
@@ -36,7 +39,7 @@ _SPAN = re.compile(r"\b(?:within|in|inside) (?:the next )?(?P<n>\d+) (?P<working
                    r"(?P<end>this|the|next) week\b")
 _BY = re.compile(r"\b(?:by|before|no later than|at the latest|at the very latest|latest)\W*$")
 _FROM = re.compile(r"\b(?:from|after|not before|no earlier than|earliest|at the earliest|"
-                   r"not until|until)\W*$")
+                   r"not until)\W*$")
 _LATEST = re.compile(r"[^.;]{0,16}\bat the (?:very )?latest\b")
 _PARTS = {"morning": (0, 720), "lunchtime": (660, 840), "afternoon": (720, 1080),
           "evening": (1020, 1440), "night": (1080, 1440)}
@@ -83,6 +86,7 @@ class When:
     mode: str = "on"  # "on", "by" (a deadline) or "from" (not before)
     written: bool = False  # a calendar date was written out, not only a weekday or 'tomorrow'
     weekday: int | None = None  # the weekday said, when one was
+    approx: bool = False  # counted from today ('within 3 working days'), so only roughly
 
     @property
     def low(self) -> int:
@@ -160,8 +164,10 @@ def whens(lower: str, cal: Calendar, past: bool | None = None,
     'within 2 days' and 'next week' as deadlines counted from today."""
     text = digits(lower)
     times = [(m.start(), _minutes(m)) for m in _TIME.finditer(text)]
-    out = []
+    out, listed = _lists(text, cal, past)
     for m in _DAY.finditer(text):
+        if any(a <= m.start() < b for a, b in listed):
+            continue
         days = _days(m, cal, past)
         if days is None:
             continue
@@ -179,13 +185,29 @@ def whens(lower: str, cal: Calendar, past: bool | None = None,
     return tuple(sorted(out, key=lambda w: w.start))
 
 
+def _lists(text: str, cal: Calendar, past: bool | None) -> tuple[list[When], list[tuple[int, int]]]:
+    out, spans = [], []
+    for m in _LIST.finditer(text):
+        if not (m.group("month") or m.group("th")) or "." in m.group("days"):
+            continue
+        for day in re.findall(r"\d{1,2}", m.group("days")):
+            if m.group("month"):
+                found = cal.ordinal(int(day), _month(m.group("month")))
+            else:
+                found = _month_day(int(day), cal.today, cal, past) if cal.today else None
+            if found:
+                out.append(When(m.start(), found, found, None, "on", bool(m.group("month"))))
+        spans.append(m.span())
+    return out, spans
+
+
 def _days(m: re.Match[str], cal: Calendar, past: bool | None) -> tuple[int, int, bool] | None:
     today = cal.today
     if m.group("rel"):
         if today is None:
             return None
         rel = m.group("rel")
-        shift = 2 if "after" in rel else 1 if rel == "tomorrow" else -1 if rel == "yesterday" else 0
+        shift = {"the day after tomorrow": 2, "tomorrow": 1, "yesterday": -1}.get(rel, 0)
         return today + shift, today + shift, False
     day = m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
     month = m.group("m1") or m.group("m2") or m.group("m3")
@@ -262,20 +284,26 @@ def _spans(text: str, cal: Calendar) -> list[When]:
         if m.group("n"):
             n = int(m.group("n"))
             unit = m.group("unit")
-            days = n / 24 if unit == "hour" else n * 7 if unit == "week" else n
-            days = days * 1.4 if m.group("working") else days
-            last = today + max(int(days + 0.999), 0)
-            out.append(When(m.start(), today, last, None, "by"))
+            if m.group("working") and unit == "day":
+                last = _working_days(today, n)
+            else:
+                days = n / 24 if unit == "hour" else n * 7 if unit == "week" else n
+                last = today + max(int(days + 0.999), 0)
+            out.append(When(m.start(), today, last, None, "by", approx=True))
             continue
         which = m.group("which") or m.group("end")
         sunday = today + (6 - weekday_of(today))
         if which == "next" and not m.group("end"):
-            out.append(When(m.start(), sunday + 1, sunday + 7, None, "on"))
+            out.append(When(m.start(), sunday + 1, sunday + 7, None, "on", approx=True))
             continue
         last = (sunday + 7 if which == "next" else sunday) - (2 if m.group("end") else 0)
-        out.append(When(m.start(), today, last, None, "by"))
+        out.append(When(m.start(), today, last, None, "by", approx=True))
     return out
 
 
-def shift(ordinal: int, days: int) -> int:
-    return (date.fromordinal(ordinal) + timedelta(days=days)).toordinal()
+def _working_days(today: int, n: int) -> int:
+    day = today
+    while n > 0:
+        day += 1
+        n -= weekday_of(day) < 5
+    return day

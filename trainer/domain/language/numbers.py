@@ -15,7 +15,11 @@ _WORD_VALUES = {**{w: i for i, w in enumerate(_UNITS)}, **_TENS}
 _NUMBER_WORD = re.compile(r"\b(?:(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]"
                           r"(one|two|three|four|five|six|seven|eight|nine)|("
                           + "|".join(_WORD_VALUES) + r"))\b")
-_A_UNIT = re.compile(r"\b(?:a|an|one) (working |business )?(day|hour|week|month|fortnight)\b")
+# 'a week' as an amount of time ('within a week', 'a day late'), not 'pick a day'.
+_A_UNIT = re.compile(r"\b(within |in |inside |for |after |over |under |than |about |around |only "
+                     r"|just |least |most |another |takes? |took |every |per |once |twice |half )?"
+                     r"(?:a|an|one) (working |business )?(day|hour|week|month|fortnight)\b"
+                     r"( ago| later| earlier| from now| late| early| or two| or so)?")
 _COUPLE = re.compile(r"\ba couple of\b")
 _PART_HOUR = re.compile(r"\b(an hour and a half|(?:a )?quarter of an hour|half an hour|"
                         r"three quarters of an hour)\b")
@@ -77,8 +81,14 @@ def digits(lower: str) -> str:
     if "hour" in lower:
         lower = _PART_HOUR.sub(lambda m: _PART_MINUTES[m.group(1)], lower)
     lower = _COUPLE.sub("2", lower)
-    lower = _A_UNIT.sub(lambda m: f"1 {m.group(1) or ''}{m.group(2)}", lower)
+    lower = _A_UNIT.sub(_a_unit, lower)
     return _NUMBER_WORD.sub(_word_value, lower)
+
+
+def _a_unit(m: re.Match[str]) -> str:
+    if not (m.group(1) or m.group(4) or m.group().startswith("one")):
+        return m.group()
+    return f"{m.group(1) or ''}1 {m.group(2) or ''}{m.group(3)}{m.group(4) or ''}"
 
 
 def _word_value(m: re.Match[str]) -> str:

@@ -18,7 +18,7 @@ _IRREGULAR = {
     "twice": "twice", "this": "this", "has": "have", "was": "be", "is": "be", "are": "be",
     "were": "be", "been": "be", "does": "do", "did": "do", "done": "do",
 }
-_SUFFIXES = ("ational", "ization", "isation", "tion", "fulness", "iveness", "ements", "ement", "ments",
+_SUFFIXES = ("ational", "ization", "isation", "tions", "tion", "fulness", "iveness", "ements", "ement", "ments",
              "ment", "ness", "ings", "ing", "edly", "ably", "ibly", "ies", "ied", "ily", "ers",
              "er", "ed", "ly", "es", "s")
 
@@ -38,7 +38,7 @@ def stem(word: str) -> str:
             base = word[: -len(suffix)]
             if suffix in ("ies", "ied", "ily"):
                 base += "y"
-            elif suffix == "tion":
+            elif suffix in ("tion", "tions"):
                 base += "t"  # frustration -> frustrat, like frustrated
             elif suffix in ("ed", "ing", "er", "ers", "edly") and len(base) > 3 \
                     and base[-1] == base[-2] and base[-1] not in "ls":

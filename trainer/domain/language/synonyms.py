@@ -136,6 +136,9 @@ _PHRASES = (
      "reboot"),
     (r"\b(?:on hold|put on hold)\b", "hold"), (r"\btaken off\b", "unblock"),
     (r"\bwith you\b", "arrive"), (r"\bin your account\b", "arrive account"),
+    # doing it again: 'resend' and 'send it again' read alike
+    (r"\bre-?(send|sent|submit|submitted|enter|entered|apply|applied|register|registered|"
+     r"upload|uploaded)\b", r"\1 again"),
 )
 _COMPILED = tuple((re.compile(p), gate(p), r) for p, r in _PHRASES)
 

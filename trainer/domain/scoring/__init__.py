@@ -30,7 +30,7 @@ class Scorecard:
     key_points_missed: tuple[str, ...] = ()
     red_flags: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())  # e.g. "LLM judge failed: timeout; rule scorer used"
-    usage: Mapping[str, Any] | None = None  # the LLM judge call behind it, if any (kept by services)
+    usage: Mapping[str, Any] | None = None  # the LLM judge call behind it (kept by services)
     review_reason: str = ""  # non-empty: a manager should review this score (and why)
 
     def to_contract(self, item_id: str) -> dict[str, Any]:

@@ -6,20 +6,19 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..language.concepts import claim_concepts, content_concepts
+from ..language.concepts import claim_concepts
 from ..language.dates import calendar_of
-from ..language.numbers import Quantity, digits, quantities
+from ..language.numbers import Quantity, quantities
 from ..language.text import clauses as split_clauses
 from ..language.text import is_denial, normalise
 from ..library import Scenario
+from .amounts import Amounts, amounts
 from .subjects import Weights, claim_subject, weights
 from .timeline import Timeline, timeline
 
 # Concepts too common to carry a claim on their own.
 WEAK = frozenset({"day", "work", "within", "numb", "arriv", "receiv", "contact", "account",
                   "charg", "new", "offer", "time", "week", "back", "full", "next", "servic"})
-REMEDIES = frozenset({"goodwill", "credit", "refund", "waive", "fee", "discount", "price",
-                      "reimburs", "compensat"})
 _STRICT = frozenset({"money", "duration", "date", "time", "weekday", "percent"})
 _BLAME = re.compile(r"\bblam\w*|\b(?:customer|caller|member|client|they|their)(?:'s)? (?:own )?"
                     r"(?:fault|error|mistake|doing)|\b(?:customer|caller|member|client|they) "
@@ -48,11 +47,6 @@ _REDIRECT = re.compile(r"\b(?:tells?|asks?|sends?|directs?|refers?|suggests?|adv
 _OVER = re.compile(r"\b(?:promis|offer|guarantee|commit|agree|give|grant|award|credit|refund)\w*"
                    r"\b.*\b(?:above|over|more than|beyond|exceed\w*|greater than|larger than|not "
                    r"allow\w*|doesn't allow|outside|without authority|uncapped|unlimited)")
-_LIMIT = re.compile(r"\b(?:up to|maximum(?: of)?|max|no more than|not more than|not exceed(?:ing)?|"
-                    r"capped at|a cap of|limit(?:ed)? (?:of|to)|at most|above|over|more than|"
-                    r"beyond|exceeding)\b[^.;]{0,40}?(?:[£$€]\s?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*"
-                    r"(?:\.\d+)?)\b(?! ?(?:working |business )?(?:days?|hours?|weeks?|months?|"
-                    r"years?|minutes?|%|gb|mb)))")
 _TARGETS = re.compile(r"\b(bank|card issuer|provider|manufacturer|courier|carrier|retailer|"
                       r"seller|supplier|landlord|insurer|network|airline|hotel|agent|ombudsman|"
                       r"council|post office|store|shop|branch|head office|airport)\b")
@@ -63,8 +57,6 @@ _VERBS = (r"(?:says?|offers?|promises?|tells?|asks?|gives?|claims?|suggests?|req
 _VERB = re.compile(_VERBS)
 _ALTERNATIVES = re.compile(r",? or (?=" + _VERBS + r")|, or |, (?!or\b)(?=\w)|\(|\)")
 _TIME_WORD = re.compile(r"\b(?:time|date|day|slot)\b")
-_RATE = re.compile(r"(?:[£$€]\s?)?(\d+(?:\.\d+)?) (?:a|per|each|for each|for every|every) "
-                   r"(?:full )?(?:day|night|week|month|hour|year)\b")
 # A policy line that forbids something: what follows is a red flag whether or not one is listed.
 _PROHIBITION = re.compile(r"(?:^|[;.]\s*)(?:(?:staff|agents?|you) )?(?:must never|should never|"
                           r"never|do not|don't|must not|should not|may not|no)\s+([^;.]+)")
@@ -97,23 +89,18 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class Limit:
-    remedies: frozenset[str]
-    amount: float
-
-
-@dataclass(frozen=True)
 class CaseFile:
     key_points: tuple[Claim, ...]
     red_flags: tuple[Claim, ...]  # alternatives of one flag share its id
-    limits: tuple[Limit, ...]
-    known: frozenset[Quantity]  # every figure anywhere in the case file
+    amounts: Amounts  # limits, rates and the figures of the case file
     company_fault: bool  # the facts show the company made a mistake
     time_example: str  # a time frame from the case file, for feedback
-    rates: tuple[float, ...] = ()  # amounts given per day, night, week or month
-    stated: tuple[tuple[frozenset[str], tuple[Quantity, ...]], ...] = ()  # facts with figures
-    weights: Weights = Weights({})  # how telling each concept of the case file is
-    timeline: Timeline | None = None  # the days in the case file
+    weights: Weights  # how telling each concept of the case file is
+    timeline: Timeline  # the days in the case file
+
+    @property
+    def known(self) -> frozenset[Quantity]:
+        return self.amounts.known
 
     @property
     def judgeable(self) -> bool:
@@ -196,17 +183,6 @@ def _forbidden(scenario: Scenario, flags: tuple[Claim, ...]) -> tuple[Claim, ...
     return tuple(out)
 
 
-def _limits(texts: tuple[str, ...]) -> tuple[Limit, ...]:
-    out = []
-    for text in texts:
-        lower = digits(normalise(text))
-        remedies = frozenset(content_concepts(lower) & REMEDIES)
-        for m in _LIMIT.finditer(lower):
-            if remedies:
-                out.append(Limit(remedies, float((m.group(1) or m.group(2)).replace(",", ""))))
-    return tuple(out)
-
-
 @lru_cache(maxsize=512)
 def casefile(scenario: Scenario) -> CaseFile:
     """Compiled once per scenario (scenarios are frozen, so they key the cache)."""
@@ -215,20 +191,19 @@ def casefile(scenario: Scenario) -> CaseFile:
     flags = tuple(replace(c, distinct=frozenset(n for n, w in c.concepts if w == 1.0) - right)
                   for f in scenario.red_flags for c in _flag(f.id, f.text, f.hints))
     flags += _forbidden(scenario, flags)
-    over = tuple(c.text for c in flags if c.kind == "overpromise")
+    over = tuple(normalise(c.text) for c in flags if c.kind == "overpromise")
     texts = scenario.facts + scenario.policy + tuple(k.text for k in scenario.key_points)
-    known = frozenset(q for t in (*texts, scenario.opening) for q in quantities(normalise(t)))
+    right = tuple(normalise(t) for t in texts)
     example = next((m.group() for t in (*scenario.policy, *(k.text for k in scenario.key_points))
                     for m in [_TIME_EXAMPLE.search(normalise(t))] if m), "")
-    lowers = [normalise(t) for t in (*texts, *(f.text for f in scenario.red_flags))]
+    lowers = [*right, *(normalise(f.text) for f in scenario.red_flags)]
     cal = calendar_of(" ".join((normalise(scenario.opening), *lowers)))
-    line = timeline(cal, (normalise(t) for t in texts),
-                    ((f.id, normalise(f.text)) for f in scenario.red_flags))
-    return CaseFile(kps, flags, _limits(scenario.policy) + _limits(over), known,
-                    any(_FAULT.search(normalise(f)) for f in scenario.facts), example,
-                    tuple(float(m.group(1)) for t in texts
-                          for m in _RATE.finditer(digits(normalise(t)))),
-                    tuple((frozenset(content_concepts(normalise(t)) - WEAK), qs) for t in texts
-                          if (qs := tuple(q for q in quantities(normalise(t))
-                                          if q.kind in ("money", "duration")))),
-                    weights(claim_subject(t) for t in lowers), line)
+    line = timeline(cal, right, ((f.id, normalise(f.text)) for f in scenario.red_flags))
+    dated = frozenset(d.flag for d in line.dated if d.flag)
+    flags = tuple(replace(c, kind="dated") if c.id in dated and c.kind in ("plain", "promise",
+                                                                          "comparative") else c
+                  for c in flags)
+    money = amounts(right, (normalise(p) for p in scenario.policy), over,
+                    normalise(scenario.opening))
+    return CaseFile(kps, flags, money, any(_FAULT.search(normalise(f)) for f in scenario.facts),
+                    example, weights(claim_subject(t) for t in lowers), line)

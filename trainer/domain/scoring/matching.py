@@ -11,7 +11,8 @@ from ..language.numbers import Quantity, quantities
 from ..language.stemming import concept
 from ..language.text import clauses as split_clauses
 from ..language.text import is_conditional, is_denial, is_negated, negated_before
-from .casefile import REMEDIES, WEAK, CaseFile, Claim
+from .amounts import allowed, misstated, over_limit, rate_error
+from .casefile import WEAK, CaseFile, Claim
 from .reading import Tagged
 from .timeline import date_error, may_hold_days
 
@@ -21,11 +22,19 @@ _WORDS = re.compile(r"[a-z]+")
 _WHEN_KINDS = ("time", "weekday", "date")
 _EARLIER = re.compile(r"\b(?:sooner|earlier|faster|quicker|before|shorter|less|fewer|below|"
                       r"under)\b")
+# Asking or advising the customer to do something, in the forms people use for it.
 _REQUEST = re.compile(r"\b(?:please|can you|could you|would you|will you|have you|did you|you'll "
                       r"(?:need|have) to|you need to|you must|you should|you have to|try|make sure "
-                      r"you|i need you to|i'll need you to|we need you to|go ahead and)\b|^\W*(?:"
+                      r"you|i need you to|i'll need you to|we need you to|go ahead and|you(?:'d| "
+                      r"would)? (?:need|have) to|you (?:could|can|might|may) (?:always |just |"
+                      r"want to |wish to |like to )?|i'd (?:suggest|recommend|advise)|i (?:suggest|"
+                      r"recommend|advise|would suggest)|why not|it's (?:best|better|worth|a good "
+                      r"idea) to|it (?:may|might|would) be (?:best|better|worth|a good idea)|"
+                      r"(?:the|your) (?:best|safest|simplest|easiest|quickest|only) (?:thing|option|"
+                      r"way|bet|course)|(?:if|once|when) you (?:send|give|tell|provide|upload|"
+                      r"email|post|bring|pay|fill))\b|^\W*(?:"
                       r"send|give|tell|check|restart|reboot|unplug|turn|switch|go|call|contact|"
-                      r"pay|come|bring|visit|wait|fill|upload|email|post)\b")
+                      r"pay|come|bring|visit|wait|fill|upload|email|post|just)\b")
 _HEDGED = re.compile(r"\b(?:can't|cannot|won't|couldn't|not able to) (?:promise|guarantee|say|"
                      r"confirm)|\bno guarantee|\b(?:request|ask(?:ing)?|put (?:it|this) to|"
                      r"see if|see whether|try to|might|may be able|hopefully|it's (?:their|the "
@@ -156,14 +165,17 @@ def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFinding
                 flagged.setdefault(bad[0], Match(bad[0], seen.item.quote, why=bad[1]))
             elif bad:
                 wrong.append(Match("", seen.item.quote, why=bad[1], sure=bad[2]))
-        over = _over_limit(seen, case) or _misstated(seen, case)
+        over = ""
+        if seen.item.tags & _PROMISE_TAGS and not _HEDGED.search(low):
+            over = over_limit(low, case.amounts) or rate_error(low, case.amounts)
         if over:
             flag = next((c for c in case.red_flags if c.kind == "overpromise"), None)
-            if flag is None or over.startswith("states"):
-                wrong.append(Match("", seen.item.quote, why=over,
-                                   sure=not over.startswith("states")))
+            if flag is None:
+                wrong.append(Match("", seen.item.quote, why=over))
             else:
                 flagged.setdefault(flag.id, Match(flag.id, seen.item.quote, why=over))
+        elif (off := misstated(low, case.amounts, case.weights)) is not None:
+            wrong.append(Match("", seen.item.quote, why=off[0], sure=off[1]))
     for ident in contradicted:
         covered.pop(ident, None)
     return CaseFindings(tuple(covered.values()), tuple(contradicted.values()),
@@ -189,9 +201,12 @@ def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Mat
     fit = _fit(claim, seen.around, seen.around_figures, low, case.known)
     if fit.coverage < 0.4 or fit.units < _needed(claim):
         return
-    if own.conflict:  # the right subject with a figure the case file never gives
+    if own.conflict and not allowed(seen.figures, case.amounts):
+        # the right subject with a figure the case file never gives
         contradicted.setdefault(claim.id, Match(claim.id, item.quote, why="wrong figure",
                                                 sure=False))
+    elif own.conflict:
+        return
     elif claim.id not in covered or (fit.precise and not covered[claim.id].precise):
         covered[claim.id] = Match(claim.id, item.quote, fit.precise)
 
@@ -209,21 +224,26 @@ def _says_flag(claim: Claim, seen: _Seen, case: CaseFile) -> str:
         said = "redirect" in item.tags and (not claim.targets
                                             or any(t in low for t in claim.targets))
         return "sure" if said else ""
-    if claim.kind == "overpromise":
-        return ""  # judged against the policy's limits
+    if claim.kind in ("overpromise", "dated"):
+        return ""  # judged against the policy's limits, or the case file's days
     fit = _fit(claim, seen.concepts, seen.figures, low, case.known)
     if claim.kind == "comparative":
         return "sure" if fit.coverage >= 0.4 and _beyond(claim, item) else ""
+    concepts = seen.concepts
     figures = sum(1 for f in claim.figures if any(f.same_as(q) for q in seen.figures))
     figures += claim.asks_time and any(q.kind in _WHEN_KINDS for q in seen.figures)
-    strong = figures + sum(1 for c, w in claim.concepts if w == 1.0 and c in seen.concepts)
-    distinct = len(claim.distinct & seen.concepts) + figures
+    strong = figures + sum(1 for c, w in claim.concepts if w == 1.0 and c in concepts)
+    distinct = len(claim.distinct & concepts) + figures
+    asked = claim.kind == "request" and bool(_REQUEST.search(low)) and not is_negated(low)
+    if asked and fit.coverage >= 0.8:
+        distinct = distinct or 1  # asking for it is what sets the flag apart from a key point
     question = low.rstrip().endswith("?") and claim.kind != "request"
-    if (fit.coverage < (0.5 if figures else 0.66) or fit.units < 2 or not distinct
-            or strong < min(2, len(claim.concepts)) or _polarity_clash(claim, item) or question):
+    if (fit.coverage < (0.5 if figures else 0.66) or fit.units < min(2, len(claim.names))
+            or not distinct or strong < min(2, len(claim.concepts))
+            or _polarity_clash(claim, item) or question):
         return ""
     if claim.kind == "request":
-        said = bool(_REQUEST.search(low)) and not is_negated(low)
+        said = asked
     elif claim.kind == "promise":
         said = not _HEDGED.search(low)
     else:
@@ -241,54 +261,7 @@ def _beyond(claim: Claim, item: Tagged) -> bool:
         return False
     for limit in claim.figures:
         for q in quantities(best):
-            if q.kind == limit.kind and q.kind != "date" and not limit.same_as(q):
+            if q.kind == limit.kind and q.kind not in _WHEN_KINDS and not limit.same_as(q):
                 if (q.value < limit.value) == earlier:
                     return True
     return False
-
-
-def _over_limit(seen: _Seen, case: CaseFile) -> str:
-    """A promised amount above what policy lets staff give, or '' when there is none."""
-    item = seen.item
-    if not case.limits or not item.tags & _PROMISE_TAGS or _HEDGED.search(item.sentence.lower):
-        return ""
-    parts = split_clauses(item.sentence.lower)
-    highest = max(limit.amount for limit in case.limits)
-    for n, part in enumerate(parts):
-        remedies = content_concepts(part + " " + (parts[n - 1] if n else "")) & REMEDIES
-        for q in quantities(part):
-            if q.kind != "money" and (q.kind != "count" or not remedies) or \
-                    _derived(q.value, case):
-                continue
-            for limit in case.limits:  # money promised for nothing named: above every limit
-                if (remedies & limit.remedies or not remedies) and q.value > limit.amount \
-                        and (remedies or q.value > highest):
-                    return f"promises {q.value:g} where policy allows up to {limit.amount:g}"
-    return ""
-
-
-def _derived(value: float, case: CaseFile) -> bool:
-    """Said in the case file, or worked out from it: a rate times a count, or two summed."""
-    amounts = [k.value for k in case.known if k.kind in ("money", "count") and k.value > 0]
-    if any(abs(value - a) < 0.011 for a in amounts):
-        return True
-    if any(abs(value / r - round(value / r)) < 0.001 and round(value / r) <= 31
-           for r in case.rates):
-        return True
-    money = sorted({k.value for k in case.known if k.kind == "money"})
-    return any(abs(value - a - b) < 0.011 for i, a in enumerate(money) for b in money[i + 1:])
-
-
-def _misstated(seen: _Seen, case: CaseFile) -> str:
-    """An amount or time frame for something the case file gives a different figure for."""
-    if seen.item.sentence.lower.rstrip().endswith("?"):
-        return ""
-    for q in seen.figures:
-        if q.kind not in ("money", "duration") or _derived(q.value, case) or \
-                any(q.close_to(k) for k in case.known):
-            continue
-        for concepts, figures in case.stated:
-            same_kind = [f for f in figures if f.kind == q.kind]
-            if same_kind and len(concepts & seen.concepts) >= 2:
-                return f"states {q.value:g} where the case file says {same_kind[0].value:g}"
-    return ""

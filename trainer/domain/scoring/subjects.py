@@ -3,12 +3,13 @@ concepts weighted by how few of the case file's passages use them."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..language.concepts import META, content_concepts
+from ..language.concepts import claim_concepts, content_concepts
 from ..language.stemming import concept
 
 # Words that place something in time or quantity but say nothing about what it is.
@@ -20,12 +21,11 @@ next first last january february march april may june july august september octo
 december jan feb mar apr jun jul aug sep sept oct nov dec working business calendar total
 amount sum figure pound pounds dollar dollars euro euros quid gbp usd eur per each every
 """.split())
-META_CONCEPTS = frozenset(concept(w) for w in META)
 # Breaks between the parts of a sentence that can each carry their own figure.
-_SEGMENT = re.compile(r"(?<=[.!?])\s+|\s*[;:()]\s*|\s+-\s+|,?\s+(?=(?:and|but|so|whereas|because|which|then|"
-                      r"once|while|although|though)\s+(?:i|we|you|it|they|he|she|the|your|our|"
-                      r"a|an|this|that|there|his|her|their|my)\b)|,\s+(?=(?:and|but|or|so|which|"
-                      r"because|then)\b)")
+_SEGMENT = re.compile(
+    r"(?<=[.!?])\s+|\s*(?:[;()]|(?<!\d):|:(?!\d))\s*|\s+-\s+|,?\s+(?=(?:and|but|so|whereas|"
+    r"because|which|then|once|while|although|though)\s+(?:i|we|you|it|they|he|she|the|your|our|"
+    r"a|an|this|that|there|his|her|their|my)\b)|,\s+(?=(?:and|but|or|so|which|because|then)\b)")
 
 
 @dataclass(frozen=True)
@@ -42,31 +42,32 @@ def subject(text: str) -> frozenset[str]:
 
 
 def claim_subject(text: str) -> frozenset[str]:
-    """The subject of a key point or red flag, without the words that describe the act."""
-    return subject(text) - META_CONCEPTS
+    """The subject of a case-file text, without the words that describe the act ('says',
+    'offers', 'the customer')."""
+    return frozenset(claim_concepts(text)) - _TIMELESS
 
 
-def segments(lower: str) -> tuple[Segment, ...]:
+def segments(lower: str, claim: bool = False) -> tuple[Segment, ...]:
+    read = claim_subject if claim else subject
     out = []
     start = 0
     for m in _SEGMENT.finditer(lower):
         if m.start() > start:
-            out.append(_segment(lower, start, m.start()))
+            piece = lower[start:m.start()]
+            out.append(Segment(start, m.start(), piece, read(piece)))
         start = m.end()
     if start < len(lower):
-        out.append(_segment(lower, start, len(lower)))
+        out.append(Segment(start, len(lower), lower[start:], read(lower[start:])))
     return tuple(out)
-
-
-def _segment(lower: str, start: int, end: int) -> Segment:
-    return Segment(start, end, lower[start:end], subject(lower[start:end]))
 
 
 def context(segs: tuple[Segment, ...], n: int,
             busy: frozenset[int]) -> tuple[frozenset[str], frozenset[str]]:
-    """A segment's own concepts, and those of the neighbours that carry no figure of their own
-    ('we'll move you on Monday | when a room is free')."""
+    """A segment's own concepts, and when it says nothing itself, those of the neighbours that
+    carry no figure of their own ('the new one goes out | on Friday')."""
     near: set[str] = set()
+    if segs[n].concepts:
+        return segs[n].concepts, frozenset()
     for k in (n - 1, n + 1):
         if 0 <= k < len(segs) and k not in busy:
             near |= segs[k].concepts
@@ -75,7 +76,7 @@ def context(segs: tuple[Segment, ...], n: int,
 
 @dataclass(frozen=True)
 class Weights:
-    """How telling each concept is: 1 / the number of the case file's passages that use it."""
+    """How telling each concept is, by how few of the case file's passages use it."""
 
     table: dict[str, float]
 
@@ -90,7 +91,11 @@ class Weights:
 
 
 def weights(passages: Iterable[frozenset[str]]) -> Weights:
+    """1 for a concept only one passage uses, falling slowly (with the log of how many do)."""
     counts: Counter[str] = Counter()
+    total = 0
     for concepts in passages:
         counts.update(concepts)
-    return Weights({c: 1.0 / n for c, n in counts.items()})
+        total += 1
+    scale = math.log(1 + total)
+    return Weights({c: math.log(1 + total / n) / scale for c, n in counts.items()})

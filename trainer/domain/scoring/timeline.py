@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..language.dates import Calendar, When, day_name, weekday_of, whens
 from ..language.text import is_negated
-from .subjects import META_CONCEPTS as META
-from .subjects import Weights, context, segments, subject
+from .subjects import Weights, claim_subject, context, segments, subject
 
 # A day in a red flag or a prohibition that comes with one of these is the earliest allowed.
 _EARLIER = re.compile(r"\b(?:before|earlier|sooner|quicker|faster|ahead of)\b")
@@ -33,6 +32,8 @@ _SKIP = re.compile(r"^\W*(?:and |but |so |or )?(?:if|unless|in case|should|wheth
                    r"chase|check (?:in|back|on|that|with)|get back to|let you know|write to|"
                    r"confirm (?:with|to) you|keep you)\b")
 _SLACK = 60  # minutes either way before a time counts as different
+_AFFINITY = 0.3  # how closely a day's words must match a case-file day's to be about it
+_SURE = 0.8  # ... and its own words alone, to say it contradicts it
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Dated:
     near: frozenset[str]
     role: str  # "right" (facts, policy, key points), "bound" (earliest allowed), "wrong" (a flag)
     flag: str = ""  # the red flag it comes from, if any
+    earliest: bool = False  # right, and a bound's day: nothing about it may come sooner
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,15 @@ def timeline(cal: Calendar, right: Iterable[str],
         out += _dated(text, cal, "bound" if bound else "right")
     for ident, text in flags:
         out += _dated(text, cal, "bound" if _EARLIER.search(text) else "wrong", ident)
+    bounds = {d.when.first: d.flag for d in out if d.role == "bound"}
+    out = [replace(d, earliest=True, flag=d.flag or bounds[d.when.first])
+           if d.role == "right" and d.when.first in bounds else d for d in out]
     return Timeline(cal, tuple(out))
 
 
 def _dated(lower: str, cal: Calendar, role: str, flag: str = "") -> list[Dated]:
     out: list[Dated] = []
-    for when, own, near in _read(_NOW.sub(" ", lower), cal, spans=False):
-        own, near = own - META, near - META
+    for when, own, near in _read(_NOW.sub(" ", lower), cal, spans=False, claim=True):
         if not own and out:  # 'Friday 7 July, or Saturday 8 July': about what the last one was
             own, near = out[-1].own, out[-1].near
         out.append(Dated(when, own, near, role, flag))
@@ -81,11 +85,12 @@ def _tense(text: str) -> bool | None:
     return True if _PAST.search(text) else None
 
 
-def _read(lower: str, cal: Calendar, spans: bool = True,
-          skip: bool = False) -> list[tuple[When, frozenset[str], frozenset[str]]]:
+def _read(lower: str, cal: Calendar, spans: bool = True, skip: bool = False,
+          claim: bool = False) -> list[tuple[When, frozenset[str], frozenset[str]]]:
     """Each day said, with what it is about: the words between it and the day said before it in
     the same segment (or after it, when it leads), then the segment's neighbours."""
-    segs = segments(lower)
+    segs = segments(lower, claim)
+    read = claim_subject if claim else subject
     found: list[tuple[When, int, frozenset[str]]] = []
     for n, seg in enumerate(segs):
         if skip and (_SKIP.search(seg.text) or is_negated(seg.text)):
@@ -94,7 +99,12 @@ def _read(lower: str, cal: Calendar, spans: bool = True,
         for k, when in enumerate(said):
             before = seg.text[said[k - 1].start if k else 0:when.start]
             after = seg.text[when.start:said[k + 1].start if k + 1 < len(said) else None]
-            own = seg.concepts if len(said) == 1 else subject(before) or subject(after)
+            if len(said) == 1:
+                own = seg.concepts
+            elif k:  # 'tomorrow, the 22nd': said of the same thing as the day before it
+                own = read(before) or found[-1][2]
+            else:  # what leads the segment is about what follows it
+                own = read(before) or (read(after) if not before.strip() else frozenset())
             found.append((when, n, own))
     busy = frozenset(n for _, n, _ in found)
     out = []
@@ -113,39 +123,70 @@ def date_error(lower: str, line: Timeline, weights: Weights) -> tuple[str, str, 
     contradicts the case file, or None."""
     if not line.dated or lower.rstrip().endswith("?"):
         return None
-    for when, own, near in _read(lower, line.calendar, skip=True):
-        problem = _misnamed(when, line.calendar) or _against(when, own, near, line, weights)
+    judged = [(when, _candidates(when, own, near, line, weights))
+              for when, own, near in _read(lower, line.calendar, skip=True)]
+    # A day the sentence gets right vouches for the others it gives for the same thing
+    # ('sent this morning, with you on Thursday 17 March').
+    confirmed = {id(d) for when, found in judged for _, _, d in found
+                 if d.role == "right" and _fits(when, d.when)}
+    for when, found in judged:
+        problem = _misnamed(when, line) or _against(when, found, confirmed)
         if problem:
             return problem
     return None
 
 
-def _misnamed(when: When, cal: Calendar) -> tuple[str, str, bool] | None:
-    if when.written and when.weekday is not None and cal.anchored \
-            and weekday_of(when.first) != when.weekday:
+def _misnamed(when: When, line: Timeline) -> tuple[str, str, bool] | None:
+    """A weekday given to one of the case file's dates that is not that date's weekday."""
+    if when.written and when.weekday is not None and line.calendar.anchored \
+            and weekday_of(when.first) != when.weekday \
+            and any(d.when.first == when.first for d in line.dated):
         return "", f"names the wrong weekday: {day_name(when.first)}", True
     return None
 
 
-def _against(when: When, own: frozenset[str], near: frozenset[str], line: Timeline,
-             weights: Weights) -> tuple[str, str, bool] | None:
-    scored = [(weights.affinity(own, near, d.own, d.near), d) for d in line.dated]
-    scored = [(a, d) for a, d in scored if a >= 0.5]
-    if not scored:
+def _candidates(when: When, own: frozenset[str], near: frozenset[str], line: Timeline,
+                weights: Weights) -> list[tuple[float, float, Dated]]:
+    """The case file's days this one may be about: (affinity, affinity of the segments' own
+    words alone, the day)."""
+    if not own and not near:
+        return []
+    today = line.calendar.today
+    out = []
+    for d in line.dated:
+        if today is not None and not _same_side(when, d.when, today):
+            continue
+        score = weights.affinity(own, near, d.own, d.near)
+        if score >= _AFFINITY:
+            out.append((score, weights.affinity(own, frozenset(), d.own, frozenset()), d))
+    return out
+
+
+def _against(when: When, found: list[tuple[float, float, Dated]],
+             confirmed: set[int]) -> tuple[str, str, bool] | None:
+    if not found:
         return None
-    best = max(a for a, _ in scored)
-    close = [d for a, d in scored if a >= best * 0.6]
-    right = [d for d in close if d.role == "right"]
-    if any(_fits(when, d.when) for d in right):
+    best = max(a for a, _, _ in found)
+    close = [(a, mine, d) for a, mine, d in found if a >= best * 0.6]
+    right = [(mine, d) for _, mine, d in close if d.role == "right"]
+    if any(_fits(when, d.when) for _, d in right):
         return None
-    for d in close:
-        if d.role == "bound" and when.high < d.when.low:
+    for _, _, d in close:
+        if (d.role == "bound" or d.earliest) and when.high < d.when.low:
             return d.flag, f"is earlier than the case file allows ({_name(d.when)})", True
         if d.role == "wrong" and _overlaps(when, d.when):
             return d.flag, f"gives {_name(when)}", True
-    if right and best >= 1.0:
-        return "", f"says {_name(when)} where the case file says {_name(right[0].when)}", True
+    if not right or all(id(d) in confirmed for _, d in right):
+        return None
+    mine, fact = max(right, key=lambda x: x[0])
+    if mine >= _SURE:
+        return "", f"says {_name(when)} where the case file says {_name(fact.when)}", True
     return None
+
+
+def _same_side(said: When, fact: When, today: int) -> bool:
+    """A promise about the days ahead is not about something the case file says has happened."""
+    return not ((said.first >= today > fact.last) or (fact.first >= today > said.last))
 
 
 def _fits(said: When, fact: When) -> bool:
@@ -155,7 +196,7 @@ def _fits(said: When, fact: When) -> bool:
     if fact.mode == "by":
         if said.mode == "by":
             late_enough = said.high >= fact.high - _SLACK if said.times and fact.times else True
-            return said.last == fact.last and late_enough
+            return abs(said.last - fact.last) <= said.approx and late_enough
         return said.first <= fact.last and (said.high >= fact.high - _SLACK
                                             or not (said.times and fact.times)
                                             or said.last < fact.last)
