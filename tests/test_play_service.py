@@ -61,3 +61,24 @@ def test_demo_seed_creates_people_and_scored_attempts_once(ctx):
     assert any(c.revoked_at is None and c.expires_at < now for c in clearances)  # expired
     assert any(c.is_current(now) and c.expires_at < now + timedelta(days=30) for c in clearances)
     assert seed_demo(reset=True) is True
+
+
+def test_playing_the_whole_rotation_renews_the_clearances_it_covers(ctx):
+    from trainer.services.clearances import grant_clearance
+    from trainer.services.tracks import get_tracks
+
+    boss = factories.user("manager")
+    person = factories.user(manager=boss)
+    rotation = get_tracks().rotation
+    clearance = grant_clearance(boss, person, rotation.renews[0], 1, 0,
+                                justification="Covering the queue")
+    clearance.expires_at = utcnow() + timedelta(days=10)  # about to lapse
+    db.session.commit()
+    for scenario_id in rotation.scenarios:
+        attempt = play.start_attempt(person, scenario_id)
+        play.submit_answer(attempt, get_library().scenarios[scenario_id].model_answer)
+        play.finish_attempt(attempt)
+        assert attempt.passed, scenario_id
+    db.session.refresh(clearance)
+    assert clearance.expires_at > utcnow() + timedelta(days=360)
+    assert clearance.renewed_at is not None
