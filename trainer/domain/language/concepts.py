@@ -41,12 +41,25 @@ caller callers treat treats treated
 """.split())
 
 
+_CONTENT: dict[str, str] = {}  # word -> its concept, or '' for a word that carries none
+
+
+def _content(word: str) -> str:
+    found = _CONTENT.get(word)
+    if found is None:
+        keep = word not in STOPWORDS and len(word) > 1 and stem(word) not in STOPWORDS
+        found = _CONTENT[word] = concept(word) if keep else ""
+        if len(_CONTENT) > 100_000:  # words made up on the spot should not grow it for ever
+            _CONTENT.clear()
+    return found
+
+
 @lru_cache(maxsize=16384)
 def content_concepts(lower: str) -> frozenset[str]:
     """Concepts of the content words of a lower-case text (numbers are read separately)."""
-    words = _WORD.findall(rewrite(lower))
-    return frozenset(concept(w) for w in words
-                     if w not in STOPWORDS and len(w) > 1 and stem(w) not in STOPWORDS)
+    found = set(map(_content, _WORD.findall(rewrite(lower))))
+    found.discard("")
+    return frozenset(found)
 
 
 @lru_cache(maxsize=4096)

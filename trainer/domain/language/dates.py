@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from .numbers import digits
 
@@ -32,6 +33,14 @@ _DAY = re.compile(
 # '4, 7 and 10 February', 'the 4th, 7th and 10th': each day of the list.
 _LIST = re.compile(r"\b(?:the )?(?P<days>\d{1,2}(?P<th>st|nd|rd|th)?(?:(?:,? and |, | & )\d{1,2}"
                    r"(?:st|nd|rd|th)?)+)" + _NOT_TIME + r"(?:(?: of)? (?P<month>" + _MONTH + r"))?")
+# '21 to 23 August', '3-7 June', 'between 3 and 7 June', '21 August to 23 August': one stretch.
+_RANGE = re.compile(r"\b(?:between |from )?(?:the )?(?P<a>\d{1,2})" + _TH + r"(?: (?P<ma>" + _MONTH
+                    + r"))? ?(?:-|to|until|till|and) ?(?:the )?(?P<b>\d{1,2})" + _TH + _NOT_TIME
+                    + r"(?: of)? (?P<mb>" + _MONTH + r")")
+# Quick tests before the readers: a time needs a digit beside am, pm or a colon (or noon); a
+# stretch or a list of days needs two numbers.
+_CLOCKISH = re.compile(r"\d ?[ap]\.?m\b|\d:\d\d|noon|midday|midnight")
+_TWO_NUMBERS = re.compile(r"\d\D{1,20}\d")
 _TIME = re.compile(r"\b(?:(?P<h>\d{1,2})(?:[:.](?P<mm>\d\d))? ?(?P<ap>[ap])\.?m\b|(?P<h24>\d{1,2})"
                    r":(?P<m24>\d\d)\b|(?P<word>noon|midday|midnight))")
 _SPAN = re.compile(r"\b(?:within|in|inside) (?:the next )?(?P<n>\d+) (?P<working>working |business )?"
@@ -75,8 +84,7 @@ class Calendar:
         return when.toordinal()
 
 
-@dataclass(frozen=True)
-class When:
+class When(NamedTuple):
     """A day (or a run of days) with an optional time of day, and how it was said."""
 
     start: int  # where it was said in the text
@@ -163,8 +171,9 @@ def whens(lower: str, cal: Calendar, past: bool | None = None,
     whether a weekday or 'the 4th' on its own is the last one or the next one. ``spans``: also
     'within 2 days' and 'next week' as deadlines counted from today."""
     text = digits(lower)
-    times = [(m.start(), _minutes(m)) for m in _TIME.finditer(text)]
-    out, listed = _lists(text, cal, past)
+    times = [(m.start(), _minutes(m)) for m in _TIME.finditer(text)] \
+        if _CLOCKISH.search(text) else []
+    out, listed = _lists(text, cal, past) if _TWO_NUMBERS.search(text) else ([], [])
     for m in _DAY.finditer(text):
         if any(a <= m.start() < b for a, b in listed):
             continue
@@ -180,14 +189,25 @@ def whens(lower: str, cal: Calendar, past: bool | None = None,
         mode = _mode(text, starts, m.end(), m.group("mod"))
         wd = _weekday(m.group("wd")) if m.group("wd") else None
         out.append(When(m.start(), first, last, span, mode, written, wd))
-    if spans:
+    if spans and ("week" in text or "in" in text):
         out += _spans(text, cal)
     return tuple(sorted(out, key=lambda w: w.start))
 
 
 def _lists(text: str, cal: Calendar, past: bool | None) -> tuple[list[When], list[tuple[int, int]]]:
+    """Stretches of days and lists of days, and where they were said."""
     out, spans = [], []
+    for m in _RANGE.finditer(text):
+        if " and " in m.group() and not m.group().startswith("between"):
+            continue  # '4 and 7 June' is a list
+        last = cal.ordinal(int(m.group("b")), _month(m.group("mb")))
+        first = cal.ordinal(int(m.group("a")), _month(m.group("ma") or m.group("mb")))
+        if first and last and first <= last:
+            out.append(When(m.start(), first, last, None, "on", True))
+            spans.append(m.span())
     for m in _LIST.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
         if not (m.group("month") or m.group("th")) or "." in m.group("days"):
             continue
         for day in re.findall(r"\d{1,2}", m.group("days")):

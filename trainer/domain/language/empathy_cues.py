@@ -126,6 +126,36 @@ BLAME_CUSTOMER = _rx(
     r"\bdid you (?:\w+ ){0,3}(?:twice|by mistake|accidentally|correctly|properly|wrong)\b",
     r"\byou should(?:'ve| have) (?:read|checked|known|called|noticed|looked|been|told|"
     r"cancelled|paid)\b", r"\byou need to be more careful\b",
+    # implied: misuse or carelessness given as the usual cause
+    r"\b(?:when|if|because|since|as|after|once|unless)\b[^.!?;]{0,40}\b(?:overload\w*|misus\w*|"
+    r"mishandl\w*|tamper\w*|(?:not|never) (?:been )?(?:used|set up|installed|maintained|looked "
+    r"after|stored|handled|cleaned|serviced) (?:properly|correctly|right|as)|(?:used|handled|"
+    r"installed|stored|set up) (?:incorrectly|wrongly|badly|improperly))\b",
+    r"\b(?:tends?|tended) to (?:\w+ ){0,2}(?:when|if|after)\b[^.!?;]{0,30}\b(?:overload|misus|"
+    r"drop|knock|mishandl)",
+    r"\b(?:because|when|if|since) (?:some |most )?(?:people|customers|users|tenants|members|guests|"
+    r"passengers|patients|callers|clients|folk) (?:\w+ ){0,2}(?:don't|do not|didn't|forget|fail|"
+    r"check in|arrive|leave|book|enter|type|send|use|ignore|miss|choose|click|press|order|overload|"
+    r"misuse)\b",
+    r"\b(?:it's|it is|that's|that is)(?: really| ultimately| always)? (?:up to|the responsibility "
+    r"of|down to) (?:the )?(?:customers?|members?|tenants?|guests?|passengers?|users?|patients?|"
+    r"callers?|clients?|account holders?|people) to\b",
+    # speculation that it went wrong on the customer's side
+    r"\b(?:may|might|could|must|possibl\w*|probabl\w*|likely)\b[^.!?;]{0,30}\b(?:damaged|broken|"
+    r"dropped|knocked|opened|moved|tampered|lost|mislaid|misplaced)\b[^.!?;]{0,30}\b(?:after "
+    r"(?:delivery|it (?:was delivered|arrived|was left))|once (?:it was |it's |they're |they were )?"
+    r"(?:inside|indoors|delivered|in your|left)|(?:at|on) your (?:end|side|home|house|property))",
+    r"\b(?:get|got|gets|getting) (?:knocked|damaged|broken|dropped|bashed|thrown)\b[^.!?;]{0,30}"
+    r"\b(?:once|after|when) (?:they're|it's|they are|it is|they've been|it's been) (?:indoors|"
+    r"inside|delivered|in the house|home)",
+    r"\b(?:might|may|could|must) have been (?:entered|typed|input|keyed|set up|selected|chosen|"
+    r"ticked|clicked|filled in|given|written) (?:in )?(?:incorrectly|wrongly|wrong|by mistake)",
+    r"\byou did (?:arrive|book|order|sign|agree|choose|select|tick|click|enter|leave|miss|forget|"
+    r"cancel)\b", r"\b(?:did|has|had|could|might) (?:anyone|someone|somebody|anybody)(?: else)? "
+    r"(?:in|at|from) (?:the|your) (?:house|home|household|family|flat|office)",
+    r"\b(?:records?|system|notes|logs?|history) (?:show|shows|says|say|indicates?) (?:that )?(?:you|"
+    r"your|the) (?:\w+ ){0,3}(?:arrived|came in|was sent|was received|was made|was submitted|was "
+    r"placed|reached us) (?:too late|late|after the (?:deadline|renewal|cut-?off|date|closing))",
 )
 NEGATED_EMPATHY = _rx(
     r"\bi(?:'m| am) (?:\w+ )?not (?:sorry|apologi[sz]ing|going to (?:apologi[sz]e|say sorry))",

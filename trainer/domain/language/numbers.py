@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
           "fifteen sixteen seventeen eighteen nineteen twenty").split()
@@ -42,14 +42,25 @@ _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b")
 _WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 _MONTH_ONLY = re.compile(r"\b(?:until|till|by|in|from|since|before|after|end of) " + _MONTH)
 _ANY_DIGIT = re.compile(r"\d")
+_MONTHS_TEXT = frozenset(_MONTHS)
+_NUMBER_START = re.compile(r"[£$€]?\d+")
+_WORD_ANCHOR = re.compile(r"\b(?:gbp|usd|eur|noon|midday|midnight|(?:mon|tues|wednes|thurs|fri|"
+                          r"satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_ANY_WORDY = re.compile(r"day\b|noon|midday|midnight|\b(?:until|till|by|in|from|since|before|after|"
+                        r"end of) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_A_UNIT_HINTS = tuple(f"{a} {u}" for a in ("a", "an", "one")
+                      for u in ("day", "hour", "week", "month", "fortnight", "working", "business"))
+_ANY_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_WORD_VALUES) + r")\b")
 _PERCENT = re.compile(r"\b(\d+(?:\.\d+)?) ?(?:%|per ?cent)")
-_PLAIN = re.compile(r"(?<![\w.£$€-])(\d+(?:\.\d+)?)(?![\w.%-])")
+# A bare number: led by a digit so the engine skips ahead; what is around it is checked after.
+_PLAIN = re.compile(r"\d+(?:\.\d+)?")
+_NOT_PLAIN_BEFORE = frozenset("£$€.-_") | frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_NOT_PLAIN_AFTER = frozenset(".%-_") | frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _DAYS = {"minute": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7, "fortnight": 14,
          "month": 30, "year": 365}
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     kind: str  # "money", "duration", "date", "time", "weekday", "percent" or "count"
     value: float  # amount; duration in calendar days; day of month; minutes after midnight;
     # weekday 0-6; percent; count
@@ -71,8 +82,8 @@ class Quantity:
         """Near enough not to be wrong ('a week' for '5 working days'), though not precise."""
         if self.kind != other.kind or self.kind != "duration":
             return self.same_as(other)
-        low, high = sorted((self.value, other.value))
-        return high <= low * 1.45 + 0.01
+        a, b = self.value, other.value
+        return (b <= a * 1.45 + 0.01) if a <= b else (a <= b * 1.45 + 0.01)
 
 
 @lru_cache(maxsize=8192)
@@ -80,9 +91,13 @@ def digits(lower: str) -> str:
     """Number words written as digits: 'five business days' -> '5 business days'."""
     if "hour" in lower:
         lower = _PART_HOUR.sub(lambda m: _PART_MINUTES[m.group(1)], lower)
-    lower = _COUPLE.sub("2", lower)
-    lower = _A_UNIT.sub(_a_unit, lower)
-    return _NUMBER_WORD.sub(_word_value, lower)
+    if "couple" in lower:
+        lower = _COUPLE.sub("2", lower)
+    if any(map(lower.__contains__, _A_UNIT_HINTS)):
+        lower = _A_UNIT.sub(_a_unit, lower)
+    if _ANY_NUMBER_WORD.search(lower):  # the quick test: no groups to fill in
+        lower = _NUMBER_WORD.sub(_word_value, lower)
+    return lower
 
 
 def _a_unit(m: re.Match[str]) -> str:
@@ -134,23 +149,77 @@ _READERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Quantity]], ...
     (_CLOCK, lambda m: Quantity("time", _clock(m))),
     (_WEEKDAY, lambda m: Quantity("weekday", float(_WEEKDAYS.index(m.group(1))))),
     (_PERCENT, lambda m: Quantity("percent", _number(m.group(1)))),
-    (_PLAIN, lambda m: Quantity("count", _number(m.group(1)))),
+    (_PLAIN, lambda m: Quantity("count", _number(m.group()))),
 )
-_WORDY = (_MONTH_ONLY, _CLOCK, _WEEKDAY)  # the readers that can match without a digit
 
 
 @lru_cache(maxsize=8192)
 def quantities(lower: str) -> tuple[Quantity, ...]:
     """Every amount, duration, date, time, percentage and other number in a lower-case text."""
+    return tuple(q for _, q in quantities_at(lower))
+
+
+@lru_cache(maxsize=8192)
+def quantities_at(lower: str) -> tuple[tuple[int, Quantity], ...]:
+    """``quantities``, each with where it starts in ``digits(lower)``. Each reader is tried only
+    where one of its matches can start (a number, a currency sign, a month or weekday...), in
+    the readers' order; a span read by one reader is not read again by a later one."""
     text = digits(lower)
-    found: list[Quantity] = []
+    numbers = [m.start() for m in _NUMBER_START.finditer(text)]
+    if not numbers and not _ANY_WORDY.search(text):
+        return ()
+    words = _word_starts(text)
+    numbers += [p + 1 for p in numbers if not text[p].isdigit()]  # '£5': the 5 too
+    found: list[tuple[int, Quantity]] = []
     taken: list[tuple[int, int]] = []
-    has_digit = bool(_ANY_DIGIT.search(text))
     for pattern, read in _READERS:
-        if not has_digit and pattern not in _WORDY:
-            continue
-        for m in pattern.finditer(text):
-            if not any(a <= m.start() < b for a, b in taken):
-                found.append(read(m))
+        end = -1
+        for at in _candidates(pattern, text, numbers, words):
+            m = pattern.match(text, at) if at >= end else None
+            if m is None or (pattern is _PLAIN and not _bare(text, m)):
+                continue
+            end = max(m.end(), at + 1)
+            if not any(a <= at < b for a, b in taken):
+                found.append((at, read(m)))
                 taken.append(m.span())
     return tuple(found)
+
+
+def _word_starts(text: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for m in _WORD_ANCHOR.finditer(text):
+        word = m.group()
+        key = "clock" if word in ("noon", "midday", "midnight") else "month" \
+            if word[:3] in _MONTHS_TEXT else "weekday" if word.endswith("day") else "currency"
+        out.setdefault(key, []).append(m.start())
+    return out
+
+
+def _candidates(pattern: re.Pattern[str], text: str, numbers: list[int],
+                words: dict[str, list[int]]) -> list[int]:
+    """Where a match of this reader can start."""
+    if pattern is _MONEY:
+        return sorted({*numbers, *words.get("currency", ())})
+    if pattern is _DATE:
+        the = [p - 4 for p in numbers if text[max(0, p - 4):p] == "the "]
+        return sorted({*numbers, *the, *words.get("month", ())})
+    if pattern is _MONTH_ONLY:  # 'by May', 'end of June': a word or two before the month
+        return sorted({p for m in words.get("month", ()) for p in range(max(0, m - 8), m)
+                       if text[p].isalpha() and (p == 0 or not text[p - 1].isalnum())})
+    if pattern is _CLOCK:
+        return sorted({*numbers, *words.get("clock", ())})
+    if pattern is _WEEKDAY:
+        return words.get("weekday", [])
+    return sorted(set(numbers))
+
+
+def _bare(text: str, m: re.Match[str]) -> bool:
+    """A number standing on its own: not part of a word, an amount, a code or a percentage."""
+    start, end = m.span()
+    return (not start or text[start - 1] not in _NOT_PLAIN_BEFORE) and \
+        (end == len(text) or text[end] not in _NOT_PLAIN_AFTER)
+
+
+def money_at(lower: str) -> tuple[tuple[int, float], ...]:
+    """Each amount of money in a lower-case text with where it starts (in ``digits(lower)``)."""
+    return tuple((m.start(), _money(m).value) for m in _MONEY.finditer(digits(lower)))

@@ -40,7 +40,7 @@ def stem(word: str) -> str:
                 base += "y"
             elif suffix in ("tion", "tions"):
                 base += "t"  # frustration -> frustrat, like frustrated
-            elif suffix in ("ed", "ing", "er", "ers", "edly") and len(base) > 3 \
+            elif suffix in ("ed", "ing", "edly") and len(base) > 3 \
                     and base[-1] == base[-2] and base[-1] not in "ls":
                 base = base[:-1]  # stopped -> stop
             return _drop_e(base)

@@ -50,7 +50,7 @@ FAMILIES = (
     "return returned",
     "collect pickup",
     "lose missing lost disappear",
-    "damage damaged broken faulty defective cracked smashed dent dented",
+    "damage damaged broken faulty defective cracked smashed dent dented crushed squashed",
     # what went wrong and whose it was
     "error mistake mistaken wrong wrongly incorrect incorrectly fault faulty glitch bug accident "
     "accidental accidentally erroneous erroneously",
@@ -61,7 +61,7 @@ FAMILIES = (
     # talking to people
     "reference ref ticket case claim tracking",
     "number code id",
-    "confirm confirmed verify verified check checked",
+    "confirm confirmed confirmation verify verified verification check checked",
     "contact call phone ring email emailed message text write reach speak",
     "bank lender",
     "escalate escalated escalation supervisor manager senior",
@@ -94,6 +94,7 @@ FAMILIES = (
     "hold held pause paused",
     "urgent urgently priority prioritise prioritize",
     "free complimentary",
+    "borrow lend lent loan loaned",
     "freeze frozen",
     "visit branch",
     "leave holiday absence",
@@ -140,12 +141,35 @@ _PHRASES = (
     (r"\bre-?(send|sent|submit|submitted|enter|entered|apply|applied|register|registered|"
      r"upload|uploaded)\b", r"\1 again"),
 )
-_COMPILED = tuple((re.compile(p), gate(p), r) for p, r in _PHRASES)
+# All the phrases in one pattern (no capturing groups: they would slow every search down), so a
+# text is rewritten in one pass; each match is then put down to the first phrase that makes it.
+_EACH = tuple((re.compile(p), r) for p, r in _PHRASES)
+_ONE_PASS = re.compile(r"\b(?:" + "|".join(
+    "(?:" + re.sub(r"\((?!\?)", "(?:", p.removeprefix(r"\b")) + ")" for p, _ in _PHRASES) + ")")
+
+
+def _firsts() -> dict[str, tuple[int, ...]]:
+    """For each first character, the phrases that can start with it (in order)."""
+    out: dict[str, list[int]] = {}
+    for n, (pattern, _) in enumerate(_PHRASES):
+        leads = gate(pattern.removeprefix(r"\b"))
+        for ch in ({lead[0] for lead in leads} if leads else "abcdefghijklmnopqrstuvwxyz0123456789"):
+            out.setdefault(ch, []).append(n)
+    return {ch: tuple(ns) for ch, ns in out.items()}
+
+
+_FIRSTS = _firsts()
+
+
+def _replace(m: re.Match[str]) -> str:
+    text, at = m.string, m.start()
+    for pattern, replacement in (_EACH[n] for n in _FIRSTS.get(text[at], ())):
+        found = pattern.match(text, at)
+        if found is not None and found.end() == m.end():
+            return found.expand(replacement) if "\\" in replacement else replacement
+    return m.group()
 
 
 def rewrite(lower: str) -> str:
     """Phrases folded into single family words (only for reading concepts, never for quotes)."""
-    for pattern, needs, replacement in _COMPILED:
-        if needs is None or any(map(lower.__contains__, needs)):
-            lower = pattern.sub(replacement, lower)
-    return lower
+    return _ONE_PASS.sub(_replace, lower)

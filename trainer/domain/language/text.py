@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Same-length replacements only, so a normalised sentence lines up with the original characters.
 _NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                             "\u2013": "-", "\u2014": "-", "\u00a0": " "})
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*|(?<=[.!?])[\"')\]]*$")
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?:\s+|$)|\s*\n\s*")
+_FRAGMENT = re.compile(r"[,/|]+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?:[.,]\d+)*")
-_CLAUSE_BREAK = re.compile(r"\s*[,;:()]\s*|\s+-\s+|\s+(?=so (?:you|i|we|it|that|they|he|she)\b)|"
-                           r"\s+(?=(?:but|however|although|though|whereas|"
-                           r"except|and then|so that|because|which)\b)")
+_CLAUSE_BREAK = re.compile(r"\s*[,;:()]\s*|\s+(?:-\s+|(?=(?:so (?:you|i|we|it|that|they|he|she)|"
+                           r"but|however|although|though|whereas|except|and then|so that|because|"
+                           r"which)\b))")
 NEGATORS = frozenset("not no never cannot nor neither nobody nothing none unable non "
                      "refuse refused won't can't don't doesn't didn't isn't aren't wasn't weren't "
                      "haven't hasn't hadn't shouldn't wouldn't couldn't mustn't needn't ain't "
@@ -31,12 +32,10 @@ FUNCTION_WORDS = frozenset(
     "some any each every just also only".split())
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     text: str  # verbatim slice of the trainee's turn
     lower: str  # normalised lower case, same length as text
     tokens: tuple[str, ...]
-    clauses: tuple[str, ...]  # lower-case clauses, for negation scope
 
     @property
     def is_structured(self) -> bool:
@@ -58,7 +57,8 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     out = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        _add(text, start, match.start() if match.group().strip() else match.end(), out)
+        gap = match.start() + (text[match.start()] in ".!?")  # what follows the full stop
+        _add(text, start, gap if text[gap:match.end()].strip() else match.end(), out)
         start = match.end()
     _add(text, start, len(text), out)
     return tuple(out)
@@ -69,21 +69,25 @@ def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
     if not piece:
         return
     lower = normalise(piece)
-    clauses = tuple(c for c in _CLAUSE_BREAK.split(lower) if c.strip())
-    out.append(Sentence(piece, lower, tokens(lower), clauses or (lower,)))
+    out.append(Sentence(piece, lower, tokens(lower)))
 
 
 def is_structured(toks: tuple[str, ...], lower: str) -> bool:
     if len(toks) < 3:
         return False
-    grammatical = sum(1 for t in toks if t in FUNCTION_WORDS)
-    if grammatical == 0 or grammatical / len(toks) < 0.12:
+    words = len(toks) - sum(1 for t in toks if t[0].isdigit())  # times, amounts: not words
+    grammatical = len(FUNCTION_WORDS.intersection(toks)) and sum(
+        1 for t in toks if t in FUNCTION_WORDS)
+    if grammatical == 0 or grammatical / max(words, 1) < 0.12:
         return False
-    fragments = [f for f in re.split(r"[,/|]+", lower) if f.strip()]
+    if lower.count(",") + lower.count("/") + lower.count("|") < 3:
+        return True  # too few separators for a list of fragments
+    fragments = [f for f in _FRAGMENT.split(lower) if f.strip()]
     # "refund, 5 working days, reference, sorry": many short comma-separated fragments
     return not (len(fragments) >= 4 and len(toks) / len(fragments) < 2.5)
 
 
+@lru_cache(maxsize=8192)
 def is_negated(clause: str) -> bool:
     """Whether a clause carries a negation that is not an idiom like 'no later than'."""
     cleaned = _NOT_NEGATING.sub(" ", clause)
@@ -97,6 +101,7 @@ _CONDITIONAL = re.compile(r"^\W*(?:and |but |so )?(?:if|unless|in case|whether|s
                           r"just in case|when)\b")
 
 
+@lru_cache(maxsize=8192)
 def is_denial(clause: str) -> bool:
     """Negated outright or by meaning ('stopped sending', 'unassigned', 'failed to arrive')."""
     return is_negated(clause) or bool(_IMPLICIT.search(clause))
@@ -106,8 +111,21 @@ def is_conditional(clause: str) -> bool:
     return bool(_CONDITIONAL.search(clause))
 
 
+@lru_cache(maxsize=8192)
 def clauses(lower: str) -> tuple[str, ...]:
     return tuple(c for c in _CLAUSE_BREAK.split(lower) if c.strip()) or (lower,)
+
+
+_AND_NEW = re.compile(r"\s+and\s+(?=(?:the|a|an|its|their|his|her|your|our|my|no|nothing|it|they|"
+                      r"he|she|we|i|you|there|was|were|is|are|has|had|have|will|would|did|does|"
+                      r"not|never)\b)")
+
+
+@lru_cache(maxsize=8192)
+def statements(lower: str) -> tuple[str, ...]:
+    """Clauses, also split where 'and' starts a new subject ('... fault and the text failed'),
+    so that each carries one polarity."""
+    return tuple(p for c in clauses(lower) for p in _AND_NEW.split(c) if p.strip()) or (lower,)
 
 
 def negated_before(lower: str, position: int, window: int = 4) -> bool:

@@ -4,12 +4,15 @@ rate other than the policy's, or a figure for something the case file gives a di
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 from ..language.concepts import content_concepts
-from ..language.numbers import Quantity, digits, quantities
-from .subjects import Weights, context, segments
+from ..language.numbers import Quantity, digits, money_at, quantities, quantities_at
+from ..language.text import is_negated
+from .subjects import Segment, Weights, context, segments
 
 REMEDIES = frozenset({"goodwill", "credit", "refund", "waive", "fee", "discount", "price",
                       "reimburs", "compensat"})
@@ -25,6 +28,14 @@ _ROUGHLY = re.compile(r"\b(?:about|around|roughly|approximately|approx|nearly|al
 _MIN = re.compile(r"\b(?:more than|over|at least|longer than|minimum of|or more)\b")
 _MAX = re.compile(r"\b(?:up to|maximum|max|no more than|at most|within|under|less than|capped|"
                   r"cap|limit|not exceed\w*|no later than)\b")
+_TOTAL = re.compile(r"\b(?:in total|a total of|total(?:ling)?|altogether|all together|in all|"
+                    r"overall|combined|comes? to|that's|that makes|making|which makes)\b")
+_FREE = re.compile(r"\b(?:free(?! from| to)|no (?:cost|charge)|at no (?:extra )?(?:cost|charge)|"
+                   r"complimentary|without charge|waived?|covered by (?:the |its |your )?"
+                   r"(?:warranty|guarantee|insurance))\b")
+_CHARGE = re.compile(r"\b(?:costs?|charged?|charging|fees?|pay|paying|payable|price|billed)\b")
+_NOT_CHARGE = re.compile(r"\b(?:refund\w*|back|credit\w*|reimburs\w*|compensat\w*|voucher|"
+                         r"goodwill|allowance)\b")
 _SKIP = re.compile(r"^\W*(?:and |but |so |or )?(?:if|unless|in case|whether|even if)\b")
 
 
@@ -47,9 +58,11 @@ class Figure:
     near: frozenset[str]
     side: str = ""  # "max" ('up to £25', 'within 3 days'), "min" ('more than a year') or ""
 
-    def allows(self, said: Quantity) -> bool:
-        """Whether what the trainee said agrees with this figure."""
+    def allows(self, said: Quantity, side: str = "") -> bool:
+        """Whether what the trainee said (as a limit itself when ``side``) agrees with it."""
         mine = self.quantity
+        if side:  # a limit for a limit: the same one
+            return said.close_to(mine) if said.kind == "duration" else said.same_as(mine)
         if said.kind == "duration":
             if self.side == "max":
                 return said.value <= mine.value * 1.45 + 0.01
@@ -69,6 +82,9 @@ class Amounts:
     known: frozenset[Quantity] = frozenset()  # every figure anywhere in the case file
     rates: tuple[float, ...] = ()  # amounts given per day, night, week or month
     figures: tuple[Figure, ...] = ()  # amounts and time frames of the facts, policy, key points
+    free: tuple[frozenset[str], ...] = ()  # what the case file says costs the customer nothing
+    worked: frozenset[int] = frozenset()  # in pence: amounts given, two summed, rate x count
+    counts: frozenset[float] = frozenset()  # numbers of days, nights... the case file gives
 
 
 def amounts(right: Iterable[str], policy: Iterable[str], over: Iterable[str],
@@ -79,7 +95,20 @@ def amounts(right: Iterable[str], policy: Iterable[str], over: Iterable[str],
     known = frozenset(q for t in (*right, opening) for q in quantities(t))
     rates = tuple(float(m.group(1)) for t in right for m in RATE.finditer(digits(t)))
     figures = tuple(f for t in right for f in _figures(t))
-    return Amounts(_limits(tuple(policy)) + _limits(tuple(over)), known, rates, figures)
+    free = tuple(seg.concepts for t in right for seg in segments(t, claim=True)
+                 if _FREE.search(seg.text) and seg.concepts)
+    counts = frozenset(q.said if q.kind == "duration" else q.value for q in known
+                       if q.kind in ("count", "duration") and 0 < (q.said or q.value) <= 31)
+    given = {k.value for k in known if k.kind in ("money", "count") and k.value > 0}
+    money = sorted({k.value for k in known if k.kind == "money"})
+    sums = {a + b for i, a in enumerate(money) for b in money[i + 1:]}
+    worked = frozenset(_pence(v) for v in (*given, *sums, *(r * n for r in rates for n in counts)))
+    return Amounts(_limits(tuple(policy)) + _limits(tuple(over)), known, rates, figures, free,
+                   worked, counts)
+
+
+def _pence(value: float) -> int:
+    return round(value * 100)
 
 
 def _figures(lower: str) -> list[Figure]:
@@ -107,16 +136,32 @@ def _limits(texts: tuple[str, ...]) -> tuple[Limit, ...]:
     return tuple(out)
 
 
-def derived(value: float, case: Amounts) -> bool:
-    """Said in the case file, or worked out from it: a rate times a count, or two summed."""
-    amounts = [k.value for k in case.known if k.kind in ("money", "count") and k.value > 0]
-    if any(abs(value - a) < 0.011 for a in amounts):
+def derived(value: float, case: Amounts, said: Iterable[Quantity] = ()) -> bool:
+    """Said in the case file, or worked out from it: a rate times a count (one the case file or
+    the sentence gives), or two amounts summed."""
+    pence = _pence(value)
+    if pence in case.worked or pence - 1 in case.worked or pence + 1 in case.worked:
         return True
-    if any(abs(value / r - round(value / r)) < 0.001 and round(value / r) <= 31
-           for r in case.rates):
-        return True
-    money = sorted({k.value for k in case.known if k.kind == "money"})
-    return any(abs(value - a - b) < 0.011 for i, a in enumerate(money) for b in money[i + 1:])
+    counts = {q.said if q.kind == "duration" else q.value for q in said
+              if q.kind in ("count", "duration") and 0 < (q.said or q.value) <= 31}
+    return any(abs(value - r * n) < 0.011 for r in case.rates for n in counts - case.counts)
+
+
+def total_error(lower: str) -> str:
+    """A total that is not the sum of the amounts it totals ('£23.40 and £50, £83.40 in all'),
+    nor an amount times the count given with it ('£30 for each of 2 nights, £90')."""
+    words = _TOTAL.search(digits(lower))
+    money = money_at(lower)
+    if words is None or len(money) < 2:
+        return ""
+    at = min(money, key=lambda m: min(abs(m[0] - words.start()), abs(m[0] - words.end())))
+    others = [v for p, v in money if p != at[0]]
+    counts = [q.value for q in quantities(lower) if q.kind == "count" and 1 < q.value <= 31]
+    sums = {round(sum(c), 2) for n in range(2, len(others) + 1) for c in combinations(others, n)}
+    products = {round(v * c, 2) for v in others for c in counts}
+    if round(at[1], 2) in sums | products or (len(others) == 1 and not counts):
+        return ""
+    return f"gives a total of {at[1]:g} that does not add up"
 
 
 def over_limit(lower: str, case: Amounts) -> str:
@@ -124,18 +169,17 @@ def over_limit(lower: str, case: Amounts) -> str:
     has checked that the sentence promises or gives something)."""
     if not case.limits:
         return ""
-    parts = [s.text for s in segments(lower)]
+    segs, placed = _placed(lower)
     highest = max(limit.amount for limit in case.limits)
-    for n, part in enumerate(parts):
-        remedies = content_concepts(part + " " + (parts[n - 1] if n else "")) & REMEDIES
-        for q in quantities(part):
-            if q.kind != "money" and (q.kind != "count" or not remedies) or \
-                    derived(q.value, case):
-                continue
-            for limit in case.limits:  # money promised for nothing named: above every limit
-                if (remedies & limit.remedies or not remedies) and q.value > limit.amount \
-                        and (remedies or q.value > highest):
-                    return f"promises {q.value:g} where policy allows up to {limit.amount:g}"
+    for n, q in placed:
+        remedies = (segs[n].words | (segs[n - 1].words if n else frozenset())) & REMEDIES
+        if q.kind != "money" and (q.kind != "count" or not remedies) or \
+                derived(q.value, case, (p for k, p in placed if k == n)):
+            continue
+        for limit in case.limits:  # money promised for nothing named: above every limit
+            if (remedies & limit.remedies or not remedies) and q.value > limit.amount \
+                    and (remedies or q.value > highest):
+                return f"promises {q.value:g} where policy allows up to {limit.amount:g}"
     return ""
 
 
@@ -144,26 +188,39 @@ def misstated(lower: str, case: Amounts, weights: Weights) -> tuple[str, bool] |
     for the same thing, or None."""
     if lower.rstrip().endswith("?") or not case.figures:
         return None
-    segs = segments(lower)
-    found = [(q, n) for n, seg in enumerate(segs) if not _SKIP.search(seg.text)
-             for q in quantities(seg.text) if q.kind in ("money", "duration")]
-    everything = frozenset().union(*(seg.concepts for seg in segs))
-    for q, n in found:
-        if _matches_known(q, case, bool(_ROUGHLY.search(segs[n].text))):
+    segs, placed = _placed(lower)
+    said = [q for _, q in placed]
+    everything = content_concepts(lower)  # the whole sentence (already read)
+    for n, q in placed:
+        if q.kind not in ("money", "duration") or _SKIP.search(segs[n].text) or \
+                _matches_known(q, case, bool(_ROUGHLY.search(segs[n].text)), said):
             continue
         own = segs[n].concepts
         near = everything - own  # the rest of the sentence, at half weight
+        side = _side(segs[n].text)
         scored = [(weights.affinity(own, near, f.own, f.near), f) for f in case.figures
-                  if f.quantity.kind == q.kind]
+                  if f.quantity.kind == q.kind and (not side or f.side in (side, ""))]
         scored = [(a, f) for a, f in scored if a >= _AFFINITY]
         if not scored:
             continue
         best, figure = max(scored, key=lambda x: x[0])
-        if any(f.allows(q) for a, f in scored if a >= best * 0.6):
+        if any(f.allows(q, side if f.side else "") for a, f in scored if a >= best * 0.6):
             continue
+        whole = bool(own) and own <= figure.own | figure.near  # all it is about is that
         return (f"says {_said(q)} where the case file says {_said(figure.quantity)}",
-                best >= _SURE)
+                best >= _SURE or whole)
     return None
+
+
+def _placed(lower: str) -> tuple[tuple[Segment, ...], list[tuple[int, Quantity]]]:
+    """The sentence's segments, and each figure with the segment it is in (read once for the
+    sentence: the segments are of its text with numbers as digits, where figures are found)."""
+    segs = segments(digits(lower))
+    if not segs:
+        return segs, []
+    ends = [seg.end for seg in segs]
+    return segs, [(min(bisect_right(ends, at), len(segs) - 1), q)
+                  for at, q in quantities_at(lower)]
 
 
 def allowed(said: Iterable[Quantity], case: Amounts) -> bool:
@@ -174,9 +231,10 @@ def allowed(said: Iterable[Quantity], case: Amounts) -> bool:
         for q in said if q.kind in ("money", "duration"))
 
 
-def _matches_known(q: Quantity, case: Amounts, rough: bool) -> bool:
+def _matches_known(q: Quantity, case: Amounts, rough: bool,
+                   said: Iterable[Quantity] = ()) -> bool:
     if q.kind == "money":
-        if derived(q.value, case):
+        if derived(q.value, case, said):
             return True
         return rough and any(k.kind == "money" and abs(k.value - q.value) <= 0.1 * k.value
                              for k in case.known)
@@ -189,6 +247,21 @@ def _said(q: Quantity) -> str:
         days = q.value / (1.4 if q.unit == "working" else 1)
         return f"{q.said:g}{unit} days" if days >= 1 else f"{days * 24:g} hours"
     return f"{q.value:g}"
+
+
+def charged_for_free(lower: str, case: Amounts, weights: Weights) -> str:
+    """A price or fee quoted for what the case file says is free ('£65 for the call-out' where
+    warranty repairs are free, call-out included)."""
+    if not case.free or not _CHARGE.search(lower):
+        return ""
+    segs, placed = _placed(lower)
+    for seg in (segs[n] for n in dict.fromkeys(n for n, q in placed if q.kind == "money")):
+        if _FREE.search(seg.text) or _NOT_CHARGE.search(seg.text) or is_negated(seg.text):
+            continue
+        if any(weights.affinity(seg.concepts, frozenset(), free, frozenset()) >= _SURE
+               for free in case.free):
+            return "quotes a charge for what the case file says is free"
+    return ""
 
 
 def rate_error(lower: str, case: Amounts) -> str:

@@ -6,11 +6,10 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..language.concepts import claim_concepts
+from ..language.concepts import STOPWORDS, claim_concepts
 from ..language.dates import calendar_of
-from ..language.numbers import Quantity, quantities
-from ..language.text import clauses as split_clauses
-from ..language.text import is_denial, normalise
+from ..language.numbers import Quantity, digits, quantities
+from ..language.text import is_denial, normalise, statements
 from ..library import Scenario
 from .amounts import Amounts, amounts
 from .subjects import Weights, claim_subject, weights
@@ -19,6 +18,10 @@ from .timeline import Timeline, timeline
 # Concepts too common to carry a claim on their own.
 WEAK = frozenset({"day", "work", "within", "numb", "arriv", "receiv", "contact", "account",
                   "charg", "new", "offer", "time", "week", "back", "full", "next", "servic"})
+_CAPPED = re.compile(r"\b(?:up to|within|maximum(?: of)?|max|no more than|capped at|at most|limit "
+                     r"of|not exceeding) (?:a )?[£$€]?\s?(\d[\d,]*(?:\.\d+)?)")
+_OR_WORDS = re.compile(r"\b([a-z][\w'-]*) or ([a-z][\w'-]*)\b")
+TOPICAL = frozenset({"plain", "promise", "request", "comparative"})  # flags matched on words
 _STRICT = frozenset({"money", "duration", "date", "time", "weekday", "percent"})
 _BLAME = re.compile(r"\bblam\w*|\b(?:customer|caller|member|client|they|their)(?:'s)? (?:own )?"
                     r"(?:fault|error|mistake|doing)|\b(?:customer|caller|member|client|they) "
@@ -30,7 +33,12 @@ _BLAME = re.compile(r"\bblam\w*|\b(?:customer|caller|member|client|they|their)(?
                     r"member|client|tenant|patient|passenger|guest|user)(?:'s)? (?:was out|were "
                     r"out|wasn't (?:in|home|there)|missed|forgot|failed|caused|broke|damaged|lost|"
                     r"didn't|did not|should have|must have|was late|arrived late|entered|gave the "
-                    r"wrong|made a mistake|got it wrong)\b")
+                    r"wrong|made a mistake|got it wrong)\b|\b(?:says?|suggests?|implies|claims?|"
+                    r"hints?) (?:that )?(?:the )?(?:customer|caller|member|client|tenant|patient|"
+                    r"passenger|guest|user|they|she|he)(?:'s)?(?: (?:or|and) (?:their|his|her) "
+                    r"\w+)?(?: [\w'-]+){0,5} (?:caused|damaged|broke|overloaded|misused|cancelled "
+                    r"too late|was too late|were too late|booked the wrong|chose the wrong|ordered "
+                    r"the wrong)\b")
 # Flags that ask the customer to do something: only a request to the customer can say them.
 _REQUEST_FLAG = re.compile(r"^(?:asks?|tells?|requires?|makes?|expects?|instructs?|gets?) (?:the "
                            r"\w+ |them |him |her )?(?:to )?")
@@ -55,7 +63,8 @@ _VERBS = (r"(?:says?|offers?|promises?|tells?|asks?|gives?|claims?|suggests?|req
           r"guarantees?|treats?|leaves?|sends?|books?|cancels?|waives?|threatens?|demands?|"
           r"implies|states?|confirms?|argues?|dismisses?|ignores?)\b ?")
 _VERB = re.compile(_VERBS)
-_ALTERNATIVES = re.compile(r",? or (?=" + _VERBS + r")|, or |, (?!or\b)(?=\w)|\(|\)")
+_ALTERNATIVES = re.compile(r",? or (?=" + _VERBS + r")|, or |, (?!or\b)(?=\w)|\(|\)|"
+                           r" or (?=(?:more|less|fewer|above|over|under|beyond|anything) )")
 _TIME_WORD = re.compile(r"\b(?:time|date|day|slot)\b")
 # A policy line that forbids something: what follows is a red flag whether or not one is listed.
 _PROHIBITION = re.compile(r"(?:^|[;.]\s*)(?:(?:staff|agents?|you) )?(?:must never|should never|"
@@ -67,6 +76,14 @@ _TIME_EXAMPLE = re.compile(r"\b(?:within|in|by) (?:\d+|[a-z]+) (?:working |busin
 _FAULT = re.compile(r"\b(?:error|bug|glitch|mistake|fault|wrongly|incorrect\w*|our side|by us|"
                     r"system issue|in error|failed|missed|lost|damaged|should have|wrong|"
                     r"unanswered|overdue|misinformed|not offered|unassigned|stuck)\b")
+
+
+# The facts saying the customer caused it ('the customer entered the wrong postcode').
+_THEIR_FAULT = re.compile(r"(?:^|[.;]\s*)(?:the )?(?:customer|caller|member|client|tenant|patient|"
+                          r"passenger|guest|user|she|he|they) (?:(?:entered|typed|gave|chose|"
+                          r"selected|ordered|booked) the wrong|forgot to|misread|ignored|did not "
+                          r"(?:read|check|tell|update|send|pay)|didn't (?:read|check|tell|update|"
+                          r"send|pay))\b")
 
 
 @dataclass(frozen=True)
@@ -89,14 +106,46 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class ClaimIndex:
+    """Claims by the concepts they use, so a sentence is checked only against those it can say;
+    those matched otherwise (figures, hints, codes, tags) are always checked."""
+
+    by_concept: dict[str, tuple[int, ...]]
+    figured: tuple[int, ...]  # checked when the sentence has figures
+    always: tuple[int, ...]
+
+    def touched(self, concepts: frozenset[str], figures: bool) -> list[int]:
+        found = {n for c in concepts for n in self.by_concept.get(c, ())}
+        found.update(self.always)
+        if figures:
+            found.update(self.figured)
+        return sorted(found)
+
+
+def _claim_index(claims: tuple[Claim, ...], topical: frozenset[str]) -> ClaimIndex:
+    by_concept: dict[str, list[int]] = {}
+    for n, claim in enumerate(claims):
+        for c in claim.names:
+            by_concept.setdefault(c, []).append(n)
+    always = tuple(n for n, c in enumerate(claims)
+                   if c.hints or c.bonus or c.kind not in topical)
+    figured = tuple(n for n, c in enumerate(claims) if c.figures)
+    return ClaimIndex({c: tuple(ns) for c, ns in by_concept.items()}, figured, always)
+
+
+@dataclass(frozen=True)
 class CaseFile:
     key_points: tuple[Claim, ...]
     red_flags: tuple[Claim, ...]  # alternatives of one flag share its id
     amounts: Amounts  # limits, rates and the figures of the case file
     company_fault: bool  # the facts show the company made a mistake
+    customer_fault: bool  # the facts show the customer did something that caused it
     time_example: str  # a time frame from the case file, for feedback
     weights: Weights  # how telling each concept of the case file is
     timeline: Timeline  # the days in the case file
+    variants: tuple[Claim, ...] = ()  # key points with their 'X or Y' alternatives, to match
+    kp_index: ClaimIndex | None = None  # which variants a sentence's words can touch
+    flag_index: ClaimIndex | None = None  # ... and which red flags
 
     @property
     def known(self) -> frozenset[Quantity]:
@@ -111,11 +160,14 @@ def _claim(ident: str, text: str, hints: tuple[str, ...], kind: str = "plain",
            targets: frozenset[str] = frozenset()) -> Claim:
     lower = normalise(text)
     found = quantities(lower)
-    figures = tuple(q for q in found if q.kind in _STRICT) if kind != "overpromise" else ()
+    capped = {float(v.replace(",", "")) for v in _CAPPED.findall(digits(lower))}
+    figures = tuple(q for q in found if q.kind in _STRICT and not (
+        q.kind == "money" and q.value in capped)) if kind != "overpromise" else ()
     concepts = tuple((c, 0.5 if c in WEAK else 1.0) for c in claim_concepts(lower))
     bonus = tuple(_CODE.findall(lower)) + tuple(
-        f"{q.value:g}" for q in found if q.kind == "count" and q.value >= 10)
-    clauses = tuple((frozenset(claim_concepts(p)), is_denial(p)) for p in split_clauses(lower))
+        f"{q.value:g}" for q in found if q.kind == "count" and q.value >= 10) + tuple(
+        f"{v:g}" for v in capped)  # 'a voucher of up to £10': saying £10 helps, not required
+    clauses = tuple((frozenset(claim_concepts(p)), is_denial(p)) for p in statements(lower))
     asks_time = not figures and bool(_TIME_WORD.search(lower))
     total = sum(w for _, w in concepts) + 2.0 * len(figures) + asks_time
     return Claim(ident, text, concepts, figures, tuple(normalise(h) for h in hints if h.strip()),
@@ -190,7 +242,8 @@ def casefile(scenario: Scenario) -> CaseFile:
     right = frozenset(c for k in kps for c, _ in k.concepts)
     flags = tuple(replace(c, distinct=frozenset(n for n, w in c.concepts if w == 1.0) - right)
                   for f in scenario.red_flags for c in _flag(f.id, f.text, f.hints))
-    flags += _forbidden(scenario, flags)
+    flags += tuple(replace(c, distinct=frozenset(n for n, w in c.concepts if w == 1.0) - right)
+                   for c in _forbidden(scenario, flags))
     over = tuple(normalise(c.text) for c in flags if c.kind == "overpromise")
     texts = scenario.facts + scenario.policy + tuple(k.text for k in scenario.key_points)
     right = tuple(normalise(t) for t in texts)
@@ -205,5 +258,22 @@ def casefile(scenario: Scenario) -> CaseFile:
                   for c in flags)
     money = amounts(right, (normalise(p) for p in scenario.policy), over,
                     normalise(scenario.opening))
-    return CaseFile(kps, flags, money, any(_FAULT.search(normalise(f)) for f in scenario.facts),
-                    example, weights(claim_subject(t) for t in lowers), line)
+    facts = [normalise(f) for f in scenario.facts]
+    variants = kps + tuple(_claim(k.id, v, k.hints) for k in scenario.key_points
+                           for v in _variants(k.text))
+    return CaseFile(kps, flags, money, any(_FAULT.search(f) for f in facts),
+                    any(_THEIR_FAULT.search(f) for f in facts), example,
+                    weights(claim_subject(t) for t in lowers), line, variants,
+                    _claim_index(variants, frozenset({"plain", "promise", "request",
+                                                      "comparative"})),
+                    _claim_index(flags, TOPICAL))
+
+
+def _variants(text: str) -> list[str]:
+    """A key point that offers a choice of two things, one at a time: 'dinner or wine'. (Whole
+    clauses are not split off: alone, a part says too little to be matched safely.)"""
+    out = []
+    for m in _OR_WORDS.finditer(text):
+        if not ({m.group(1).lower(), m.group(2).lower()} & STOPWORDS):
+            out += [text[:m.start()] + m.group(k) + text[m.end():] for k in (1, 2)]
+    return out

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from ..language.concepts import content_concepts
 from ..language.numbers import Quantity, quantities
 from ..language.stemming import concept
 from ..language.text import clauses as split_clauses
-from ..language.text import is_conditional, is_denial, is_negated, negated_before
-from .amounts import allowed, misstated, over_limit, rate_error
-from .casefile import WEAK, CaseFile, Claim
+from ..language.text import is_conditional, is_denial, is_negated, negated_before, statements
+from .amounts import allowed, charged_for_free, misstated, over_limit, rate_error, total_error
+from .casefile import TOPICAL, WEAK, CaseFile, Claim
 from .reading import Tagged
 from .timeline import date_error, may_hold_days
 
@@ -23,18 +25,17 @@ _WHEN_KINDS = ("time", "weekday", "date")
 _EARLIER = re.compile(r"\b(?:sooner|earlier|faster|quicker|before|shorter|less|fewer|below|"
                       r"under)\b")
 # Asking or advising the customer to do something, in the forms people use for it.
-_REQUEST = re.compile(r"\b(?:please|can you|could you|would you|will you|have you|did you|you'll "
-                      r"(?:need|have) to|you need to|you must|you should|you have to|try|make sure "
-                      r"you|i need you to|i'll need you to|we need you to|go ahead and|you(?:'d| "
-                      r"would)? (?:need|have) to|you (?:could|can|might|may) (?:always |just |"
-                      r"want to |wish to |like to )?|i'd (?:suggest|recommend|advise)|i (?:suggest|"
-                      r"recommend|advise|would suggest)|why not|it's (?:best|better|worth|a good "
-                      r"idea) to|it (?:may|might|would) be (?:best|better|worth|a good idea)|"
-                      r"(?:the|your) (?:best|safest|simplest|easiest|quickest|only) (?:thing|option|"
-                      r"way|bet|course)|(?:if|once|when) you (?:send|give|tell|provide|upload|"
-                      r"email|post|bring|pay|fill))\b|^\W*(?:"
-                      r"send|give|tell|check|restart|reboot|unplug|turn|switch|go|call|contact|"
-                      r"pay|come|bring|visit|wait|fill|upload|email|post|just)\b")
+_REQUEST = re.compile(
+    r"\b(?:please|can you|could you|would you|will you|have you|did you|you'll (?:need|have) to|"
+    r"you need to|you must|you should|you have to|try|make sure you|i need you to|i'll need you "
+    r"to|we need you to|go ahead and|you(?:'d| would)? (?:need|have) to|you (?:could|can|might|"
+    r"may) (?:always |just |want to |wish to |like to )?|i'd (?:suggest|recommend|advise)|i "
+    r"(?:suggest|recommend|advise|would suggest)|why not|it's (?:best|better|worth|a good idea) "
+    r"to|it (?:may|might|would) be (?:best|better|worth|a good idea)|(?:the|your) (?:best|safest|"
+    r"simplest|easiest|quickest|only) (?:thing|option|way|bet|course)|(?:if|once|when) you "
+    r"(?:send|give|tell|provide|upload|email|post|bring|pay|fill))\b|^\W*(?:send|give|tell|check|"
+    r"restart|reboot|unplug|turn|switch|go|call|contact|pay|come|bring|visit|wait|fill|upload|"
+    r"email|post|just)\b")
 _HEDGED = re.compile(r"\b(?:can't|cannot|won't|couldn't|not able to) (?:promise|guarantee|say|"
                      r"confirm)|\bno guarantee|\b(?:request|ask(?:ing)?|put (?:it|this) to|"
                      r"see if|see whether|try to|might|may be able|hopefully|it's (?:their|the "
@@ -58,8 +59,7 @@ class CaseFindings:
     wrong: tuple[Match, ...] = ()  # promises beyond policy, with no red flag to name them
 
 
-@dataclass(frozen=True)
-class _Seen:
+class _Seen(NamedTuple):
     """One sentence with the content of its neighbours (a point is often made over two)."""
 
     item: Tagged
@@ -69,8 +69,7 @@ class _Seen:
     around_figures: tuple[Quantity, ...]
 
 
-@dataclass(frozen=True)
-class _Fit:
+class _Fit(NamedTuple):
     coverage: float  # share of the claim's weight carried
     units: int  # concepts and figures matched
     precise: bool  # the figures were said exactly
@@ -83,19 +82,27 @@ def _fit(claim: Claim, concepts: frozenset[str], qs: tuple[Quantity, ...], low: 
     points, units, missing, conflict = sum(matched), len(matched), 0, False
     for figure in claim.figures:
         same_kind = [q for q in qs if q.kind == figure.kind]
-        if any(figure.same_as(q) for q in same_kind):
+        if not same_kind:
+            missing += 1
+        elif any(figure.same_as(q) for q in same_kind):
             points, units = points + 2.0, units + 1
         elif any(figure.close_to(q) for q in same_kind):
             points, units, missing = points + 1.0, units + 1, missing + 1
         else:
             missing += 1
-            conflict = conflict or any(not any(q.same_as(k) for k in known) for q in same_kind)
-    bonus = sum(1 for b in claim.bonus if b in low)
+            conflict = conflict or not all(_known(q, known) for q in same_kind)
+    bonus = sum(1 for b in claim.bonus if b in low) if claim.bonus else 0
     if claim.asks_time and any(q.kind in _WHEN_KINDS for q in qs):
         points, units = points + 1.0, units + 1
     coverage = (points + 1.5 * bonus) / claim.total if claim.total else 0.0
     precise = missing == 0 or (len(claim.figures) >= 3 and missing == 1)
     return _Fit(min(coverage, 1.0), units + bonus, precise, conflict)
+
+
+@lru_cache(maxsize=8192)
+def _known(q: Quantity, known: frozenset[Quantity]) -> bool:
+    """Whether the case file gives this figure somewhere."""
+    return any(q.same_as(k) for k in known)
 
 
 def _needed(claim: Claim) -> int:
@@ -114,9 +121,18 @@ def _aligned(claim: Claim, item: Tagged) -> tuple[str, bool, int]:
 
 
 def _polarity_clash(claim: Claim, item: Tagged) -> bool:
-    """Whether the sentence denies what the claim asserts, or asserts what it denies."""
-    best, claim_denies, carried = _aligned(claim, item)
-    return carried > 0 and is_denial(best) != claim_denies
+    """Whether the sentence denies what the claim asserts, or asserts what it denies: each part
+    of the claim against the part of the sentence that says most of it, by majority."""
+    if not is_denial(item.sentence.lower) and not any(d for _, d in claim.clauses):
+        return False  # nothing denied on either side
+    parts = [(content_concepts(p), p) for p in statements(item.sentence.lower)]
+    votes = 0
+    for names, denied in claim.clauses:
+        strong = names - WEAK or names
+        concepts, text = max(parts, key=lambda x: len(x[0] & strong))
+        if concepts & strong:
+            votes += 1 if is_denial(text) != denied else -1
+    return votes > 0
 
 
 def _denies(claim: Claim, item: Tagged) -> bool:
@@ -150,54 +166,78 @@ def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFinding
     contradicted: dict[str, Match] = {}
     flagged: dict[str, Match] = {}
     wrong: list[Match] = []
+    variants = case.variants or case.key_points
     for seen in _seen(turns):
-        for claim in case.key_points:
-            _key_point(claim, seen, case, covered, contradicted)
-        for claim in case.red_flags:
+        figures = bool(seen.figures)
+        for n in case.kp_index.touched(seen.concepts, figures) if case.kp_index \
+                else range(len(variants)):
+            _key_point(variants[n], seen, case, covered, contradicted)
+        for n in case.flag_index.touched(seen.concepts, figures) if case.flag_index \
+                else range(len(case.red_flags)):
+            claim = case.red_flags[n]
             said = _says_flag(claim, seen, case) if claim.id not in flagged or \
                 not flagged[claim.id].sure else ""
             if said:
                 flagged[claim.id] = Match(claim.id, seen.item.quote, sure=said == "sure")
-        low = seen.item.sentence.lower
-        if case.timeline and may_hold_days(low):
-            bad = date_error(low, case.timeline, case.weights)
-            if bad and bad[0]:
-                flagged.setdefault(bad[0], Match(bad[0], seen.item.quote, why=bad[1]))
-            elif bad:
-                wrong.append(Match("", seen.item.quote, why=bad[1], sure=bad[2]))
-        over = ""
-        if seen.item.tags & _PROMISE_TAGS and not _HEDGED.search(low):
-            over = over_limit(low, case.amounts) or rate_error(low, case.amounts)
-        if over:
-            flag = next((c for c in case.red_flags if c.kind == "overpromise"), None)
-            if flag is None:
-                wrong.append(Match("", seen.item.quote, why=over))
-            else:
-                flagged.setdefault(flag.id, Match(flag.id, seen.item.quote, why=over))
-        elif (off := misstated(low, case.amounts, case.weights)) is not None:
-            wrong.append(Match("", seen.item.quote, why=off[0], sure=off[1]))
+        _statements(seen, case, flagged, wrong)
     for ident in contradicted:
         covered.pop(ident, None)
     return CaseFindings(tuple(covered.values()), tuple(contradicted.values()),
                         tuple(flagged.values()), tuple(wrong))
 
 
+def _statements(seen: _Seen, case: CaseFile, flagged: dict[str, Match],
+                wrong: list[Match]) -> None:
+    """What the sentence states against the case file: blame, days, limits, rates, amounts."""
+    item, low = seen.item, seen.item.sentence.lower
+    found: list[tuple[str, str, bool]] = []  # (red flag id or '', why, sure)
+    if "blame" in item.tags and not any(m.quote == item.quote for m in flagged.values()):
+        flag = next((c.id for c in case.red_flags if c.kind == "blame"), "")
+        found.append((flag, "suggests the customer caused the problem", not case.customer_fault))
+    if may_hold_days(low) and (bad := date_error(low, case.timeline, case.weights)):
+        found.append(bad)
+    kinds = {q.kind for q in seen.figures}
+    if kinds & {"money", "duration", "count"}:
+        found += _amount_errors(item, low, case, "money" in kinds)
+    for flag, why, sure in found:
+        if flag:
+            flagged.setdefault(flag, Match(flag, item.quote, why=why))
+        else:
+            wrong.append(Match("", item.quote, why=why, sure=sure))
+
+
+def _amount_errors(item: Tagged, low: str, case: CaseFile,
+                   money: bool) -> list[tuple[str, str, bool]]:
+    over = ""
+    if item.tags & _PROMISE_TAGS and not _HEDGED.search(low):
+        over = over_limit(low, case.amounts) or (rate_error(low, case.amounts) if money else "")
+    if over:
+        flag = next((c.id for c in case.red_flags if c.kind == "overpromise"), "")
+        return [(flag, over, True)]
+    if (off := misstated(low, case.amounts, case.weights)) is not None:
+        return [("", *off)]
+    if money and (bad := total_error(low) or charged_for_free(low, case.amounts, case.weights)):
+        return [("", bad, True)]
+    return []
+
+
 def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Match],
                contradicted: dict[str, Match]) -> None:
     item, low = seen.item, seen.item.sentence.lower
-    if not (claim.names & seen.around or claim.figures or claim.hints or claim.bonus):
-        return
-    if any(h and h in low for h in claim.hints) and not is_negated(low):
+    if claim.hints and any(h and h in low for h in claim.hints) and not is_negated(low):
         covered[claim.id] = Match(claim.id, item.quote)
         return
+    if not (claim.names & seen.concepts or (claim.figures and seen.figures)
+            or (claim.bonus and any(b in low for b in claim.bonus))):
+        return  # nothing of it in this sentence
     own = _fit(claim, seen.concepts, seen.figures, low, case.known)
     if own.units >= 2 and _polarity_clash(claim, item):
         if _denies(claim, item):
             contradicted.setdefault(claim.id, Match(claim.id, item.quote, why="denies it",
                                                     sure=False))
         return
-    if own.units == 0:
-        return
+    if own.units == 0 or (claim.id in covered and covered[claim.id].precise):
+        return  # nothing of it here, or nothing it could add
     fit = _fit(claim, seen.around, seen.around_figures, low, case.known)
     if fit.coverage < 0.4 or fit.units < _needed(claim):
         return
@@ -214,12 +254,13 @@ def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Mat
 def _says_flag(claim: Claim, seen: _Seen, case: CaseFile) -> str:
     """'sure', 'unsure' (topic words only), or '' when the sentence does not say the flag."""
     item, low = seen.item, seen.item.sentence.lower
-    if claim.kind == "plain" and not (claim.names & seen.concepts or claim.hints):
-        return ""
-    if any(h and h in low for h in claim.hints):
+    if claim.hints and any(h and h in low for h in claim.hints):
         return "" if is_negated(low) else "sure"
-    if claim.kind == "blame":
-        return "sure" if item.tags & {"blame"} else ""
+    if claim.kind in TOPICAL and not (claim.names & seen.concepts
+                                       or (claim.figures and seen.figures)):
+        return ""  # nothing of it in this sentence
+    if claim.kind == "blame" and item.tags & {"blame"}:
+        return "sure"
     if claim.kind == "redirect":
         said = "redirect" in item.tags and (not claim.targets
                                             or any(t in low for t in claim.targets))
@@ -227,19 +268,23 @@ def _says_flag(claim: Claim, seen: _Seen, case: CaseFile) -> str:
     if claim.kind in ("overpromise", "dated"):
         return ""  # judged against the policy's limits, or the case file's days
     fit = _fit(claim, seen.concepts, seen.figures, low, case.known)
-    if claim.kind == "comparative":
-        return "sure" if fit.coverage >= 0.4 and _beyond(claim, item) else ""
+    if claim.kind == "comparative":  # the figure is the threshold, not something to say
+        said = sum(w for c, w in claim.concepts if c in seen.concepts)
+        share = said / max(sum(w for _, w in claim.concepts), 1.0)
+        return "sure" if share >= 0.4 and _beyond(claim, item) else ""
     concepts = seen.concepts
     figures = sum(1 for f in claim.figures if any(f.same_as(q) for q in seen.figures))
     figures += claim.asks_time and any(q.kind in _WHEN_KINDS for q in seen.figures)
     strong = figures + sum(1 for c, w in claim.concepts if w == 1.0 and c in concepts)
     distinct = len(claim.distinct & concepts) + figures
-    asked = claim.kind == "request" and bool(_REQUEST.search(low)) and not is_negated(low)
+    asked = claim.kind == "request" and bool(_REQUEST.search(low)) and \
+        not is_negated(_aligned(claim, item)[0])
     if asked and fit.coverage >= 0.8:
         distinct = distinct or 1  # asking for it is what sets the flag apart from a key point
     question = low.rstrip().endswith("?") and claim.kind != "request"
+    needed = min(2, sum(1 for _, w in claim.concepts if w == 1.0) + len(claim.figures))
     if (fit.coverage < (0.5 if figures else 0.66) or fit.units < min(2, len(claim.names))
-            or not distinct or strong < min(2, len(claim.concepts))
+            or not distinct or strong < needed
             or _polarity_clash(claim, item) or question):
         return ""
     if claim.kind == "request":

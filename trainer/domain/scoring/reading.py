@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..language import empathy_cues as E
 from ..language import ownership_cues as O
@@ -28,8 +28,7 @@ _MINE = re.compile(r"\b(?:i|we)(?:'ll| will|'ve| have|'m| am| can|'d| would| sha
 _YOU = re.compile(r"\b(?:you|your|you're|you've|you'd|yours|she|he|her|his)\b")
 
 
-@dataclass(frozen=True)
-class Tagged:
+class Tagged(NamedTuple):
     sentence: Sentence
     tags: frozenset[str]
     mirror: int = 0  # how many of the customer's own situation concepts it repeats

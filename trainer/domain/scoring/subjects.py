@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from ..language.concepts import claim_concepts, content_concepts
 from ..language.stemming import concept
@@ -22,10 +23,11 @@ december jan feb mar apr jun jul aug sep sept oct nov dec working business calen
 amount sum figure pound pounds dollar dollars euro euros quid gbp usd eur per each every
 """.split())
 # Breaks between the parts of a sentence that can each carry their own figure.
+# Every break starts with a character of its own, so the engine skips ahead between them.
 _SEGMENT = re.compile(
-    r"(?<=[.!?])\s+|\s*(?:[;()]|(?<!\d):|:(?!\d))\s*|\s+-\s+|,?\s+(?=(?:and|but|so|whereas|"
-    r"because|which|then|once|while|although|though)\s+(?:i|we|you|it|they|he|she|the|your|our|"
-    r"a|an|this|that|there|his|her|their|my)\b)|,\s+(?=(?:and|but|or|so|which|because|then)\b)")
+    r"[.!?](?=\s)|[;()]|(?<!\d):|:(?!\d)| - |,(?= (?:and|but|or|so|which|because|then)\b)"
+    r"| (?=(?:and|but|so|whereas|because|which|then|once|while|although|though) (?:i|we|you|it|"
+    r"they|he|she|the|your|our|a|an|this|that|there|his|her|their|my)\b)")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,16 @@ class Segment:
     start: int  # offset of the segment in the sentence
     end: int
     text: str
-    concepts: frozenset[str]
+    claim: bool = False  # read as a case-file text (without 'says', 'offers', 'the customer')
+
+    @cached_property
+    def concepts(self) -> frozenset[str]:
+        return claim_subject(self.text) if self.claim else subject(self.text)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """All its concepts, time and amount words too."""
+        return content_concepts(self.text)
 
 
 def subject(text: str) -> frozenset[str]:
@@ -47,17 +58,21 @@ def claim_subject(text: str) -> frozenset[str]:
     return frozenset(claim_concepts(text)) - _TIMELESS
 
 
+@lru_cache(maxsize=4096)
 def segments(lower: str, claim: bool = False) -> tuple[Segment, ...]:
-    read = claim_subject if claim else subject
     out = []
     start = 0
-    for m in _SEGMENT.finditer(lower):
-        if m.start() > start:
-            piece = lower[start:m.start()]
-            out.append(Segment(start, m.start(), piece, read(piece)))
-        start = m.end()
-    if start < len(lower):
-        out.append(Segment(start, len(lower), lower[start:], read(lower[start:])))
+    cuts = [(m.end(), m.end()) if m.group() in ".!?" else m.span()  # a full stop stays
+            for m in _SEGMENT.finditer(lower)]
+    for end, after in [*cuts, (len(lower), len(lower))]:
+        piece = lower[start:end]
+        text = piece.strip()
+        if end < len(lower) and lower[end] == " ":
+            text = text.removesuffix(",").rstrip()  # ', and we...': the comma goes too
+        if text:
+            at = start + piece.index(text)
+            out.append(Segment(at, at + len(text), text, claim))
+        start = after
     return tuple(out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..language.dates import Calendar, When, day_name, weekday_of, whens
 from ..language.text import is_negated
@@ -16,9 +16,16 @@ _EARLIER = re.compile(r"\b(?:before|earlier|sooner|quicker|faster|ahead of)\b")
 _PROHIBITS = re.compile(r"\b(?:do not|don't|never|must not|may not|cannot|can't|should not|not "
                         r"allowed|no)\b")
 # Any sign of a day or time in a sentence: the cheap test before the real reading.
-_ANY = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:today|tonight|tomorrow|"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_CHEAP = re.compile(r"\d|day|tonight|tomorrow|noon|midday|midnight|week|immediately|right away|"
+                    r"straight away|morning|afternoon|evening")  # asked before the slower _ANY
+_ANY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:today|tonight|tomorrow|"
                   r"yesterday|noon|midday|midnight|week|immediately|right away|straight away|"
-                  r"this (?:morning|afternoon|evening))\b")
+                  r"this (?:morning|afternoon|evening))\b|\d(?:st|nd|rd|th)\b|\d ?[ap]\.?m\b|"
+                  r"\d[:.]\d\d|\d[^.;]{0,12}\b" + _MONTH + r"|\b" + _MONTH + r"[a-z]* \d|"
+                  r"\b(?:within|in|inside) (?:the next )?[a-z0-9]+ (?:working |business )?"
+                  r"(?:hour|day)|"
+                  r"\b(?:mon|tue|wed|thu|fri|sat|sun)\w*,? (?:the )?\d")
 _PAST = re.compile(r"\b(?:was|were|had|did|came|went|visited|called|rang|reported|found|arrived|"
                    r"reached|left|said|told|took|paid|bought|ordered|placed|got|gave|happened|"
                    r"noticed|failed|cancelled|received|since|ago|last|yesterday)\b")
@@ -52,6 +59,12 @@ class Dated:
 class Timeline:
     calendar: Calendar
     dated: tuple[Dated, ...]
+    index: dict[str, tuple[int, ...]] = field(default_factory=dict)  # concept -> its days
+
+    def about(self, concepts: frozenset[str]) -> list[Dated]:
+        """The days whose words share a concept with these, in the case file's order."""
+        found = sorted({n for c in concepts for n in self.index.get(c, ())})
+        return [self.dated[n] for n in found]
 
 
 def timeline(cal: Calendar, right: Iterable[str],
@@ -67,7 +80,11 @@ def timeline(cal: Calendar, right: Iterable[str],
     bounds = {d.when.first: d.flag for d in out if d.role == "bound"}
     out = [replace(d, earliest=True, flag=d.flag or bounds[d.when.first])
            if d.role == "right" and d.when.first in bounds else d for d in out]
-    return Timeline(cal, tuple(out))
+    index: dict[str, list[int]] = {}
+    for n, d in enumerate(out):
+        for c in d.own | d.near:
+            index.setdefault(c, []).append(n)
+    return Timeline(cal, tuple(out), {c: tuple(ns) for c, ns in index.items()})
 
 
 def _dated(lower: str, cal: Calendar, role: str, flag: str = "") -> list[Dated]:
@@ -93,7 +110,8 @@ def _read(lower: str, cal: Calendar, spans: bool = True, skip: bool = False,
     read = claim_subject if claim else subject
     found: list[tuple[When, int, frozenset[str]]] = []
     for n, seg in enumerate(segs):
-        if skip and (_SKIP.search(seg.text) or is_negated(seg.text)):
+        if not may_hold_days(seg.text) or skip and (_SKIP.search(seg.text)
+                                                  or is_negated(seg.text)):
             continue
         said = whens(seg.text, cal, _tense(seg.text), spans)
         for k, when in enumerate(said):
@@ -115,7 +133,7 @@ def _read(lower: str, cal: Calendar, spans: bool = True, skip: bool = False,
 
 
 def may_hold_days(lower: str) -> bool:
-    return bool(_ANY.search(lower))
+    return bool(_CHEAP.search(lower) and _ANY.search(lower))
 
 
 def date_error(lower: str, line: Timeline, weights: Weights) -> tuple[str, str, bool] | None:
@@ -130,7 +148,7 @@ def date_error(lower: str, line: Timeline, weights: Weights) -> tuple[str, str, 
     confirmed = {id(d) for when, found in judged for _, _, d in found
                  if d.role == "right" and _fits(when, d.when)}
     for when, found in judged:
-        problem = _misnamed(when, line) or _against(when, found, confirmed)
+        problem = _misnamed(when, line) or _against(when, found, confirmed, line.dated)
         if problem:
             return problem
     return None
@@ -153,7 +171,7 @@ def _candidates(when: When, own: frozenset[str], near: frozenset[str], line: Tim
         return []
     today = line.calendar.today
     out = []
-    for d in line.dated:
+    for d in line.about(own | near):
         if today is not None and not _same_side(when, d.when, today):
             continue
         score = weights.affinity(own, near, d.own, d.near)
@@ -162,8 +180,8 @@ def _candidates(when: When, own: frozenset[str], near: frozenset[str], line: Tim
     return out
 
 
-def _against(when: When, found: list[tuple[float, float, Dated]],
-             confirmed: set[int]) -> tuple[str, str, bool] | None:
+def _against(when: When, found: list[tuple[float, float, Dated]], confirmed: set[int],
+             days: tuple[Dated, ...]) -> tuple[str, str, bool] | None:
     if not found:
         return None
     best = max(a for a, _, _ in found)
@@ -178,8 +196,10 @@ def _against(when: When, found: list[tuple[float, float, Dated]],
             return d.flag, f"gives {_name(when)}", True
     if not right or all(id(d) in confirmed for _, d in right):
         return None
+    if any(d.role == "right" and _overlaps(when, d.when) for d in days):
+        return None  # a day the case file gives for something: most likely said of that
     mine, fact = max(right, key=lambda x: x[0])
-    if mine >= _SURE:
+    if mine >= _SURE and when.written and fact.when.written:  # two dates, written out, differ
         return "", f"says {_name(when)} where the case file says {_name(fact.when)}", True
     return None
 
