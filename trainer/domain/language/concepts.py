@@ -54,7 +54,7 @@ def _content(word: str) -> str:
     return found
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def content_concepts(lower: str) -> frozenset[str]:
     """Concepts of the content words of a lower-case text (numbers are read separately)."""
     found = set(map(_content, _WORD.findall(rewrite(lower))))

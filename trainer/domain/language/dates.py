@@ -4,39 +4,39 @@ morning' and 'Thursday 12 June by 18:00' can be compared with the case file's da
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import NamedTuple
 
+from .calendar import (
+    MONTH,
+    TH,
+    WEEKDAY,
+    Calendar,
+    month_number,
+    ordinal_of,
+    weekday_number,
+    weekday_of,
+)
 from .numbers import digits
 
-WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
-_MONTHS = {m: n for n, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
-_WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:mon|tue|tues|wed|weds|thu|thur|"
-            r"thurs|fri|sat|sun)\b(?=,? (?:the )?\d))")
-_TH = r"(?:st|nd|rd|th)?"
 _NOT_TIME = r"(?![:.]\d|\d| ?[ap]\.?m\b)"
 _PART = r"(?: (?P<part>morning|afternoon|evening|night|lunchtime))?"
 _DAY = re.compile(
     r"\b(?:(?P<rel>today|tonight|this (?:morning|afternoon|evening)|later today|the day after "
     r"tomorrow|tomorrow|yesterday|right now|straight away|right away|immediately|as we speak)"
     r"|(?P<mod>this coming |this |next |coming |last |on |by |before |from |after )?"
-    r"(?P<wd>" + _WEEKDAY + r")(?:,? (?:the )?(?P<d1>\d{1,2})" + _TH + _NOT_TIME + r"(?: of)?(?: (?P<m1>"
-    + _MONTH + r"))?)?"
-    r"|(?:the )?(?<![\d.:£$€])(?P<d2>\d{1,2})" + _TH + r"(?: of)? (?P<m2>" + _MONTH + r")"
-    r"|(?P<m3>" + _MONTH + r") (?P<d3>\d{1,2})" + _TH + r"\b"
+    r"(?P<wd>" + WEEKDAY + r")(?:,? (?:the )?(?P<d1>\d{1,2})" + TH + _NOT_TIME + r"(?: of)?(?: (?P<m1>"
+    + MONTH + r"))?)?"
+    r"|(?:the )?(?<![\d.:£$€])(?P<d2>\d{1,2})" + TH + r"(?: of)? (?P<m2>" + MONTH + r")"
+    r"|(?P<m3>" + MONTH + r") (?P<d3>\d{1,2})" + TH + r"\b"
     r"|the (?P<d4>\d{1,2})(?:st|nd|rd|th)\b)" + _PART)
 # '4, 7 and 10 February', 'the 4th, 7th and 10th': each day of the list.
 _LIST = re.compile(r"\b(?:the )?(?P<days>\d{1,2}(?P<th>st|nd|rd|th)?(?:(?:,? and |, | & )\d{1,2}"
-                   r"(?:st|nd|rd|th)?)+)" + _NOT_TIME + r"(?:(?: of)? (?P<month>" + _MONTH + r"))?")
+                   r"(?:st|nd|rd|th)?)+)" + _NOT_TIME + r"(?:(?: of)? (?P<month>" + MONTH + r"))?")
 # '21 to 23 August', '3-7 June', 'between 3 and 7 June', '21 August to 23 August': one stretch.
-_RANGE = re.compile(r"\b(?:between |from )?(?:the )?(?P<a>\d{1,2})" + _TH + r"(?: (?P<ma>" + _MONTH
-                    + r"))? ?(?:-|to|until|till|and) ?(?:the )?(?P<b>\d{1,2})" + _TH + _NOT_TIME
-                    + r"(?: of)? (?P<mb>" + _MONTH + r")")
+_RANGE = re.compile(r"\b(?:between |from )?(?:the )?(?P<a>\d{1,2})" + TH + r"(?: (?P<ma>" + MONTH
+                    + r"))? ?(?:-|to|until|till|and) ?(?:the )?(?P<b>\d{1,2})" + TH + _NOT_TIME
+                    + r"(?: of)? (?P<mb>" + MONTH + r")")
 # Quick tests before the readers: a time needs a digit beside am, pm or a colon (or noon); a
 # stretch or a list of days needs two numbers.
 _CLOCKISH = re.compile(r"\d ?[ap]\.?m\b|\d:\d\d|noon|midday|midnight")
@@ -53,35 +53,7 @@ _LATEST = re.compile(r"[^.;]{0,16}\bat the (?:very )?latest\b")
 _PARTS = {"morning": (0, 720), "lunchtime": (660, 840), "afternoon": (720, 1080),
           "evening": (1020, 1440), "night": (1080, 1440)}
 _DAY_MINUTES = 1440
-_TODAY = re.compile(r"\b(?:today(?: is|:|,)?|call (?:taken|received|logged) on|it is now|the date "
-                    r"is|current date:?) (?:(?:" + _WEEKDAY + r"),? )?(?:the )?(\d{1,2})" + _TH
-                    + r"(?: of)? (" + _MONTH + r")(?:,? (\d{4}))?(?:,? (?:at )?(\d{1,2}):(\d\d))?")
-_TOMORROW = re.compile(r"\btomorrow,? (?:(?:" + _WEEKDAY + r"),? )?(\d{1,2})" + _TH + r"(?: of)? ("
-                       + _MONTH + r")")
-_YEAR = re.compile(r"\b(20[1-4]\d)\b")
-_PAIR = re.compile(r"\b(" + _WEEKDAY + r"),? (?:the )?(\d{1,2})" + _TH + r"(?: of)? (" + _MONTH
-                   + r")")
 
-
-@dataclass(frozen=True)
-class Calendar:
-    """The case file's calendar: its year, and today when the case file says what day it is."""
-
-    year: int
-    today: int | None = None  # date ordinal
-    anchored: bool = False  # weekdays line up with dates (the case file pairs them)
-
-    def ordinal(self, day: int, month: int) -> int | None:
-        try:
-            when = date(self.year, month, day)
-        except ValueError:
-            return None
-        if self.today is not None and when.toordinal() < self.today - 200:
-            try:  # 'on 3 January' said in December is next year's
-                when = date(self.year + 1, month, day)
-            except ValueError:
-                return None
-        return when.toordinal()
 
 
 class When(NamedTuple):
@@ -103,65 +75,6 @@ class When(NamedTuple):
     @property
     def high(self) -> int:
         return self.last * _DAY_MINUTES + (self.times[1] if self.times else _DAY_MINUTES - 1)
-
-
-@lru_cache(maxsize=512)
-def calendar_of(text: str) -> Calendar:
-    """Year and today from a case file's text (lower case): 'Today is Wednesday 11 June', and the
-    year in which its weekday-date pairs ('Thursday 12 June') fall on those weekdays."""
-    text = digits(text)
-    pairs = [(_weekday(m.group(1)), int(m.group(2)), _month(m.group(3)))
-             for m in _PAIR.finditer(text)]
-    years = [int(y) for y in _YEAR.findall(text)]
-    year = years[0] if years else _best_year(pairs)
-    anchored = bool(pairs) and all(_is_weekday(year, *p) for p in pairs)
-    m = _TODAY.search(text)
-    if m:
-        today = _ordinal(year, int(m.group(1)), _month(m.group(2)))
-        return Calendar(year, today, anchored)
-    m = _TOMORROW.search(text)
-    if m:
-        tomorrow = _ordinal(year, int(m.group(1)), _month(m.group(2)))
-        return Calendar(year, tomorrow - 1 if tomorrow else None, anchored)
-    return Calendar(year, None, anchored)
-
-
-def _best_year(pairs: list[tuple[int, int, int]]) -> int:
-    if not pairs:
-        return 2025
-    scored = [(sum(_is_weekday(y, *p) for p in pairs), -abs(y - 2025), y) for y in range(2015, 2036)]
-    return max(scored)[2]
-
-
-def _is_weekday(year: int, weekday: int, day: int, month: int) -> bool:
-    try:
-        return date(year, month, day).weekday() == weekday
-    except ValueError:
-        return False
-
-
-def _ordinal(year: int, day: int, month: int) -> int | None:
-    try:
-        return date(year, month, day).toordinal()
-    except ValueError:
-        return None
-
-
-def _weekday(word: str) -> int:
-    return next(n for n, w in enumerate(WEEKDAYS) if word.startswith(w[:3]))
-
-
-def _month(word: str) -> int:
-    return _MONTHS[word[:3]]
-
-
-def weekday_of(ordinal: int) -> int:
-    return date.fromordinal(ordinal).weekday()
-
-
-def day_name(ordinal: int) -> str:
-    when = date.fromordinal(ordinal)
-    return f"{when.strftime('%A')} {when.day} {when.strftime('%B')}"
 
 
 def whens(lower: str, cal: Calendar, past: bool | None = None,
@@ -187,7 +100,7 @@ def whens(lower: str, cal: Calendar, past: bool | None = None,
         span = (min(t for _, t in near), max(t for _, t in near)) if near else _PARTS.get(part)
         starts = [m.start()] + [at for at, _ in near]
         mode = _mode(text, starts, m.end(), m.group("mod"))
-        wd = _weekday(m.group("wd")) if m.group("wd") else None
+        wd = weekday_number(m.group("wd")) if m.group("wd") else None
         out.append(When(m.start(), first, last, span, mode, written, wd))
     if spans and ("week" in text or "in" in text):
         out += _spans(text, cal)
@@ -200,8 +113,8 @@ def _lists(text: str, cal: Calendar, past: bool | None) -> tuple[list[When], lis
     for m in _RANGE.finditer(text):
         if " and " in m.group() and not m.group().startswith("between"):
             continue  # '4 and 7 June' is a list
-        last = cal.ordinal(int(m.group("b")), _month(m.group("mb")))
-        first = cal.ordinal(int(m.group("a")), _month(m.group("ma") or m.group("mb")))
+        last = cal.ordinal(int(m.group("b")), month_number(m.group("mb")))
+        first = cal.ordinal(int(m.group("a")), month_number(m.group("ma") or m.group("mb")))
         if first and last and first <= last:
             out.append(When(m.start(), first, last, None, "on", True))
             spans.append(m.span())
@@ -212,7 +125,7 @@ def _lists(text: str, cal: Calendar, past: bool | None) -> tuple[list[When], lis
             continue
         for day in re.findall(r"\d{1,2}", m.group("days")):
             if m.group("month"):
-                found = cal.ordinal(int(day), _month(m.group("month")))
+                found = cal.ordinal(int(day), month_number(m.group("month")))
             else:
                 found = _month_day(int(day), cal.today, cal, past) if cal.today else None
             if found:
@@ -232,7 +145,7 @@ def _days(m: re.Match[str], cal: Calendar, past: bool | None) -> tuple[int, int,
     day = m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
     month = m.group("m1") or m.group("m2") or m.group("m3")
     if day and month:
-        found = cal.ordinal(int(day), _month(month))
+        found = cal.ordinal(int(day), month_number(month))
         return (found, found, True) if found else None
     if day:  # 'the 14th': the nearest one on the side of today that the tense says
         if today is None:
@@ -241,14 +154,14 @@ def _days(m: re.Match[str], cal: Calendar, past: bool | None) -> tuple[int, int,
         return (found, found, False) if found else None
     if today is None or not cal.anchored:
         return None
-    return _weekday_day(_weekday(m.group("wd")), (m.group("mod") or "").strip(), today, past)
+    return _weekday_day(weekday_number(m.group("wd")), (m.group("mod") or "").strip(), today, past)
 
 
 def _month_day(day: int, today: int, cal: Calendar, past: bool | None) -> int | None:
     base = date.fromordinal(today)
     months = [(base.year - (base.month == 1), (base.month - 2) % 12 + 1), (base.year, base.month),
               (base.year + (base.month == 12), base.month % 12 + 1)]
-    found = [o for y, m in months if (o := _ordinal(y, day, m)) is not None]
+    found = [o for y, m in months if (o := ordinal_of(y, day, m)) is not None]
     if past is not None:
         found = [o for o in found if (o <= today if past else o >= today)] or found
     return min(found, key=lambda o: abs(o - today), default=None)

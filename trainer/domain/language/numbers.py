@@ -45,13 +45,19 @@ _ANY_DIGIT = re.compile(r"\d")
 _MONTHS_TEXT = frozenset(_MONTHS)
 _NUMBER_START = re.compile(r"[£$€]?\d+")
 _WORD_ANCHOR = re.compile(r"\b(?:gbp|usd|eur|noon|midday|midnight|(?:mon|tues|wednes|thurs|fri|"
-                          r"satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+                          r"satur|sun)day|" + _MONTH.replace("(", "(?:", 1) + ")")
 _ANY_WORDY = re.compile(r"day\b|noon|midday|midnight|\b(?:until|till|by|in|from|since|before|after|"
                         r"end of) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 _A_UNIT_HINTS = tuple(f"{a} {u}" for a in ("a", "an", "one")
                       for u in ("day", "hour", "week", "month", "fortnight", "working", "business"))
 _ANY_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_WORD_VALUES) + r")\b")
 _PERCENT = re.compile(r"\b(\d+(?:\.\d+)?) ?(?:%|per ?cent)")
+# A number with a unit of measure ('50 GB', '5mg'): not an amount, a count or a time.
+_MEASURE = re.compile(r"\b(\d+(?:\.\d+)?) ?(gb|gigs?|mb|megs?|tb|kb|mbps|gbps|mg|kg|ml|km|cm|mm|kwh|"
+                      r"kw|mph|miles?|metres?|meters?|litres?|liters?|grams?|inch(?:es)?|feet|ft)\b")
+_UNIT_NAMES = {"gig": "gb", "gigs": "gb", "meg": "mb", "megs": "mb", "mile": "miles",
+               "metre": "metres", "meter": "metres", "meters": "metres", "litre": "litres",
+               "liter": "litres", "liters": "litres", "gram": "grams", "inch": "inches"}
 # A bare number: led by a digit so the engine skips ahead; what is around it is checked after.
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _NOT_PLAIN_BEFORE = frozenset("£$€.-_") | frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -61,10 +67,10 @@ _DAYS = {"minute": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7, 
 
 
 class Quantity(NamedTuple):
-    kind: str  # "money", "duration", "date", "time", "weekday", "percent" or "count"
+    kind: str  # "money", "duration", "date", "time", "weekday", "percent", "measure" or "count"
     value: float  # amount; duration in calendar days; day of month; minutes after midnight;
     # weekday 0-6; percent; count
-    unit: str = ""  # duration: "working" when counted in working days; date: month
+    unit: str = ""  # duration: "working" when in working days; date: month; measure: its unit
     said: float = 0.0  # duration: the number as said ('5' in '5 working days')
 
     def same_as(self, other: Quantity) -> bool:
@@ -86,7 +92,7 @@ class Quantity(NamedTuple):
         return (b <= a * 1.45 + 0.01) if a <= b else (a <= b * 1.45 + 0.01)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def digits(lower: str) -> str:
     """Number words written as digits: 'five business days' -> '5 business days'."""
     if "hour" in lower:
@@ -149,17 +155,19 @@ _READERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Quantity]], ...
     (_CLOCK, lambda m: Quantity("time", _clock(m))),
     (_WEEKDAY, lambda m: Quantity("weekday", float(_WEEKDAYS.index(m.group(1))))),
     (_PERCENT, lambda m: Quantity("percent", _number(m.group(1)))),
+    (_MEASURE, lambda m: Quantity("measure", _number(m.group(1)),
+                                  _UNIT_NAMES.get(m.group(2), m.group(2)))),
     (_PLAIN, lambda m: Quantity("count", _number(m.group()))),
 )
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def quantities(lower: str) -> tuple[Quantity, ...]:
     """Every amount, duration, date, time, percentage and other number in a lower-case text."""
     return tuple(q for _, q in quantities_at(lower))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def quantities_at(lower: str) -> tuple[tuple[int, Quantity], ...]:
     """``quantities``, each with where it starts in ``digits(lower)``. Each reader is tried only
     where one of its matches can start (a number, a currency sign, a month or weekday...), in

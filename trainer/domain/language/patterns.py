@@ -124,7 +124,7 @@ _CUES: list[Cue] = []
 _LEADS: dict[str, list[tuple[int, int]]] = {}  # leading text -> (cue, phrase) that start so
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _scan(text: str, cues: int) -> dict[int, list[re.Match[str]]]:
     """The matches of every cue's gated phrases in ``text``, by cue, in order (``cues``: how many
     cues there were, so that a later one does not find a stale scan)."""
@@ -140,13 +140,19 @@ def _scan(text: str, cues: int) -> dict[int, list[re.Match[str]]]:
     return found
 
 
-_LAST: list[object] = [None, None]  # the last text scanned and what was found: asked ~25 times
+# The last text scanned and what was found (each sentence is asked about ~25 cues in a row); one
+# tuple, replaced whole, so that threads never see one text's scan under another text.
+_LAST: tuple[str, dict[int, list[re.Match[str]]]] = ("", {})
 
 
 def _hits(text: str) -> dict[int, list[re.Match[str]]]:
-    if _LAST[0] is not text:
-        _LAST[0], _LAST[1] = text, _scan(text, len(_CUES))
-    return _LAST[1]  # type: ignore[return-value]
+    global _LAST
+    last = _LAST
+    if last[0] is text:
+        return last[1]
+    found = _scan(text, len(_CUES))
+    _LAST = (text, found)
+    return found
 
 
 @lru_cache(maxsize=4)

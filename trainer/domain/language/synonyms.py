@@ -94,6 +94,7 @@ FAMILIES = (
     "hold held pause paused",
     "urgent urgently priority prioritise prioritize",
     "free complimentary",
+    "reduction reduce reduced lower lowered",
     "borrow lend lent loan loaned",
     "freeze frozen",
     "visit branch",
@@ -137,6 +138,9 @@ _PHRASES = (
      "reboot"),
     (r"\b(?:on hold|put on hold)\b", "hold"), (r"\btaken off\b", "unblock"),
     (r"\bwith you\b", "arrive"), (r"\bin your account\b", "arrive account"),
+    # taking money off a bill or the rent is reducing it
+    (r"\b(?:knock|knocks|knocked|knocking|take|takes|took|taking|taken) ((?:[\w'£$€.,]+ ){1,4})"
+     r"off(?= (?:the|your|his|her|their|next|this)\b)", r"reduce \1"),
     # doing it again: 'resend' and 'send it again' read alike
     (r"\bre-?(send|sent|submit|submitted|enter|entered|apply|applied|register|registered|"
      r"upload|uploaded)\b", r"\1 again"),

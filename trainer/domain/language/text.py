@@ -51,7 +51,7 @@ def tokens(lower: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(lower))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def split_sentences(text: str) -> tuple[Sentence, ...]:
     """The sentences of one turn, each a verbatim substring of it."""
     out = []
@@ -87,7 +87,7 @@ def is_structured(toks: tuple[str, ...], lower: str) -> bool:
     return not (len(fragments) >= 4 and len(toks) / len(fragments) < 2.5)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def is_negated(clause: str) -> bool:
     """Whether a clause carries a negation that is not an idiom like 'no later than'."""
     cleaned = _NOT_NEGATING.sub(" ", clause)
@@ -101,7 +101,7 @@ _CONDITIONAL = re.compile(r"^\W*(?:and |but |so )?(?:if|unless|in case|whether|s
                           r"just in case|when)\b")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def is_denial(clause: str) -> bool:
     """Negated outright or by meaning ('stopped sending', 'unassigned', 'failed to arrive')."""
     return is_negated(clause) or bool(_IMPLICIT.search(clause))
@@ -111,7 +111,7 @@ def is_conditional(clause: str) -> bool:
     return bool(_CONDITIONAL.search(clause))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def clauses(lower: str) -> tuple[str, ...]:
     return tuple(c for c in _CLAUSE_BREAK.split(lower) if c.strip()) or (lower,)
 
@@ -121,7 +121,7 @@ _AND_NEW = re.compile(r"\s+and\s+(?=(?:the|a|an|its|their|his|her|your|our|my|no
                       r"not|never)\b)")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def statements(lower: str) -> tuple[str, ...]:
     """Clauses, also split where 'and' starts a new subject ('... fault and the text failed'),
     so that each carries one polarity."""

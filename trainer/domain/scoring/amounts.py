@@ -84,6 +84,7 @@ class Amounts:
     figures: tuple[Figure, ...] = ()  # amounts and time frames of the facts, policy, key points
     free: tuple[frozenset[str], ...] = ()  # what the case file says costs the customer nothing
     worked: frozenset[int] = frozenset()  # in pence: amounts given, two summed, rate x count
+    given: frozenset[int] = frozenset()  # in pence: amounts given, two summed
     counts: frozenset[float] = frozenset()  # numbers of days, nights... the case file gives
 
 
@@ -102,9 +103,10 @@ def amounts(right: Iterable[str], policy: Iterable[str], over: Iterable[str],
     given = {k.value for k in known if k.kind in ("money", "count") and k.value > 0}
     money = sorted({k.value for k in known if k.kind == "money"})
     sums = {a + b for i, a in enumerate(money) for b in money[i + 1:]}
-    worked = frozenset(_pence(v) for v in (*given, *sums, *(r * n for r in rates for n in counts)))
+    stated = frozenset(_pence(v) for v in (*given, *sums))
+    worked = stated | {_pence(r * n) for r in rates for n in counts}
     return Amounts(_limits(tuple(policy)) + _limits(tuple(over)), known, rates, figures, free,
-                   worked, counts)
+                   worked, stated, counts)
 
 
 def _pence(value: float) -> int:
@@ -147,6 +149,12 @@ def derived(value: float, case: Amounts, said: Iterable[Quantity] = ()) -> bool:
     return any(abs(value - r * n) < 0.011 for r in case.rates for n in counts - case.counts)
 
 
+def _given(value: float, case: Amounts) -> bool:
+    """An amount the case file gives (or two it gives, added up)."""
+    pence = _pence(value)
+    return pence in case.given or pence - 1 in case.given or pence + 1 in case.given
+
+
 def total_error(lower: str) -> str:
     """A total that is not the sum of the amounts it totals ('£23.40 and £50, £83.40 in all'),
     nor an amount times the count given with it ('£30 for each of 2 nights, £90')."""
@@ -173,9 +181,8 @@ def over_limit(lower: str, case: Amounts) -> str:
     highest = max(limit.amount for limit in case.limits)
     for n, q in placed:
         remedies = (segs[n].words | (segs[n - 1].words if n else frozenset())) & REMEDIES
-        if q.kind != "money" and (q.kind != "count" or not remedies) or \
-                derived(q.value, case, (p for k, p in placed if k == n)):
-            continue
+        if q.kind != "money" and (q.kind != "count" or not remedies) or _given(q.value, case):
+            continue  # (worked out from a rate is no excuse: 3 months' fees above a 1-month cap)
         for limit in case.limits:  # money promised for nothing named: above every limit
             if (remedies & limit.remedies or not remedies) and q.value > limit.amount \
                     and (remedies or q.value > highest):

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ..language.calendar import calendar_of
 from ..language.concepts import STOPWORDS, claim_concepts
-from ..language.dates import calendar_of
 from ..language.numbers import Quantity, digits, quantities
 from ..language.text import is_denial, normalise, statements
 from ..library import Scenario
@@ -22,7 +22,8 @@ _CAPPED = re.compile(r"\b(?:up to|within|maximum(?: of)?|max|no more than|capped
                      r"of|not exceeding) (?:a )?[£$€]?\s?(\d[\d,]*(?:\.\d+)?)")
 _OR_WORDS = re.compile(r"\b([a-z][\w'-]*) or ([a-z][\w'-]*)\b")
 TOPICAL = frozenset({"plain", "promise", "request", "comparative"})  # flags matched on words
-_STRICT = frozenset({"money", "duration", "date", "time", "weekday", "percent"})
+_EARLIEST = re.compile(r"\b(?:before|earlier|sooner|ahead of)\b")
+_STRICT = frozenset({"money", "duration", "date", "time", "weekday", "percent", "measure"})
 _BLAME = re.compile(r"\bblam\w*|\b(?:customer|caller|member|client|they|their)(?:'s)? (?:own )?"
                     r"(?:fault|error|mistake|doing)|\b(?:customer|caller|member|client|they) "
                     r"(?:caused|did|made|should have|must have)\b|\bcaused by the (?:customer|"
@@ -252,10 +253,13 @@ def casefile(scenario: Scenario) -> CaseFile:
     lowers = [*right, *(normalise(f.text) for f in scenario.red_flags)]
     cal = calendar_of(" ".join((normalise(scenario.opening), *lowers)))
     line = timeline(cal, right, ((f.id, normalise(f.text)) for f in scenario.red_flags))
+    # A flag with a day in it ('promises a move tonight', 'promises it before 16 May') is about
+    # that day: it is judged on the timeline, not on its words alone.
     dated = frozenset(d.flag for d in line.dated if d.flag)
-    flags = tuple(replace(c, kind="dated") if c.id in dated and c.kind in ("plain", "promise",
-                                                                          "comparative") else c
-                  for c in flags)
+    flags = tuple(replace(c, kind="dated") if c.kind in TOPICAL and (
+        c.id in dated or (_EARLIEST.search(c.text) and any(
+            q.kind in ("date", "weekday", "time") for q in c.figures))) else c
+        for c in flags)
     money = amounts(right, (normalise(p) for p in scenario.policy), over,
                     normalise(scenario.opening))
     facts = [normalise(f) for f in scenario.facts]

@@ -90,7 +90,9 @@ def describe_accuracy(judged: Judgement, found: CaseFindings, scenario: Scenario
         parts.append(f"You contradicted the case file ('{m.quote}'); it should be: "
                      f"{points[m.claim_id].rstrip('.')}.")
     for m in found.wrong:
-        parts.append(f"'{m.quote}' {m.why}: stay within what policy allows.")
+        advice = ("stay within what policy allows" if m.why.startswith(("promises", "offers"))
+                  else "check it against the case file before you say it")
+        parts.append(f"'{m.quote}' {m.why}: {advice}.")
     covered = {m.claim_id for m in found.covered + found.contradicted}
     missed = [t for i, t in points.items() if i not in covered]
     if missed:

@@ -150,7 +150,9 @@ def judge_accuracy(items: Sequence[Tagged], found: CaseFindings,
     else:
         share = len(found.covered) / total
         precise = all(m.precise for m in found.covered)
-        level = (4 if share == 1 and precise else 3 if share >= 0.6 else 2 if share >= 0.25
+        # DESIGN: 4 every key point, precisely; 3 most (more than half); 2 some (one in five
+        # or more); 1 misses most.
+        level = (4 if share == 1 and precise else 3 if share > 0.5 else 2 if share >= 0.2
                  else 1)
     gaps = ("imprecise",) if level == 3 and len(found.covered) == total else ()
     if wrong:

@@ -13,12 +13,11 @@ from ..language.numbers import Quantity, quantities
 from ..language.stemming import concept
 from ..language.text import clauses as split_clauses
 from ..language.text import is_conditional, is_denial, is_negated, negated_before, statements
-from .amounts import allowed, charged_for_free, misstated, over_limit, rate_error, total_error
+from .amounts import allowed
 from .casefile import TOPICAL, WEAK, CaseFile, Claim
 from .reading import Tagged
-from .timeline import date_error, may_hold_days
+from .statements import HEDGED, statement_errors
 
-_PROMISE_TAGS = frozenset({"take", "team_take", "done", "expect"})
 _SKIP = frozenset({"gaming", "fragment"})
 _WORDS = re.compile(r"[a-z]+")
 _WHEN_KINDS = ("time", "weekday", "date")
@@ -36,10 +35,7 @@ _REQUEST = re.compile(
     r"(?:send|give|tell|provide|upload|email|post|bring|pay|fill))\b|^\W*(?:send|give|tell|check|"
     r"restart|reboot|unplug|turn|switch|go|call|contact|pay|come|bring|visit|wait|fill|upload|"
     r"email|post|just)\b")
-_HEDGED = re.compile(r"\b(?:can't|cannot|won't|couldn't|not able to) (?:promise|guarantee|say|"
-                     r"confirm)|\bno guarantee|\b(?:request|ask(?:ing)?|put (?:it|this) to|"
-                     r"see if|see whether|try to|might|may be able|hopefully|it's (?:their|the "
-                     r"\w+'s) decision|not (?:mine|my decision|up to me))\b")
+
 
 
 @dataclass(frozen=True)
@@ -99,7 +95,7 @@ def _fit(claim: Claim, concepts: frozenset[str], qs: tuple[Quantity, ...], low: 
     return _Fit(min(coverage, 1.0), units + bonus, precise, conflict)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _known(q: Quantity, known: frozenset[Quantity]) -> bool:
     """Whether the case file gives this figure somewhere."""
     return any(q.same_as(k) for k in known)
@@ -177,48 +173,21 @@ def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFinding
             claim = case.red_flags[n]
             said = _says_flag(claim, seen, case) if claim.id not in flagged or \
                 not flagged[claim.id].sure else ""
-            if said:
+            if said and not claim.id:  # a policy prohibition no listed flag names
+                wrong.append(Match("", seen.item.quote, why="does what the policy rules out",
+                                   sure=said == "sure"))
+            elif said:
                 flagged[claim.id] = Match(claim.id, seen.item.quote, sure=said == "sure")
-        _statements(seen, case, flagged, wrong)
+        quoted = any(m.quote == seen.item.quote for m in flagged.values())
+        for flag, why, sure in statement_errors(seen.item, seen.figures, case, quoted):
+            if flag:
+                flagged.setdefault(flag, Match(flag, seen.item.quote, why=why))
+            else:
+                wrong.append(Match("", seen.item.quote, why=why, sure=sure))
     for ident in contradicted:
         covered.pop(ident, None)
     return CaseFindings(tuple(covered.values()), tuple(contradicted.values()),
                         tuple(flagged.values()), tuple(wrong))
-
-
-def _statements(seen: _Seen, case: CaseFile, flagged: dict[str, Match],
-                wrong: list[Match]) -> None:
-    """What the sentence states against the case file: blame, days, limits, rates, amounts."""
-    item, low = seen.item, seen.item.sentence.lower
-    found: list[tuple[str, str, bool]] = []  # (red flag id or '', why, sure)
-    if "blame" in item.tags and not any(m.quote == item.quote for m in flagged.values()):
-        flag = next((c.id for c in case.red_flags if c.kind == "blame"), "")
-        found.append((flag, "suggests the customer caused the problem", not case.customer_fault))
-    if may_hold_days(low) and (bad := date_error(low, case.timeline, case.weights)):
-        found.append(bad)
-    kinds = {q.kind for q in seen.figures}
-    if kinds & {"money", "duration", "count"}:
-        found += _amount_errors(item, low, case, "money" in kinds)
-    for flag, why, sure in found:
-        if flag:
-            flagged.setdefault(flag, Match(flag, item.quote, why=why))
-        else:
-            wrong.append(Match("", item.quote, why=why, sure=sure))
-
-
-def _amount_errors(item: Tagged, low: str, case: CaseFile,
-                   money: bool) -> list[tuple[str, str, bool]]:
-    over = ""
-    if item.tags & _PROMISE_TAGS and not _HEDGED.search(low):
-        over = over_limit(low, case.amounts) or (rate_error(low, case.amounts) if money else "")
-    if over:
-        flag = next((c.id for c in case.red_flags if c.kind == "overpromise"), "")
-        return [(flag, over, True)]
-    if (off := misstated(low, case.amounts, case.weights)) is not None:
-        return [("", *off)]
-    if money and (bad := total_error(low) or charged_for_free(low, case.amounts, case.weights)):
-        return [("", bad, True)]
-    return []
 
 
 def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Match],
@@ -267,12 +236,18 @@ def _says_flag(claim: Claim, seen: _Seen, case: CaseFile) -> str:
         return "sure" if said else ""
     if claim.kind in ("overpromise", "dated"):
         return ""  # judged against the policy's limits, or the case file's days
-    fit = _fit(claim, seen.concepts, seen.figures, low, case.known)
     if claim.kind == "comparative":  # the figure is the threshold, not something to say
         said = sum(w for c, w in claim.concepts if c in seen.concepts)
         share = said / max(sum(w for _, w in claim.concepts), 1.0)
         return "sure" if share >= 0.4 and _beyond(claim, item) else ""
-    concepts = seen.concepts
+    return _says_in_words(claim, seen, case)
+
+
+def _says_in_words(claim: Claim, seen: _Seen, case: CaseFile) -> str:
+    """A plain, promise or request flag said in the sentence's words (and figures), in the form
+    the flag is about: a request to the customer, an unhedged promise, a plain statement."""
+    item, low, concepts = seen.item, seen.item.sentence.lower, seen.concepts
+    fit = _fit(claim, concepts, seen.figures, low, case.known)
     figures = sum(1 for f in claim.figures if any(f.same_as(q) for q in seen.figures))
     figures += claim.asks_time and any(q.kind in _WHEN_KINDS for q in seen.figures)
     strong = figures + sum(1 for c, w in claim.concepts if w == 1.0 and c in concepts)
@@ -282,17 +257,18 @@ def _says_flag(claim: Claim, seen: _Seen, case: CaseFile) -> str:
     if asked and fit.coverage >= 0.8:
         distinct = distinct or 1  # asking for it is what sets the flag apart from a key point
     question = low.rstrip().endswith("?") and claim.kind != "request"
-    needed = min(2, sum(1 for _, w in claim.concepts if w == 1.0) + len(claim.figures))
-    if (fit.coverage < (0.5 if figures else 0.66) or fit.units < min(2, len(claim.names))
+    needed = min(1 if asked else 2,
+                 sum(1 for _, w in claim.concepts if w == 1.0) + len(claim.figures))
+    if (fit.coverage < (0.5 if figures or asked else 0.66) or fit.units < min(2, len(claim.names))
             or not distinct or strong < needed
             or _polarity_clash(claim, item) or question):
         return ""
     if claim.kind == "request":
         said = asked
     elif claim.kind == "promise":
-        said = not _HEDGED.search(low)
+        said = not HEDGED.search(low)
     else:
-        said = not _HEDGED.search(low) and not is_conditional(low)
+        said = not HEDGED.search(low) and not is_conditional(low)
     sure = figures or fit.coverage >= 0.8 or claim.kind == "request"
     return ("sure" if sure else "unsure") if said else ""
 

@@ -75,7 +75,7 @@ def read_turn(text: str, situation: frozenset[str]) -> tuple[Tagged, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def tag_sentence(sentence: Sentence, situation: frozenset[str]) -> Tagged:
     low = sentence.lower
     if O.GAMING.search(low):
@@ -148,7 +148,8 @@ def _ownership_tags(low: str) -> set[str]:
                           ("expect", O.EXPECTATION), ("reference", O.REFERENCE)):
         if pattern.search(low_taking if name == "take" else low):
             tags.add(name)
-    if O.WHEN.search(digits(low)) and (tags & _ACTION_TAGS or _FUTURE.search(low)):
+    when = O.WHEN.search(low) or ((number := digits(low)) is not low and O.WHEN.search(number))
+    if when and (tags & _ACTION_TAGS or _FUTURE.search(low)):
         tags.add("when")
     if O.FOLLOW_UP_ACT.search(low) and tags & {"take", "team_take"}:
         tags.add("follow_up")

@@ -58,7 +58,7 @@ def claim_subject(text: str) -> frozenset[str]:
     return frozenset(claim_concepts(text)) - _TIMELESS
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def segments(lower: str, claim: bool = False) -> tuple[Segment, ...]:
     out = []
     start = 0

@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from ..language.dates import Calendar, When, day_name, weekday_of, whens
+from ..language.calendar import Calendar, day_name, weekday_of
+from ..language.dates import When, whens
 from ..language.text import is_negated
 from .subjects import Weights, claim_subject, context, segments, subject
 
@@ -17,15 +18,12 @@ _PROHIBITS = re.compile(r"\b(?:do not|don't|never|must not|may not|cannot|can't|
                         r"allowed|no)\b")
 # Any sign of a day or time in a sentence: the cheap test before the real reading.
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-_CHEAP = re.compile(r"\d|day|tonight|tomorrow|noon|midday|midnight|week|immediately|right away|"
-                    r"straight away|morning|afternoon|evening")  # asked before the slower _ANY
-_ANY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:today|tonight|tomorrow|"
-                  r"yesterday|noon|midday|midnight|week|immediately|right away|straight away|"
-                  r"this (?:morning|afternoon|evening))\b|\d(?:st|nd|rd|th)\b|\d ?[ap]\.?m\b|"
-                  r"\d[:.]\d\d|\d[^.;]{0,12}\b" + _MONTH + r"|\b" + _MONTH + r"[a-z]* \d|"
-                  r"\b(?:within|in|inside) (?:the next )?[a-z0-9]+ (?:working |business )?"
-                  r"(?:hour|day)|"
-                  r"\b(?:mon|tue|wed|thu|fri|sat|sun)\w*,? (?:the )?\d")
+_DAY_WORDS = re.compile(r"days?\b|tonight|tomorrow|noon|midday|midnight|week|hour|immediately|"
+                        r"right away|straight away|this (?:morning|afternoon|evening)")
+_ANY_DIGIT = re.compile(r"\d")
+_DAY_DIGITS = re.compile(r"\d(?:st|nd|rd|th)\b|\d ?[ap]\.?m\b|\d[:.]\d\d|\d[^.;]{0,12}\b"
+                         + _MONTH + r"|\d+ (?:working |business )?(?:hour|day)")
+_MONTH_DIGIT = re.compile(_MONTH + r"[a-z]*,? (?:the )?\d")
 _PAST = re.compile(r"\b(?:was|were|had|did|came|went|visited|called|rang|reported|found|arrived|"
                    r"reached|left|said|told|took|paid|bought|ordered|placed|got|gave|happened|"
                    r"noticed|failed|cancelled|received|since|ago|last|yesterday)\b")
@@ -35,12 +33,13 @@ _FUTURE = re.compile(r"\b(?:will|shall|going to|booked (?:for|in)|scheduled|due|
 _NOW = re.compile(r"\b(?:today is|today:|call (?:taken|received|logged) on|it is now|the date is)"
                   r"[^.;]*")
 _SKIP = re.compile(r"^\W*(?:and |but |so |or )?(?:if|unless|in case|should|whether|even if|"
-                   r"just in case)\b|\b(?:call|ring|phone|email|e-mail|text|message|contact|update|"
-                   r"chase|check (?:in|back|on|that|with)|get back to|let you know|write to|"
+                   r"just in case)\b|\b(?:rather than|instead of)\b|\b(?:call|ring|phone|email|"
+                   r"e-mail|text|message|contact|update|chase|check (?:in|back|on|that|with)|"
+                   r"get back to|let you know|write to|"
                    r"confirm (?:with|to) you|keep you)\b")
 _SLACK = 60  # minutes either way before a time counts as different
 _AFFINITY = 0.3  # how closely a day's words must match a case-file day's to be about it
-_SURE = 0.8  # ... and its own words alone, to say it contradicts it
+_SURE = 0.6  # ... and its own words alone, to say it contradicts it
 
 
 @dataclass(frozen=True)
@@ -92,6 +91,8 @@ def _dated(lower: str, cal: Calendar, role: str, flag: str = "") -> list[Dated]:
     for when, own, near in _read(_NOW.sub(" ", lower), cal, spans=False, claim=True):
         if not own and out:  # 'Friday 7 July, or Saturday 8 July': about what the last one was
             own, near = out[-1].own, out[-1].near
+        elif not own:  # '... the next routine slot (21 May)': about what it stands beside
+            own, near = near, frozenset()
         out.append(Dated(when, own, near, role, flag))
     return out
 
@@ -133,7 +134,12 @@ def _read(lower: str, cal: Calendar, spans: bool = True, skip: bool = False,
 
 
 def may_hold_days(lower: str) -> bool:
-    return bool(_CHEAP.search(lower) and _ANY.search(lower))
+    """A quick test (no day is missed, a few false alarms pass): words for days and times, or a
+    number in a date or a time."""
+    if _DAY_WORDS.search(lower):
+        return True
+    return bool(_ANY_DIGIT.search(lower) and (_DAY_DIGITS.search(lower)
+                                                or _MONTH_DIGIT.search(lower)))
 
 
 def date_error(lower: str, line: Timeline, weights: Weights) -> tuple[str, str, bool] | None:
@@ -186,14 +192,17 @@ def _against(when: When, found: list[tuple[float, float, Dated]], confirmed: set
         return None
     best = max(a for a, _, _ in found)
     close = [(a, mine, d) for a, mine, d in found if a >= best * 0.6]
+    for _, mine, d in close:  # a day a red flag names: said, though the facts give it too
+        if d.role == "wrong" and mine >= _AFFINITY and _overlaps(when, d.when):
+            return d.flag, f"gives {_name(when)}", True
     right = [(mine, d) for _, mine, d in close if d.role == "right"]
     if any(_fits(when, d.when) for _, d in right):
         return None
-    for _, _, d in close:
-        if (d.role == "bound" or d.earliest) and when.high < d.when.low:
+    for _, mine, d in close:  # a bound needs the day's own words to be about it
+        if (d.role == "bound" or d.earliest) and mine >= _AFFINITY and when.high < d.when.low:
             return d.flag, f"is earlier than the case file allows ({_name(d.when)})", True
-        if d.role == "wrong" and _overlaps(when, d.when):
-            return d.flag, f"gives {_name(when)}", True
+        if _sooner(when, d, mine):
+            return d.flag, f"is sooner than the case file says ({_name(d.when)})", True
     if not right or all(id(d) in confirmed for _, d in right):
         return None
     if any(d.role == "right" and _overlaps(when, d.when) for d in days):
@@ -202,6 +211,14 @@ def _against(when: When, found: list[tuple[float, float, Dated]], confirmed: set
     if mine >= _SURE and when.written and fact.when.written:  # two dates, written out, differ
         return "", f"says {_name(when)} where the case file says {_name(fact.when)}", True
     return None
+
+
+def _sooner(said: When, fact: Dated, mine: float) -> bool:
+    """A time of day earlier than the case file's deadline for the same thing: 'this morning'
+    where it says 'by 18:00 today'."""
+    return fact.role == "right" and fact.when.mode == "by" and mine >= _AFFINITY \
+        and bool(said.times and fact.when.times) and said.first == said.last == fact.when.last \
+        and said.high < fact.when.high - _SLACK
 
 
 def _same_side(said: When, fact: When, today: int) -> bool:
