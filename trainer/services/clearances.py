@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager
 
 from ..domain.errors import TrainerError
 from ..domain.library import AuthorityLevel, Category
 from ..domain.qualification import (
-    AttemptRecord,
     Eligibility,
     default_expiry,
     eligibility,
@@ -23,11 +21,11 @@ from ..domain.qualification import (
     levels_for,
 )
 from ..extensions import db
-from ..models import Attempt, Clearance, User
+from ..models import Clearance, User
 from ..models._types import utcnow
-from ..models.attempt import SCORED
 from . import audit
 from .access import manages, team_of
+from .eligibility import eligibility_for, records_of  # noqa: F401 (eligibility_for re-exported)
 from .library import get_library
 
 CENT = Decimal("0.01")
@@ -230,34 +228,6 @@ def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
             seen.add(clearance.user_id)
             found.append(clearance)
     return found
-
-
-def record_of(attempt: Attempt) -> AttemptRecord:
-    dims = attempt.rubric_snapshot.get("dimensions", [])
-    return AttemptRecord(id=attempt.id, scenario_id=attempt.scenario_id,
-                         category=attempt.category, difficulty=attempt.difficulty,
-                         finished_at=attempt.finished_at, passed=bool(attempt.passed),
-                         levels={s.dimension: s.level for s in attempt.scores},
-                         pass_levels={d["name"]: d["pass_level"] for d in dims})
-
-
-def records_of(user_ids: Iterable[int]) -> dict[int, list[AttemptRecord]]:
-    """Each user's scored attempts as qualification records."""
-    ids = list(user_ids)
-    records: dict[int, list[AttemptRecord]] = defaultdict(list)
-    for attempt in db.session.scalars(
-            select(Attempt).where(Attempt.user_id.in_(ids), Attempt.status == SCORED,
-                                  Attempt.finished_at.is_not(None))
-            .options(selectinload(Attempt.scores))):
-        records[attempt.user_id].append(record_of(attempt))
-    return records
-
-
-def eligibility_for(user: User, now: datetime | None = None) -> dict[str, list[Eligibility]]:
-    """Per category (in library order), the user's eligibility for each level."""
-    records = records_of([user.id])[user.id]
-    return {cid: levels_for(records, category, now or utcnow())
-            for cid, category in get_library().categories.items()}
 
 
 def ready_team(manager: User, now: datetime | None = None) -> list[Readiness]:

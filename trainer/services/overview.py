@@ -9,7 +9,8 @@ from ..domain.qualification import Eligibility, expiring_soon
 from ..domain.tracks import TrackStatus
 from ..models import Clearance, User
 from ..models._types import utcnow
-from .clearances import clearances_of, eligibility_for
+from .clearances import clearances_of
+from .eligibility import eligibility_for
 from .tracks import statuses_for
 
 
