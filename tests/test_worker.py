@@ -7,17 +7,27 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from redis import Redis
 from rq import Callback, Retry
 from rq.registry import StartedJobRegistry
 
+from trainer.cli.worker import TrainerWorker
 from trainer.config import ROOT
 from trainer.services import jobs, play
 
-from .test_jobs import left_scoring, played, queue_of_its_own, reloaded, score_ids
+from .test_jobs import (
+    left_scoring,
+    played,
+    queue_of_its_own,
+    redis_url_or_skip,
+    reloaded,
+    score_ids,
+)
 
 TRAINER = shutil.which("trainer", path=str(Path(sys.executable).parent)) or "trainer"
 
@@ -63,6 +73,44 @@ def test_worker_reports_a_redis_that_does_not_answer(app, runner):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code == 1
     assert "does not answer" in result.output and "secret-pass" not in result.output
+
+
+def test_a_worker_exits_even_when_its_listener_went_back_to_sleep(queued):
+    """The cause of burst workers hanging for a minute on a busy machine: the UNSUBSCRIBE
+    reply woke RQ's listener thread before the worker asked it to stop, so the thread went back
+    to sleep for 60 s and the worker waited for it. Here the main thread is made that slow."""
+    connection = Redis.from_url(redis_url_or_skip())
+    worker = TrainerWorker([queued], name=f"{queued}-listener", connection=connection)
+    worker.subscribe()
+    pubsub, listener = worker.pubsub, worker.pubsub_thread
+    send_unsubscribe = pubsub.unsubscribe
+
+    def slow_unsubscribe(*args):
+        result = send_unsubscribe(*args)
+        deadline = time.monotonic() + 10
+        while pubsub.subscribed and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the listener has read the reply...
+        time.sleep(0.3)  # ...and has had time to go back to sleep, as under load
+        return result
+
+    pubsub.unsubscribe = slow_unsubscribe
+    stopping = threading.Thread(target=worker.unsubscribe, daemon=True)
+    stopping.start()
+    stopping.join(timeout=15)  # a hang lasts RQ's 60 s sleep_time; a clean stop about 1 s
+    connection.close()
+    assert not stopping.is_alive() and not listener.is_alive()
+
+
+def test_a_worker_that_stops_as_soon_as_it_subscribed_stops_cleanly(queued):
+    """A burst worker with nothing to do unsubscribes at once: no error, no thread left."""
+    connection = Redis.from_url(redis_url_or_skip())
+    worker = TrainerWorker([queued], name=f"{queued}-at-once", connection=connection)
+    for _ in range(20):
+        worker.subscribe()
+        listener = worker.pubsub_thread
+        worker.unsubscribe()
+        assert not listener.is_alive()
+    connection.close()
 
 
 def test_burst_worker_process_scores_the_queue(app, queued, ctx, tmp_path):

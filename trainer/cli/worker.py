@@ -16,6 +16,9 @@ from ..extensions import db
 from ..services import jobs
 
 log = logging.getLogger(__name__)
+# How long the command listener may sleep: the longest a stopping worker waits for it. Each
+# wake-up is one cheap read on an idle socket.
+LISTENER_WAKE_SECONDS = 1.0
 
 
 def _release_database() -> None:
@@ -51,6 +54,19 @@ class TrainerWorker(Worker):
         except RedisError as exc:
             log.warning("cannot sweep stuck attempts now: Redis did not answer (%s)", exc)
             return False
+
+    def subscribe(self) -> None:
+        """RQ's listener for its commands (stop a job, shut down), waking every
+        LISTENER_WAKE_SECONDS instead of RQ's 60. RQ counts on the UNSUBSCRIBE reply to wake the
+        thread at exit; when the reply came before the worker asked the thread to stop (likely
+        on a busy machine), the thread went back to sleep and redis-py's stop(), which waits
+        for it, held every worker at exit for up to a minute. Same three calls as RQ's own."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=LISTENER_WAKE_SECONDS, daemon=True,
+            exception_handler=self._pubsub_exception_handler)
 
     def fork_work_horse(self, job, queue) -> None:
         _release_database()
