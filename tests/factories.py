@@ -37,9 +37,12 @@ def user(role: str = "trainee", email: str | None = None, name: str | None = Non
 
 
 def scored_attempt(person: User, scenario_id: str, passed: bool = True,
-                   levels: dict[str, int | None] | None = None, finished_at=None):
+                   levels: dict[str, int | None] | None = None, finished_at=None,
+                   scorer: str | None = None, review_reason: str = ""):
     """A scored attempt built directly (no role-play): every dimension at 3 when it passed, below
-    the pass level when not, unless ``levels`` says otherwise; finished now unless told."""
+    the pass level when not, unless ``levels`` says otherwise; finished now unless told; scored by
+    the rule scorer unless ``scorer`` names another; flagged for review with a ``review_reason``."""
+    from trainer.domain.scoring.rules import RuleScorer
     from trainer.models import Attempt, Score
     from trainer.models._types import utcnow
     from trainer.services.library import get_library
@@ -49,13 +52,15 @@ def scored_attempt(person: User, scenario_id: str, passed: bool = True,
     levels = levels or ({"empathy": 3, "ownership": 3, "accuracy": 3} if passed
                         else {"empathy": 1, "ownership": 0, "accuracy": 1})
     when = finished_at or utcnow()
+    scorer = scorer or RuleScorer.name
     attempt = Attempt(user_id=person.id, scenario_id=scenario.id, category=scenario.category,
                       difficulty=scenario.difficulty, scenario_snapshot=scenario.to_dict(),
                       rubric_snapshot=library.rubrics[scenario.rubric].to_dict(),
                       customer_engine="scripted-1", status="scored", outcome="resolved",
                       mood="calm", started_at=when, finished_at=when, scored_at=when,
-                      scorer="rules-1", overall=75.0 if passed else 16.7, passed=passed,
-                      scores=[Score(dimension=d, level=lv, scorer="rules-1")
+                      scorer=scorer, overall=75.0 if passed else 16.7, passed=passed,
+                      needs_review=bool(review_reason), review_reason=review_reason,
+                      scores=[Score(dimension=d, level=lv, scorer=scorer)
                               for d, lv in levels.items()])
     db.session.add(attempt)
     db.session.commit()

@@ -51,6 +51,54 @@ def test_a_manager_grants_an_eligible_indirect_report_with_the_basis(team):
     assert verify_chain().ok
 
 
+LIFT = {"empathy": 4, "ownership": 4, "accuracy": 4}
+
+
+def lift(manager, attempt) -> None:
+    """Override every dimension of a failed attempt to 4, as a manager could."""
+    from trainer.services.overrides import override_score
+
+    for dimension, level in LIFT.items():
+        override_score(manager, attempt, dimension, level, "Sounded fine to me")
+
+
+def test_a_pass_the_granter_lifted_is_no_evidence_the_grant_is_an_exception(team):
+    _, boss, lead, trainee, _ = team
+    failed = factories.scored_attempt(trainee, "billing-double-charge", passed=False)
+    lift(lead, failed)
+    assert failed.passed is True
+    with pytest.raises(GrantError, match="passed only by the granter's own override"):
+        service.grant_clearance(lead, trainee, BILLING, 1, 0)
+    clearance = service.grant_clearance(lead, trainee, BILLING, 1, 0,
+                                        justification="Watched her handle these live.")
+    assert clearance.is_exception and clearance.basis == []
+    assert clearance.overridden_by_granter == [failed.id]
+    granted, exception = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action.in_(["clearance.granted", "clearance.exception"]))
+        .order_by(AuditEvent.id))
+    for event in (granted, exception):
+        assert event.detail["exception"] is True
+        assert event.detail["overridden_by_granter"] == [failed.id]
+    assert "granter's own override" in exception.detail["eligibility"]
+
+
+def test_someone_elses_override_counts_as_evidence(team):
+    admin, boss, lead, trainee, _ = team
+    failed = factories.scored_attempt(trainee, "billing-double-charge", passed=False)
+    lift(lead, failed)
+    for granter in (boss, admin):  # the lead's manager, or an admin, may rely on the lead's eyes
+        clearance = service.grant_clearance(granter, trainee, BILLING, 1, 0)
+        assert not clearance.is_exception and clearance.basis == [failed.id]
+        assert clearance.overridden_by_granter == []
+
+
+def test_the_ready_list_leaves_out_passes_the_manager_lifted(team):
+    _, boss, lead, trainee, _ = team
+    lift(lead, factories.scored_attempt(trainee, "billing-double-charge", passed=False))
+    assert [r.user for r in service.ready_team(lead)] == []
+    assert [r.user for r in service.ready_team(boss)] == [trainee]
+
+
 def test_granting_someone_not_eligible_needs_a_justification_and_is_an_exception(team):
     _, boss, _, trainee, _ = team
     factories.scored_attempt(trainee, "billing-double-charge")

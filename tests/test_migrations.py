@@ -36,3 +36,86 @@ def test_init_db_creates_the_tables(tmp_path):
     assert {"user", "attempt", "turn", "score", "audit_event", "alembic_version"} <= tables
     with app.app_context():
         db.engine.dispose()
+
+
+def test_0003_backfills_reviews_from_earlier_overrides(tmp_path):
+    """Attempts overridden before reviews were recorded count as reviewed by the last overrider."""
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.db'}"})
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as conn:
+            for statement in _BEFORE_0003:
+                conn.execute(text(statement))
+        upgrade(revision="0003")
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, reviewed_by_id, reviewed_at FROM attempt "
+                                     "ORDER BY id")).all()
+            basis = conn.execute(text("SELECT overridden_by_granter FROM clearance")).scalar()
+            scores = conn.execute(text("SELECT COUNT(*) FROM score")).scalar()
+        downgrade(revision="0002")
+        db.engine.dispose()
+    assert [(r[0], r[1], str(r[2])[:16] if r[2] else None) for r in rows] == [
+        (1, 3, "2026-03-02 10:00"), (2, None, None)]
+    assert basis in ("[]", []) and scores == 4  # rebuilding attempt cascaded into nothing
+
+
+def test_upgrading_a_sqlite_database_keeps_turns_and_scores(tmp_path):
+    """Batch migrations rebuild tables; with foreign keys on, SQLite would cascade the drop."""
+    from sqlalchemy import text
+
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'k.db'}"})
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as conn:
+            for statement in _IN_0001:
+                conn.execute(text(statement))
+        upgrade()
+        with db.engine.connect() as conn:
+            counts = [conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar()
+                      for table in ("attempt", "turn", "score")]
+            enforced = conn.execute(text("PRAGMA foreign_keys")).scalar()
+        db.engine.dispose()
+    assert counts == [1, 1, 1] and enforced == 1
+
+
+_IN_0001 = [
+    "INSERT INTO user (id, email, name, role, active, created_at) VALUES "
+    "(1, 'a@x', 'A', 'trainee', 1, '2026-01-01')",
+    "INSERT INTO attempt (id, user_id, scenario_id, category, difficulty, scenario_snapshot, "
+    "rubric_snapshot, customer_engine, status, mood, started_at, key_points_covered, "
+    "key_points_missed, red_flags, score_notes) VALUES (1, 1, 's', 'c', 1, '{}', '{}', 'x', "
+    "'scored', 'calm', '2026-03-01', '[]', '[]', '[]', '[]')",
+    "INSERT INTO score (attempt_id, dimension, level, evidence, feedback, scorer, created_at) "
+    "VALUES (1, 'empathy', 3, '[]', '', 'r', '2026-03-01')",
+    "INSERT INTO turn (attempt_id, \"index\", role, text, created_at) "
+    "VALUES (1, 0, 'customer', 'hi', '2026-03-01')",
+]
+
+
+_ATTEMPT = ("INSERT INTO attempt (id, user_id, scenario_id, category, difficulty, "
+            "scenario_snapshot, rubric_snapshot, customer_engine, status, mood, started_at, "
+            "key_points_covered, key_points_missed, red_flags, score_notes, needs_review, "
+            "review_reason) VALUES ({id}, 1, 's', 'c', 1, '{{}}', '{{}}', 'scripted', "
+            "'scored', 'calm', '2026-03-01 09:00:00', '[]', '[]', '[]', '[]', 0, '')")
+_SCORE = ("INSERT INTO score (attempt_id, dimension, level, evidence, feedback, scorer, "
+          "created_at, original_level, override_comment, overridden_by_id, overridden_at) "
+          "VALUES ({attempt}, '{dim}', 3, '[]', '', 'rules', '2026-03-01 09:00:00', {orig}, "
+          "'', {by}, {at})")
+_BEFORE_0003 = [
+    "INSERT INTO user (id, email, name, role, active, created_at) VALUES "
+    "(1, 'a@x', 'A', 'trainee', 1, '2026-01-01'), (2, 'b@x', 'B', 'manager', 1, '2026-01-01'), "
+    "(3, 'c@x', 'C', 'manager', 1, '2026-01-01')",
+    _ATTEMPT.format(id=1), _ATTEMPT.format(id=2),
+    _SCORE.format(attempt=1, dim="empathy", orig=1, by=2, at="'2026-03-01 10:00:00'"),
+    _SCORE.format(attempt=1, dim="ownership", orig=2, by=3, at="'2026-03-02 10:00:00'"),
+    _SCORE.format(attempt=1, dim="accuracy", orig="NULL", by="NULL", at="NULL"),
+    _SCORE.format(attempt=2, dim="empathy", orig="NULL", by="NULL", at="NULL"),
+    "INSERT INTO clearance (user_id, category, level, \"limit\", granted_at, expires_at, basis, "
+    "is_exception, justification, revoke_reason) VALUES (1, 'c', 1, 0, '2026-03-01', "
+    "'2027-03-01', '[]', 0, '', '')",
+]

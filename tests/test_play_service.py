@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from trainer.domain.scoring.rules import RuleScorer
 from trainer.extensions import db
 from trainer.models import Attempt, Clearance, Score, User
 from trainer.models._types import utcnow
@@ -39,7 +40,7 @@ def test_finished_attempt_is_scored_on_every_dimension_with_the_scorer_named(ctx
     attempt = play.start_attempt(trainee, "billing-double-charge")
     play.submit_answer(attempt, "That's not my problem, call your bank.")
     play.finish_attempt(attempt)
-    assert attempt.status == "scored" and attempt.scorer == "rules-1"
+    assert attempt.status == "scored" and attempt.scorer == RuleScorer.name
     assert {s.dimension for s in attempt.scores} == {"empathy", "ownership", "accuracy"}
     assert attempt.passed is False
     assert "sends-to-bank" in attempt.red_flags

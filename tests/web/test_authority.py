@@ -101,7 +101,7 @@ def test_manager_overrides_a_score_with_a_comment(client, auth, team, app):
     auth.logout()
     auth.login("tara@example.com")
     card = client.get(f"/attempts/{team['attempt']}/scorecard").get_data(as_text=True)
-    assert "Reviewed by your manager" in card and "rent worry" in card
+    assert "Set by Morgan Boss" in card and "rent worry" in card
     with app.app_context():
         assert "score.overridden" in set(db.session.scalars(select(AuditEvent.action)))
 

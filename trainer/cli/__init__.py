@@ -24,13 +24,14 @@ def register_cli(app: Flask) -> None:
     from .app import demo_command, init_db_command, run_command
     from .audit import audit_group
     from .clearances import clearances_group
+    from .labels import labels_group
     from .tokens import tokens_group
     from .tracks import tracks_group
     from .users import users_group
     from .worker import worker_command
 
     for command in (run_command, demo_command, init_db_command, users_group, tokens_group,
-                    audit_group, clearances_group, tracks_group, worker_command):
+                    audit_group, clearances_group, tracks_group, labels_group, worker_command):
         app.cli.add_command(command)
 
 

@@ -74,6 +74,10 @@ def grant_command(user_email: str, category: str, level: int, limit: str, by_ema
         click.echo("Marked as an exception: not eligible; the justification is recorded.")
     else:
         click.echo(f"Basis: attempts {', '.join(map(str, clearance.basis))}.")
+    if clearance.overridden_by_granter:
+        click.echo("Not counted: attempts "
+                   f"{', '.join(map(str, clearance.overridden_by_granter))} "
+                   "(overridden by the granter).")
 
 
 @clearances_group.command("list")

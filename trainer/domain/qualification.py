@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -15,6 +15,14 @@ CLEARANCE_MONTHS = 12  # the longest a clearance may run before it must be renew
 EXPIRY_WARNING_DAYS = 30
 
 When = TypeVar("When", date, datetime)
+
+
+@dataclass(frozen=True)
+class Override:
+    """A manager's change to one dimension's level: who made it, and the scorer's own level."""
+
+    by: int | None  # the user id of whoever overrode it last
+    original_level: int | None
 
 
 @dataclass(frozen=True)
@@ -29,17 +37,43 @@ class AttemptRecord:
     passed: bool
     levels: Mapping[str, int | None]  # dimension -> level, None where it was not judged
     pass_levels: Mapping[str, int]  # dimension -> the rubric's pass level
+    overrides: Mapping[str, Override] = field(default_factory=dict)  # overridden dimensions
 
     @property
     def shortfalls(self) -> tuple[str, ...]:
         """The judged dimensions below their pass level, in rubric order."""
-        return tuple(name for name, level in self.levels.items()
-                     if level is not None and level < self.pass_levels.get(name, 0))
+        return _shortfalls(self.levels, self.pass_levels)
 
     @property
     def is_clean_pass(self) -> bool:
         """Passed with every judged dimension at or above its pass level."""
         return self.passed and not self.shortfalls
+
+
+def _shortfalls(levels: Mapping[str, int | None],
+                pass_levels: Mapping[str, int]) -> tuple[str, ...]:
+    return tuple(name for name, level in levels.items()
+                 if level is not None and level < pass_levels.get(name, 0))
+
+
+def rests_on_override_by(record: AttemptRecord, person_id: int | None) -> bool:
+    """Whether ``record``'s clean pass needs an override made by ``person_id``: with that
+    person's overrides undone (the scorer's own levels back), it would not be a clean pass."""
+    if person_id is None or not record.is_clean_pass:
+        return False
+    undone = {name: o.original_level for name, o in record.overrides.items()
+              if o.by == person_id}
+    if not undone:
+        return False
+    levels = {**record.levels, **undone}
+    judged = any(level is not None for level in levels.values())
+    return not judged or bool(_shortfalls(levels, record.pass_levels))
+
+
+def is_evidence_for(record: AttemptRecord, granter_id: int | None) -> bool:
+    """A clean pass counts as evidence for a grant unless it passes only by the granter's own
+    override (anyone else's override counts: a second pair of eyes made it)."""
+    return record.is_clean_pass and not rests_on_override_by(record, granter_id)
 
 
 @dataclass(frozen=True)
@@ -51,6 +85,9 @@ class Eligibility:
     attempt_ids: tuple[int, ...]  # the qualifying attempts, one per scenario, newest first
     passed_count: int
     required: int
+    # Scenarios passed only by the granter's own override (the newest such attempt each): not
+    # counted; a grant that needs them is an exception with a written justification.
+    overridden_by_granter: tuple[int, ...] = ()
 
 
 def add_months(when: When, months: int) -> When:
@@ -67,33 +104,44 @@ def counts_at(record: AttemptRecord, now: datetime) -> bool:
 
 
 def eligibility(records: Iterable[AttemptRecord], category: Category, level: AuthorityLevel,
-                now: datetime) -> Eligibility:
+                now: datetime, granter_id: int | None = None) -> Eligibility:
     """Eligible when ``level.scenarios_required`` different scenarios of ``category`` were passed
-    cleanly at ``level.min_difficulty`` or more within the 12 months before ``now``."""
+    cleanly at ``level.min_difficulty`` or more within the 12 months before ``now``.
+
+    ``granter_id``: who would grant; a pass that rests on their own override does not count."""
     mine = sorted((r for r in records if r.category == category.id),
                   key=lambda r: r.finished_at, reverse=True)
     best: dict[str, AttemptRecord] = {}
+    lifted: dict[str, AttemptRecord] = {}
     for record in mine:
-        if (record.is_clean_pass and counts_at(record, now)
+        if not (record.is_clean_pass and counts_at(record, now)
                 and record.difficulty >= level.min_difficulty):
+            continue
+        if rests_on_override_by(record, granter_id):
+            lifted.setdefault(record.scenario_id, record)
+        else:
             best.setdefault(record.scenario_id, record)
+    lifted = {sid: r for sid, r in lifted.items() if sid not in best}
     passed = sorted(best)
     required = level.scenarios_required
     ids = tuple(r.id for r in sorted(best.values(), key=lambda r: r.finished_at, reverse=True))
     if len(passed) >= required:
         reason = f"Eligible: passed {_listed(passed)}"
     else:
-        reason = "; ".join([_progress(len(passed), level), *_near_misses(mine, best, level, now)])
+        reason = "; ".join([_progress(len(passed), level),
+                            *_near_misses(mine, best, lifted, level, now)])
     return Eligibility(category=category.id, level=level.level, eligible=len(passed) >= required,
                        reason=reason, attempt_ids=ids, passed_count=len(passed),
-                       required=required)
+                       required=required,
+                       overridden_by_granter=tuple(r.id for r in sorted(
+                           lifted.values(), key=lambda r: r.finished_at, reverse=True)))
 
 
-def levels_for(records: Iterable[AttemptRecord], category: Category,
-               now: datetime) -> list[Eligibility]:
+def levels_for(records: Iterable[AttemptRecord], category: Category, now: datetime,
+               granter_id: int | None = None) -> list[Eligibility]:
     """Eligibility for every level of ``category``, lowest first."""
     records = list(records)
-    return [eligibility(records, category, level, now) for level in category.levels]
+    return [eligibility(records, category, level, now, granter_id) for level in category.levels]
 
 
 def _progress(count: int, level: AuthorityLevel) -> str:
@@ -105,9 +153,11 @@ def _progress(count: int, level: AuthorityLevel) -> str:
 
 
 def _near_misses(records: list[AttemptRecord], counted: Mapping[str, AttemptRecord],
-                 level: AuthorityLevel, now: datetime) -> list[str]:
+                 lifted: Mapping[str, AttemptRecord], level: AuthorityLevel,
+                 now: datetime) -> list[str]:
     """Why each other scenario tried did not count, judged by its latest attempt (newest first)."""
-    notes: dict[str, str] = {}
+    notes: dict[str, str] = {sid: f"{sid} passed only by the granter's own override"
+                             for sid in lifted}
     for record in records:
         if record.scenario_id in counted or record.scenario_id in notes \
                 or record.finished_at > now:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -41,8 +52,13 @@ class Attempt(db.Model):
     # Set when the LLM judge and the rule scorer disagree by 2 levels or more on a dimension.
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     review_reason: Mapped[str] = mapped_column(Text, default="")
+    # A manager's review (a confirmation or an override) makes the card a label: its levels are
+    # then the human's final levels. Reviewing also takes a flagged attempt off the queue.
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     turns: Mapped[list[Turn]] = relationship(back_populates="attempt", order_by="Turn.index",
                                              cascade="all, delete-orphan")
     scores: Mapped[list[Score]] = relationship(back_populates="attempt",
@@ -55,6 +71,15 @@ class Attempt(db.Model):
     @property
     def trainee_turn_count(self) -> int:
         return sum(1 for t in self.turns if t.role == "trainee")
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Reviewed with every level as the scorer gave it."""
+        return self.is_reviewed and not any(s.is_overridden for s in self.scores)
 
     def score_for(self, dimension: str) -> Score | None:
         return next((s for s in self.scores if s.dimension == dimension), None)
@@ -96,7 +121,18 @@ class Score(db.Model):
     overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="scores")
+    overridden_by: Mapped[User | None] = relationship(foreign_keys=[overridden_by_id])
 
     @property
     def is_overridden(self) -> bool:
         return self.overridden_at is not None
+
+    @hybrid_property
+    def scorer_level(self) -> int | None:
+        """The level the scorer gave, whatever a manager set since (in Python and in SQL)."""
+        return self.original_level if self.is_overridden else self.level
+
+    @scorer_level.inplace.expression
+    @classmethod
+    def _scorer_level_expression(cls):
+        return case((cls.overridden_at.is_not(None), cls.original_level), else_=cls.level)

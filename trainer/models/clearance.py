@@ -26,6 +26,9 @@ class Clearance(db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     basis: Mapped[list[int]] = mapped_column(JSON, default=list)  # qualifying attempt ids
+    # Attempts that pass only by the granter's own override: listed beside the basis, never
+    # counted in it (a manager cannot lift an attempt and then grant on it as if it were earned).
+    overridden_by_granter: Mapped[list[int]] = mapped_column(JSON, default=list)
     is_exception: Mapped[bool] = mapped_column(Boolean, default=False)  # granted while ineligible
     justification: Mapped[str] = mapped_column(Text, default="")
     renewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

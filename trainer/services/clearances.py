@@ -24,9 +24,10 @@ from ..extensions import db
 from ..models import Clearance, User
 from ..models._types import utcnow
 from . import audit
-from .access import manages, team_of
+from .access import manages
 from .eligibility import eligibility_for, records_of  # noqa: F401 (eligibility_for re-exported)
 from .library import get_library
+from .team import people_of
 
 CENT = Decimal("0.01")
 
@@ -73,7 +74,8 @@ def grant_clearance(granter: User, grantee: User, category_id: str, level: int,
     amount = _limit(limit, authority)
     now = utcnow()
     expires_at = _expiry(now, expires_at)
-    check = eligibility(records_of([grantee.id])[grantee.id], category, authority, now)
+    check = eligibility(records_of([grantee.id])[grantee.id], category, authority, now,
+                        granter_id=granter.id)
     justification = (justification or "").strip()
     if not check.eligible and not justification:
         raise GrantError(f"{grantee.name} is not eligible for {category.id} level {level} "
@@ -85,7 +87,7 @@ def grant_clearance(granter: User, grantee: User, category_id: str, level: int,
                           limit=amount, granted_by_id=granter.id, granted_at=now,
                           expires_at=expires_at,
                           basis=list(check.attempt_ids), is_exception=not check.eligible,
-                          justification=justification)
+                          overridden_by_granter=_lifted(check), justification=justification)
     db.session.add(clearance)
     db.session.flush()
     _audit_grant(granter, grantee, clearance, check, ip)
@@ -105,12 +107,17 @@ def _authority(category_id: str, level: int) -> tuple[Category, AuthorityLevel]:
     return category, authority
 
 
+def _lifted(check: Eligibility) -> list[int]:
+    """The attempts passed only by the granter's own override, when the grant needed them."""
+    return [] if check.eligible else list(check.overridden_by_granter)
+
+
 def _audit_grant(granter: User, grantee: User, clearance: Clearance, check: Eligibility,
                  ip: str | None) -> None:
     detail = {"clearance": clearance.id, "category": clearance.category,
               "level": clearance.level, "limit": str(clearance.limit),
               "expires_at": clearance.expires_at.isoformat(), "basis": list(check.attempt_ids),
-              "exception": not check.eligible,
+              "overridden_by_granter": _lifted(check), "exception": not check.eligible,
               "as_admin": granter.is_admin and not manages(granter, grantee)}
     audit.record("clearance.granted", granter, grantee.email, clearance.justification, detail, ip)
     if not check.eligible:
@@ -234,7 +241,7 @@ def ready_team(manager: User, now: datetime | None = None) -> list[Readiness]:
     """Who in the manager's team (everyone, for an admin) is eligible for a level above the one
     they hold: the highest such level per person and category."""
     now = now or utcnow()
-    people = [p for p in _people_of(manager) if p.active and p.id != manager.id]
+    people = [p for p in people_of(manager) if p.active]
     records = records_of(p.id for p in people)
     held: dict[tuple[int, str], int] = {}
     for c in db.session.scalars(_current_query(now).where(
@@ -244,17 +251,11 @@ def ready_team(manager: User, now: datetime | None = None) -> list[Readiness]:
     for person in people:
         for category in get_library().categories.values():
             top = held.get((person.id, category.id))
-            eligible = [e for e in levels_for(records[person.id], category, now)
+            eligible = [e for e in levels_for(records[person.id], category, now, manager.id)
                         if e.eligible and e.level > (top or 0)]
             if eligible:
                 ready.append(Readiness(person, category, eligible[-1], top))
     return ready
-
-
-def _people_of(manager: User) -> list[User]:
-    if manager.is_admin:
-        return list(db.session.scalars(select(User).order_by(User.name)))
-    return sorted(team_of(manager), key=lambda p: p.name) if manager.is_manager else []
 
 
 def expiring_for(users: Iterable[User], now: datetime | None = None,

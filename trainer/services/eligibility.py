@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..domain.qualification import AttemptRecord, Eligibility, levels_for
+from ..domain.qualification import AttemptRecord, Eligibility, Override, levels_for
 from ..extensions import db
 from ..models import Attempt, User
 from ..models._types import utcnow
@@ -23,7 +23,9 @@ def record_of(attempt: Attempt) -> AttemptRecord:
                          category=attempt.category, difficulty=attempt.difficulty,
                          finished_at=attempt.finished_at, passed=bool(attempt.passed),
                          levels={s.dimension: s.level for s in attempt.scores},
-                         pass_levels={d["name"]: d["pass_level"] for d in dims})
+                         pass_levels={d["name"]: d["pass_level"] for d in dims},
+                         overrides={s.dimension: Override(s.overridden_by_id, s.original_level)
+                                    for s in attempt.scores if s.is_overridden})
 
 
 def records_of(user_ids: Iterable[int]) -> dict[int, list[AttemptRecord]]:
@@ -38,8 +40,10 @@ def records_of(user_ids: Iterable[int]) -> dict[int, list[AttemptRecord]]:
     return records
 
 
-def eligibility_for(user: User, now: datetime | None = None) -> dict[str, list[Eligibility]]:
-    """Per category (in library order), the user's eligibility for each level."""
+def eligibility_for(user: User, now: datetime | None = None,
+                    granter_id: int | None = None) -> dict[str, list[Eligibility]]:
+    """Per category (in library order), the user's eligibility for each level; with
+    ``granter_id``, as that granter would see it (their own overrides are not evidence)."""
     records = records_of([user.id])[user.id]
-    return {cid: levels_for(records, category, now or utcnow())
+    return {cid: levels_for(records, category, now or utcnow(), granter_id)
             for cid, category in get_library().categories.items()}

@@ -1,4 +1,5 @@
-"""A manager's score override: a new level and a comment, the pass recomputed, audited."""
+"""A manager's score override: a new level and a comment, the pass recomputed, audited; it is
+also a review of the whole card (the levels left as they are count as agreed)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ..models import Attempt, Score, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
 from . import audit
-from .access import manages
+from .reviews import ReviewRefused, check_reviewer, mark_reviewed
 from .tracks import after_attempt_scored
 
 
@@ -18,26 +19,13 @@ class OverrideError(TrainerError):
     """The override cannot be made as asked (unknown dimension, level out of range, no comment)."""
 
 
-class OverrideRefused(TrainerError):
-    """The actor may not override this attempt's scores (the web answers 403)."""
-
-
-def override_refusal(actor: User, attempt: Attempt) -> str | None:
-    """Why ``actor`` may not override ``attempt``, or None: its person's manager or an admin,
-    never on one's own attempt."""
-    if actor.id == attempt.user_id:
-        return "Nobody can override a score on their own attempt, admins included."
-    if actor.is_admin or (actor.is_manager and manages(actor, attempt.user)):
-        return None
-    return "You can only override scores of people in your team (direct or indirect reports)."
+OverrideRefused = ReviewRefused  # the same rule as every review: see access.review_refusal
 
 
 def override_score(manager: User, attempt: Attempt, dimension: str, level: int, comment: str,
                    ip: str | None = None) -> Score:
     """Set a dimension's level; the scorer's first level is kept as ``original_level``."""
-    refusal = override_refusal(manager, attempt)
-    if refusal:
-        raise OverrideRefused(refusal)
+    check_reviewer(manager, attempt)
     comment = (comment or "").strip()
     score = _check(attempt, dimension, level, comment)
     old_level, passed_before = score.level, attempt.passed
@@ -45,13 +33,15 @@ def override_score(manager: User, attempt: Attempt, dimension: str, level: int, 
         score.original_level = score.level
     score.level, score.override_comment = level, comment
     score.overridden_by_id, score.overridden_at = manager.id, utcnow()
+    mark_reviewed(attempt, manager, score.overridden_at)
     rubric = Rubric.from_dict(attempt.rubric_snapshot)
     levels = {s.dimension: s.level for s in attempt.scores}
     attempt.overall, attempt.passed = summarise(
         rubric, {d.name: DimensionScore(levels.get(d.name)) for d in rubric.dimensions})
     audit.record("score.overridden", manager, attempt.user.email, comment,
                  {"attempt": attempt.id, "scenario": attempt.scenario_id,
-                  "dimension": dimension, "old_level": old_level, "new_level": level,
+                  "dimension": dimension, "scorer": score.scorer,
+                  "old_level": old_level, "new_level": level,
                   "original_level": score.original_level, "passed_before": passed_before,
                   "passed_after": attempt.passed}, ip)
     db.session.commit()

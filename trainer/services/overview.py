@@ -24,7 +24,9 @@ class Overview:
     now: datetime
 
 
-def person_overview(user: User, now: datetime | None = None) -> Overview:
+def person_overview(user: User, now: datetime | None = None,
+                    granter_id: int | None = None) -> Overview:
+    """``granter_id``: whose grant the progress is judged for (a manager looking at a report)."""
     now = now or utcnow()
     everything = clearances_of(user)
     current = [c for c in everything if c.is_current(now)]
@@ -34,5 +36,5 @@ def person_overview(user: User, now: datetime | None = None) -> Overview:
         expiring=[c for c in current if expiring_soon(c.expires_at, now)],
         past=sorted((c for c in everything if not c.is_current(now)),
                     key=lambda c: c.granted_at, reverse=True),
-        progress=eligibility_for(user, now),
+        progress=eligibility_for(user, now, granter_id),
         now=now)

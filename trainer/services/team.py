@@ -1,4 +1,4 @@
-"""A manager's view of their team: progress and weakest skill per person."""
+"""A manager's view of their team: who is in it, and progress and weakest skill per person."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..domain.library import DIMENSIONS
 from ..extensions import db
 from ..models import Attempt, User
 from ..models.attempt import SCORED
-from .access import team_of
+from .access import scope_ids
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,20 @@ class PersonProgress:
     last_active: object | None
 
 
+def people_of(viewer: User) -> list[User]:
+    """The people ``viewer`` looks after (access.scope_ids: a manager's team, everyone for an
+    admin), never themselves, by name."""
+    ids = scope_ids(viewer)
+    if ids == []:
+        return []
+    query = select(User).where(User.id != viewer.id)
+    if ids is not None:
+        query = query.where(User.id.in_(ids))
+    return list(db.session.scalars(query.order_by(User.name, User.id)))
+
+
 def team_progress(manager: User) -> list[PersonProgress]:
-    people = list(db.session.scalars(select(User).order_by(User.name))) if manager.is_admin \
-        else team_of(manager)
-    people = [p for p in people if p.id != manager.id]
+    people = people_of(manager)
     if not people:
         return []
     attempts = db.session.scalars(

@@ -28,9 +28,9 @@ from ..extensions import db
 from ..models import Attempt, Clearance, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
-from .access import team_of
 from .clearances import renew_for_rotation
 from .library import get_library
+from .team import people_of
 
 log = logging.getLogger(__name__)
 KEY = "trainer.tracks"
@@ -98,11 +98,7 @@ def statuses_for(user: User, today: date | None = None) -> list[TrackStatus]:
 def overdue_people(manager: User, today: date | None = None) -> list[tuple[User, TrackStatus]]:
     """The manager's people (everyone, for an admin) with an overdue track, by name."""
     today = today or _day(utcnow())
-    if manager.is_admin:
-        people = list(db.session.scalars(select(User).order_by(User.name)))
-    else:
-        people = sorted(team_of(manager), key=lambda p: p.name) if manager.is_manager else []
-    people = [p for p in people if p.active and p.id != manager.id]
+    people = [p for p in people_of(manager) if p.active]
     tracks, passes = get_tracks(), passes_of(p.id for p in people)
     return [(person, status) for person in people
             for status in _statuses(tracks, person, passes[person.id], today)

@@ -1,4 +1,5 @@
-"""Manager actions on resolution authority: grant and revoke clearances, override scores."""
+"""Manager actions on resolution authority: grant and revoke clearances; review scores (confirm
+or override them)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Attempt, Clearance, User
+from ..models import Clearance, User
 from ..services.clearances import GrantError, GrantRefused, grant_clearance, revoke_clearance
 from ..services.library import get_library
-from ..services.overrides import OverrideError, OverrideRefused, override_score
+from ..services.overrides import OverrideError, override_score
+from ..services.reviews import ReviewError, ReviewRefused, confirm_scorecard
 from .authority_forms import GrantForm, OverrideForm, RevokeForm
+from .forms import EmptyForm
 from .guards import role_required
+from .manager import render_person, reviewable
 
 bp = Blueprint("authority", __name__, url_prefix="/team")
 
@@ -42,12 +46,15 @@ def grant(user_id: int):
             form.form_errors.append(str(exc))
         else:
             flash(f"Cleared {person.name} for {clearance.category} level {clearance.level} "
-                  f"up to {clearance.limit}" + (" (an exception)." if clearance.is_exception
-                                                else "."), "success")
+                  f"up to {clearance.limit}{_exception_note(clearance)}.", "success")
             return redirect(url_for("manager.person", user_id=person.id))
-    from .manager import render_person
-
     return render_person(person, grant=form, status=422)
+
+
+def _exception_note(clearance: Clearance) -> str:
+    if clearance.overridden_by_granter:
+        return " (an exception: it rests on your own override, which is not evidence)"
+    return " (an exception)" if clearance.is_exception else ""
 
 
 @bp.post("/clearances/<int:clearance_id>/revoke")
@@ -72,13 +79,13 @@ def revoke(clearance_id: int):
 @bp.post("/attempts/<int:attempt_id>/override")
 @role_required("manager")
 def override(attempt_id: int):
-    attempt = db.get_or_404(Attempt, attempt_id)
+    attempt = reviewable(attempt_id)
     form = OverrideForm()
     if form.validate_on_submit():
         try:
             override_score(current_user, attempt, form.dimension.data, form.level.data,
                            form.comment.data, request.remote_addr)
-        except OverrideRefused:
+        except ReviewRefused:
             abort(403)
         except OverrideError as exc:
             flash(str(exc), "error")
@@ -88,4 +95,21 @@ def override(attempt_id: int):
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "error")
+    return redirect(url_for("manager.attempt", attempt_id=attempt.id))
+
+
+@bp.post("/attempts/<int:attempt_id>/confirm")
+@role_required("manager")
+def confirm(attempt_id: int):
+    attempt = reviewable(attempt_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        confirm_scorecard(current_user, attempt, request.remote_addr)
+    except ReviewRefused:
+        abort(403)
+    except ReviewError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Scorecard confirmed: every level stands, and it counts as a label.", "success")
     return redirect(url_for("manager.attempt", attempt_id=attempt.id))
