@@ -119,7 +119,7 @@ def score_ids(attempt_id: int) -> list[int]:
 
 def test_without_redis_finishing_scores_in_process_at_once(ctx):
     attempt = play.finish_attempt(played())
-    assert attempt.status == "scored" and attempt.scorer == "rules-1"
+    assert attempt.status == "scored" and attempt.scorer == "rules-2"
     assert len(score_ids(attempt.id)) == 3
     assert jobs.enqueue_scoring(attempt.id) is False
 
@@ -148,7 +148,7 @@ def test_the_rule_fallback_scores_with_a_note_and_only_once(ctx):
     attempt = left_scoring()
     jobs.fallback_score(attempt.id)
     scored = reloaded(attempt.id)
-    assert scored.status == "scored" and scored.scorer == "rules-1"
+    assert scored.status == "scored" and scored.scorer == "rules-2"
     assert jobs.FALLBACK_NOTE in scored.score_notes
     ids = score_ids(attempt.id)
     jobs.fallback_score(attempt.id)
@@ -173,7 +173,7 @@ def test_enqueued_attempt_is_scored_by_a_worker(app, queued, ctx):
     assert job.timeout == app.config["TRAINER_SCORING_JOB_TIMEOUT"] and job.retries_left == 2
     run_burst_worker(app)
     scored = reloaded(attempt.id)
-    assert scored.status == "scored" and scored.scorer == "rules-1"
+    assert scored.status == "scored" and scored.scorer == "rules-2"
     assert len(score_ids(attempt.id)) == 3 and jobs.FALLBACK_NOTE not in scored.score_notes
 
 
@@ -204,7 +204,7 @@ def test_a_job_failing_on_every_try_falls_back_to_the_rule_scorer(app, queued, c
     run_burst_worker(app)
     assert tries == [attempt.id] * 3  # the first try and 2 retries
     scored = reloaded(attempt.id)
-    assert scored.status == "scored" and scored.scorer == "rules-1"
+    assert scored.status == "scored" and scored.scorer == "rules-2"
     assert jobs.FALLBACK_NOTE in scored.score_notes and len(score_ids(attempt.id)) == 3
     assert jobs.get_queue().failed_job_registry.count == 1
 

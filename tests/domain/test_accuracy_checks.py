@@ -1,6 +1,8 @@
 """Accuracy checks that read the case file itself (no hints): days, limits, rates, amounts, totals,
-charges for what is free, implied blame and prohibited processes. Scenarios and replies are made
-up for these tests."""
+charges for what is free, implied blame and prohibited processes. Precision first: a promise past
+a limit the policy states is a zero; a figure, date or total read from free text that disagrees
+with the case file is feedback with the quote, never a level. Scenarios and replies are made up
+for these tests."""
 
 from __future__ import annotations
 
@@ -95,15 +97,21 @@ def test_the_day_the_case_file_gives_is_right() -> None:
     assert judged.level != 0 and "repair-date" in card.key_points_covered
 
 
-def test_a_weekday_that_is_not_that_dates_weekday_is_wrong() -> None:
-    judged, _ = accuracy(WASHER, "I've booked the repair for Thursday 16 May.")
-    assert judged.level == 0
-    assert "weekday" in judged.feedback
+def flagged_in_feedback(judged, reply: str) -> bool:
+    """The reply is quoted back in the feedback as something to check, and was not a zero."""
+    return judged.level != 0 and f"Check '{reply.rstrip('.')}'" in judged.feedback
 
 
-def test_a_past_date_the_facts_contradict_is_wrong() -> None:
-    judged, _ = accuracy(WASHER, "You bought the machine on 3 February, so it's in warranty.")
-    assert judged.level == 0
+def test_a_weekday_that_is_not_that_dates_weekday_is_feedback() -> None:
+    reply = "I've booked the repair for Thursday 16 May."
+    judged, _ = accuracy(WASHER, reply)
+    assert flagged_in_feedback(judged, reply) and "weekday" in judged.feedback
+
+
+def test_a_past_date_the_facts_contradict_is_feedback() -> None:
+    reply = "You bought the machine on 3 February, so it's in warranty."
+    judged, _ = accuracy(WASHER, reply)
+    assert flagged_in_feedback(judged, reply)
 
 
 def test_a_day_a_red_flag_names_is_the_flag() -> None:
@@ -125,22 +133,24 @@ def test_a_rate_above_the_policys_is_wrong() -> None:
     assert judged.level == 0
 
 
-def test_an_amount_the_case_file_gives_differently_is_wrong() -> None:
-    judged, _ = accuracy(WASHER, "You bought it for £499, so it's well within warranty.")
-    assert judged.level == 0
-    assert "499" in judged.feedback
+def test_an_amount_the_case_file_gives_differently_is_feedback() -> None:
+    reply = "You bought it for £499, so it's well within warranty."
+    judged, _ = accuracy(WASHER, reply)
+    assert flagged_in_feedback(judged, reply) and "429" in judged.feedback
 
 
-def test_a_total_that_does_not_add_up_is_wrong() -> None:
+def test_a_total_that_does_not_add_up_is_feedback() -> None:
     wrong = "I'll refund £30 for each of the two nights, £90 in total."
-    assert accuracy(HOTEL, wrong)[0].level == 0
+    judged, _ = accuracy(HOTEL, wrong)
+    assert flagged_in_feedback(judged, wrong)
     right = "I'll refund £30 for each of the two nights, £60 in total."
-    assert accuracy(HOTEL, right)[0].level != 0
+    assert "Check" not in accuracy(HOTEL, right)[0].feedback
 
 
-def test_a_charge_for_what_policy_makes_free_is_wrong() -> None:
-    judged, _ = accuracy(WASHER, "The call-out for the repair is £65, which you pay the engineer.")
-    assert judged.level == 0
+def test_a_charge_for_what_policy_makes_free_is_feedback() -> None:
+    reply = "The call-out for the repair is £65, which you pay the engineer."
+    judged, _ = accuracy(WASHER, reply)
+    assert flagged_in_feedback(judged, reply)
 
 
 def test_above_a_limit_is_wrong_though_the_case_file_mentions_the_number_elsewhere() -> None:

@@ -1,18 +1,16 @@
 """The readers under the rule scorer: the case file's calendar, days and times in text, figures
-with units, the one-scan cue engine and the synonym rewrites."""
+with units, the cue patterns and the synonym rewrites."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from trainer.domain.language import patterns
 from trainer.domain.language.calendar import calendar_of, day_name
 from trainer.domain.language.dates import whens
 from trainer.domain.language.numbers import quantities
-from trainer.domain.language.patterns import Cue, gate
+from trainer.domain.language.patterns import Cue
 from trainer.domain.language.synonyms import rewrite
 
 CAL = calendar_of("today is wednesday 11 june. the estimate is thursday 12 june by 18:00.")
@@ -64,12 +62,6 @@ def test_figures_with_units_are_not_counts() -> None:
     assert [q.kind for q in quantities("for 3 nights at £30 a night")] == ["money", "count"]
 
 
-def test_a_gate_is_what_every_match_starts_with() -> None:
-    assert gate(r"i (?:can )?(?:understand|see)\b") == {"i can", "i und", "i see"}
-    assert gate(r"(?:sorry|apologi[sz]e)") == {"sorry", "apolo"}
-    assert gate(r"\d+ days?") is None  # a digit starts it: not indexed
-
-
 def test_a_cue_matches_at_word_starts_only_and_finds_every_phrase() -> None:
     cue = Cue(r"\bsee\b", r"\b(?:fix|sort) it\b", r"\bref \d{3,}")
     text = "we foresee it: i'll sort it and fix it, ref 1234."
@@ -77,11 +69,6 @@ def test_a_cue_matches_at_word_starts_only_and_finds_every_phrase() -> None:
     assert found == ["sort it", "fix it", "ref 1234"]
     assert cue.search("nothing here") is None
     assert cue.sub("X", "sort it now") == "X now"
-
-
-def test_the_cue_engine_does_not_use_the_private_regex_parser() -> None:
-    source = Path(patterns.__file__).read_text(encoding="utf-8")
-    assert "_parser" not in source and "sre_parse" not in source
 
 
 def test_rewrites_fold_phrases_into_family_words_in_one_pass() -> None:

@@ -183,7 +183,8 @@ def test_negated_red_flag_is_not_a_red_flag() -> None:
 def test_key_point_in_a_negated_sentence_is_not_covered() -> None:
     card = score("We will not send a free replacement. Your claim reference is CL-88120.")
     assert "replacement" not in card.key_points_covered
-    assert level(card, "accuracy") <= 1  # saying the opposite is possibly wrong
+    assert level(card, "accuracy") <= 2  # saying the opposite is possibly wrong: feedback
+    assert "Check 'We will not send a free replacement'" in card.dimensions["accuracy"].feedback
 
 
 def test_no_scenario_means_accuracy_is_not_judged() -> None:
@@ -258,7 +259,7 @@ def test_bare_keyword_list_earns_nothing() -> None:
 
 def test_overall_and_passed_come_from_summarise() -> None:
     card = score(EMPATHY[4] + " " + OWNERSHIP[4] + " " + ACCURATE)
-    assert card.scorer == "rules-1"
+    assert card.scorer == RuleScorer.name == "rules-2"
     assert (card.overall, card.passed) == summarise(RUBRIC, card.dimensions)
     assert card.passed and card.overall == 100.0
     weak = score(OWNERSHIP[1])
@@ -266,7 +267,7 @@ def test_overall_and_passed_come_from_summarise() -> None:
 
 
 def test_registry_gives_the_rule_scorer() -> None:
-    assert get_scorer("rules").name == "rules-1"
+    assert get_scorer("rules").name == "rules-2"
 
 
 def test_scoring_is_deterministic() -> None:

@@ -52,7 +52,7 @@ def customer_json(reply: str = "Right. So when exactly will I see that money?",
 
 
 def dimension(level: int | None, evidence: list[str] | None = None,
-              feedback: str = "Judge feedback.") -> dict[str, Any]:
+              feedback: str = "Judge feedback on this dimension.") -> dict[str, Any]:
     return {"level": level, "evidence": evidence or [], "feedback": feedback}
 
 

@@ -41,10 +41,14 @@ def test_score_with_the_llm_judge(fake_openai, batch):
     assert [line["id"] for line in out] == ["a", "b"]
     assert {line["scorer"] for line in out} == {"llm-1"}
     assert out[0]["dimensions"]["empathy"] == {"level": 3, "evidence": ["I'm so sorry"],
-                                               "feedback": "Judge feedback."}
+                                               "feedback": "Judge feedback on this dimension."}
     assert out[0]["dimensions"]["accuracy"]["level"] == 1
     assert out[1]["dimensions"]["accuracy"]["level"] is None  # no scenario: not judged
-    assert set(out[0]) == {"id", "scorer", "dimensions", "overall", "passed"}  # the contract
+    contract = {"id", "scorer", "dimensions", "overall", "passed"}
+    assert contract <= set(out[0]) <= contract | {"notes", "review"}
+    # the judge and the rule scorer are 2+ levels apart here: the app would flag these attempts
+    # for review, and so does the output, saying why
+    assert all("LLM judge and rule scorer differ by 2+ levels" in line["review"] for line in out)
     assert [kind_of(b) for b in fake_openai.bodies()] == ["judge", "judge"]
 
 
@@ -52,7 +56,7 @@ def test_a_failing_judge_falls_back_per_line_and_says_so_on_stderr(fake_openai, 
     fake_openai.responder = lambda body: error(500)
     code, out, err = run(llm_config(fake_openai), batch)
     assert code == 0  # every line was scored, by the rule scorer
-    assert {line["scorer"] for line in out} == {"rules-1"}
+    assert {line["scorer"] for line in out} == {"rules-2"}
     assert err.splitlines() == ["a: LLM judge unavailable (HTTP 500); rule scorer used.",
                                 "b: LLM judge unavailable (HTTP 500); rule scorer used."]
 

@@ -9,7 +9,8 @@ import pytest
 
 from trainer.config import Config
 from trainer.domain.loading import load_library
-from trainer.llm.guards import caps, gaming_signals, keep_verbatim, verbatim
+from trainer.domain.scoring.gaming import caps, gaming_signals
+from trainer.llm.guards import keep_verbatim, verbatim
 
 TURNS = ["I\u2019m so sorry, Priya \u2013 you were charged   twice.\nI'll refund the 39.99 today.",
          "Your reference is RF-55120."]

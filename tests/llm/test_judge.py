@@ -110,7 +110,7 @@ def test_any_failure_falls_back_to_the_rule_scorer_and_says_so(judge, fake_opena
     fake_openai.script(scripted)
     card = judge.score(transcript(WARM), SCENARIO, RUBRIC)
     rules = RuleScorer().score(transcript(WARM), SCENARIO, RUBRIC)
-    assert card.scorer == "rules-1" and card.dimensions == rules.dimensions
+    assert card.scorer == "rules-2" and card.dimensions == rules.dimensions
     assert (card.overall, card.passed) == (rules.overall, rules.passed)
     [note] = card.notes
     assert note.startswith("LLM judge unavailable (") and reason in note
@@ -211,3 +211,29 @@ def test_the_rule_scorer_runs_while_the_judges_call_is_out(llm_client, fake_open
     assert time.perf_counter() - started < 0.4
     assert call.result().data["empathy"]["level"] == 3
     assert time.perf_counter() - started >= 0.5
+
+
+def test_levels_behind_invented_quotes_stay_within_one_of_the_rules_and_go_to_review(
+        judge, fake_openai):
+    rules = rules_levels(WARM)  # ownership 2, accuracy 1
+    fake_openai.script(judge_json(
+        dimension(3, ["I'm so sorry, Priya - being charged twice"]),
+        dimension(4, ["I will personally refund you today and call you tomorrow"]),  # invented
+        dimension(4, ["The refund of 39.99 arrives in 5 working days"])))  # invented
+    card = judge.score(transcript(WARM), SCENARIO, RUBRIC)
+    assert card.dimensions["ownership"].level == rules["ownership"] + 1
+    assert card.dimensions["accuracy"].level == rules["accuracy"] + 1
+    assert card.dimensions["empathy"].level == 3  # its quote is the trainee's: trusted
+    assert "ownership, accuracy were not the trainee's words" in card.review_reason
+
+
+@pytest.mark.parametrize("feedback", ["", "   ", "Good.", "Score: 4. As an AI I rate it 4/4."])
+def test_empty_or_off_topic_judge_feedback_is_replaced_by_the_rule_scorers(
+        judge, fake_openai, feedback):
+    rules = RuleScorer().score(transcript(WARM), SCENARIO, RUBRIC)
+    fake_openai.script(judge_json(dimension(3, ["I'm so sorry, Priya"], feedback),
+                                  dimension(2, ["I'll look into this for you"]),
+                                  dimension(1, [], "You didn't mention the refund date.")))
+    card = judge.score(transcript(WARM), SCENARIO, RUBRIC)
+    assert card.dimensions["empathy"].feedback == rules.dimensions["empathy"].feedback
+    assert card.dimensions["accuracy"].feedback == "You didn't mention the refund date."

@@ -70,12 +70,12 @@ def test_the_judges_score_is_stored_with_its_call(ctx, fake_openai):
 def test_a_failed_judge_leaves_the_rule_scorers_card_marked(ctx, fake_openai):
     fake_openai.script(customer_json(), error(500))
     attempt = play.finish_attempt(played())
-    assert attempt.status == "scored" and attempt.scorer == "rules-1"
+    assert attempt.status == "scored" and attempt.scorer == "rules-2"
     assert attempt.score_notes == ["LLM judge unavailable (HTTP 500); rule scorer used."]
     judge_call = calls()[-1]
     assert (judge_call.purpose, judge_call.ok, judge_call.error) == ("judge", False, "HTTP 500")
     assert {s.llm_call_id for s in attempt.scores} == {judge_call.id}
-    assert {s.scorer for s in attempt.scores} == {"rules-1"}
+    assert {s.scorer for s in attempt.scores} == {"rules-2"}
 
 
 def test_a_disagreement_is_flagged_for_a_managers_review(ctx, fake_openai):

@@ -31,8 +31,8 @@ def parse_item(raw: Any, library: Library | None) -> tuple[str, list[Turn], Scen
         transcript = [Turn("customer", raw.get("customer", "")), Turn(TRAINEE, raw["reply"])]
     else:
         raise BadLine("needs a 'transcript' list, or 'customer' and 'reply'")
-    if not any(t.role == TRAINEE and t.text.strip() for t in transcript):
-        raise BadLine("the transcript has no trainee turn to score")
+    if not any(t.role == TRAINEE for t in transcript):
+        raise BadLine("the transcript has no trainee turn to score")  # an empty one scores 0
     return str(item_id), transcript, _scenario(raw.get("scenario"), library)
 
 

@@ -10,14 +10,16 @@ from typing import Any
 from ..domain.errors import LLMError
 from ..domain.library import DIMENSIONS, Rubric, Scenario
 from ..domain.scoring import DimensionScore, Scorecard, summarise
+from ..domain.scoring.gaming import Signal, addressed_to_scorer, caps, gaming_signals, signal
 from ..domain.scoring.rules import RuleScorer
 from ..domain.transcript import Turn, trainee_turns
 from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, failed, on_sent
-from .guards import Signal, TraineeWords, caps, gaming_signals, keep_verbatim, signal
+from .guards import TraineeWords, keep_verbatim
 from .prompts import judge_request
 from .runtime import default_client
 
 MAX_FEEDBACK_CHARS = 1500
+MIN_FEEDBACK_WORDS = 4  # shorter feedback ("Good.", "n/a") tells the trainee nothing
 NO_CASE_FILE = "No scenario facts to check, so accuracy is not judged."
 GAMING_FEEDBACK = "Text written to the scorer instead of the customer earns nothing."
 Dimensions = dict[str, DimensionScore]
@@ -106,12 +108,22 @@ def guard(verdict: Dimensions, rules_card: Scorecard,
     """Apply every guard; returns the dimensions that stand, notes for the scorecard and
     reasons for a manager's review (none: no review needed)."""
     rules = rules_card.dimensions
-    dims, notes = _verbatim_evidence(verdict, turns)
+    dims, notes, unquoted = _verbatim_evidence(verdict, turns)
+    reasons = []
+    if unquoted:
+        # Every quote behind these levels was invented: trust them no further than one level
+        # above the rule scorer's, and let a manager look.
+        dims = {name: _at_most(dim, rules[name], 1) if name in unquoted else dim
+                for name, dim in dims.items()}
+        notes.append(f"The LLM judge's quotes for {', '.join(unquoted)} were not the trainee's "
+                     "words: its levels there are held to one above the rule scorer's.")
+        reasons.append(f"the LLM judge's quotes for {', '.join(unquoted)} were not the "
+                       "trainee's words")
+    dims = {name: _with_feedback(dim, rules[name]) for name, dim in dims.items()}
     if rules_card.red_flags and dims["accuracy"].level:
         dims["accuracy"] = replace(rules["accuracy"], level=0)
         notes.append(f"Accuracy capped at 0: the rule scorer found "
                      f"{', '.join(rules_card.red_flags)}.")
-    reasons = []
     signals = gaming_signals(turns) or _implausible(verdict, rules)
     if signals:
         limits = caps(signals)
@@ -127,14 +139,33 @@ def guard(verdict: Dimensions, rules_card: Scorecard,
     return dims, notes, reasons
 
 
-def _verbatim_evidence(verdict: Dimensions, turns: Sequence[str]) -> tuple[Dimensions, list[str]]:
-    dims, dropped, words = {}, 0, TraineeWords(turns)
+def _verbatim_evidence(verdict: Dimensions, turns: Sequence[str],
+                       ) -> tuple[Dimensions, list[str], list[str]]:
+    """Only the trainee's own words stand as evidence; also which dimensions lost every quote."""
+    dims, dropped, unquoted, words = {}, 0, [], TraineeWords(turns)
     for name, dim in verdict.items():
         kept, lost = keep_verbatim(dim.evidence, words)
         dims[name], dropped = replace(dim, evidence=kept), dropped + lost
+        if lost and not kept:
+            unquoted.append(name)
     notes = [f"{dropped} quote(s) from the LLM judge were not the trainee's own words and were "
              "dropped."] if dropped else []
-    return dims, notes
+    return dims, notes, unquoted
+
+
+def _at_most(dim: DimensionScore, rules: DimensionScore, above: int) -> DimensionScore:
+    if dim.level is None or rules.level is None or dim.level <= rules.level + above:
+        return dim
+    return replace(dim, level=rules.level + above)
+
+
+def _with_feedback(dim: DimensionScore, rules: DimensionScore) -> DimensionScore:
+    """The judge's feedback, unless it is empty, a few words, or talks about scoring instead
+    of the reply: then the rule scorer's feedback for the dimension."""
+    words = dim.feedback.split()
+    if len(words) >= MIN_FEEDBACK_WORDS and not addressed_to_scorer(dim.feedback):
+        return dim
+    return replace(dim, feedback=rules.feedback)
 
 
 def _capped(dim: DimensionScore, rules: DimensionScore, cap: int) -> DimensionScore:

@@ -29,7 +29,9 @@ FEELING = Cue(
     r"not good enough|difficult|stressful|tough|unfair|worse|out of pocket|grim|miserable|"
     r"wretched|rough|gutting|heartbreaking|upsetting|shock\w*|fright\w*|scared|on edge|"
     r"(?:so|very|really|incredibly) hard|hard (?:for|on) (?:you|her|him|them)|"
-    r"galling|infuriating|rubbish)\b")
+    r"galling|infuriating|rubbish|rotten|gutted|livid|fuming|hacked off|cheesed off|lousy|"
+    r"suspicious|a blow|a worry|nerve-?racking|draining|bad timing|the last straw|"
+    r"at your wits' end|(?:such )?a pain)\b")
 ACKNOWLEDGE = _rx(
     r"\bi (?:can )?(?:completely |totally |fully |really |absolutely |certainly |do )?"
     r"(?:understand|see|hear|appreciate|realise|realize|recognise|recognize|imagine|get)\b"
@@ -53,6 +55,17 @@ ACKNOWLEDGE = _rx(
     r"\bi(?:'m| am) (?:so |really |very )?(?:sorry|sad|disappointed) (?:to (?:hear|see|learn)|that)",
 )
 # Why it matters to this customer, and adapting to their situation.
+# Saying their reaction is justified, which names the feeling without a feeling word: "that
+# should never have happened", "you're right to be angry", "no wonder you're fed up".
+VALIDATE = _rx(
+    r"\b(?:that|this|it) (?:should(?:n't| not)|should never) have (?:happened|been)\b",
+    r"\byou (?:shouldn't|should not|should never) have (?:had|needed) to\b",
+    r"\b(?:that|this|it)(?:'s| is| was) (?:just )?(?:not (?:ok|okay|right|fair|good enough|"
+    r"acceptable|on)|wrong|unacceptable|a lot (?:to deal with|at once)|such bad timing)\b",
+    r"\byou(?:'re| are) (?:quite |completely |absolutely )?right to\b",
+    r"\bno wonder\b", r"\bi(?:'d| would) (?:be|feel) (?:\w+ )?(?:the same|too|as well)\b",
+    r"\bof course you(?:'re| are)\b", r"\b(?:understandably|rightly) (?:so|upset|angry|annoyed)\b",
+)
 MATTERS = _rx(
     r"\b(?:especially|particularly) (?:when|as|since|with|because|given)\b",
     r"\b(?:i|we) (?:know|understand|realise|realize|appreciate) (?:how|that|what) (?:important|"
@@ -101,7 +114,7 @@ DISMISSIVE = _rx(
     r"\b(?:only|just) (?:a few|\d+(?:\.\d+)?) (?:pounds|quid|dollars|euros)\b",
     r"\b(?:as|like) i (?:already |just )?(?:said|told you|explained|mentioned)\b",
     r"\bi (?:already|just) told you\b", r"\bobviously you\b", r"\bwhatever you (?:say|think|want)\b",
-    r"^\W*whatever\W*$", r"\bdeal with it\b",
+    r"^\W*whatever\W*$", r"(?<!'ll )(?<!will )(?<!to )(?<!me )\bdeal with it\b",
     r"\b(?:not|hardly) (?:a big deal|the end of the world)\b", r"\bno big deal\b",
     r"\bget over it\b", r"\b(?:policy is policy|rules are rules)\b", r"\btake it or leave it\b",
     r"\bif you don't like it\b", r"\bread the (?:terms|small print|t&cs|t's and c's)\b",
@@ -110,11 +123,13 @@ DISMISSIVE = _rx(
     r"customers)\b", r"\bnot (?:worth|a reason) (?:getting|to get) (?:upset|worked up)\b",
 )
 BLAME_CUSTOMER = _rx(
-    r"\byour (?:own )?(?:fault|mistake|error|doing|responsibility)\b",
+    r"\byour (?:own )?(?:fault|mistake|error|doing|responsibility)\b(?! (?:reference|ref|number|"
+    r"report|ticket|id|code|log))",
     r"\byou (?:must|might|may|could) have (?:\w+ ){0,2}(?:made|entered|typed|clicked|pressed|"
     r"set|paid|done|caused|forgotten|missed|put|given|used|authori[sz]ed|signed|submitted|"
     r"selected|chosen|ordered|requested|agreed|accepted|ticked|changed|deleted|ignored|misread)\b",
-    r"\byou (?:probably|likely|obviously|clearly|accidentally|mistakenly) (?!have been|were)",
+    r"\byou (?:probably|likely|obviously|clearly|accidentally|mistakenly) (?!have been|were|"
+    r"what|how|that|when|where|why|which|who|if)",
     r"\byou (?:didn't|did not|failed to|forgot to|neglected to) (?:\w+ ){0,2}(?:read|check|"
     r"update|tell|inform|notify|cancel|follow|provide|set up|submit|keep|look|notice|"
     r"authori[sz]e)\b", r"\b(?:because|since) you (?:didn't|did not|failed|forgot|entered|"

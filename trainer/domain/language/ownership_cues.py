@@ -18,7 +18,7 @@ REDIRECT = _rx(
     r"go to|go back to|ask|reach out to|take (?:it|this|that) up with|raise (?:it|this|that|a "
     r"\w+) with|visit|complain to|check with|dispute (?:it|this|the \w+) with|chase) "
     + _WHO_ELSE,
-    r"\byou(?:'ll| will|'d| would)? (?:have|need|want) to (?:call|contact|phone|ring|email|speak|"
+    r"\byou(?:'ll| will|'d| would)? (?:have|need) to (?:call|contact|phone|ring|email|speak|"
     r"talk|write|go|ask|get in touch|take|raise|reach|visit|chase|complain|fill|submit|dispute|"
     r"wait|apply|request)\b", r"\btake (?:it|this|that) up with\b",
     r"\b(?:raise|file|open|start|make) (?:a )?(?:chargeback|dispute|claim) (?:with|through)\b",
@@ -87,18 +87,38 @@ TAKE_ON = _rx(
     r"\bi personally\b", r"\bi(?:'m| am) (?:responsible|taking (?:this|it) on)\b",
     r"\bi (?:take|accept) (?:full |personal )?(?:responsibility|ownership)\b",
     r"\bi(?:'m| am) (?:going|about) to\b",
+    # the simple present as a promise, as many people say it: "I send you the reference now"
+    r"\bi (?:send|book|rebook|refund|arrange|cancel|credit|raise|issue|put|add|call|ring|email|"
+    r"text|change|fix|reset|update|escalate|process|order|organi[sz]e|reverse|waive|transfer) "
+    r"(?:you|it|this|that|the|a|an|your)\b",
 )
 TEAM_TAKE_ON = Cue(
     r"\bwe(?:'ll| will|'re going to| are going to|'ve| have|'re| are) (?:now |already |just |also )?"
     r"(?:refund|process|send|sent|arrang|issu|credit|revers|replac|repair|fix|sort|resolv|book|"
     r"cancel|waiv|remov|add|apply|appli|pay|paid|reimburs|deliver|dispatch|compensat|make sure|"
     r"ensure|put|return|correct|contact|call|email|escalat|rais|organi[sz])\w*")
+_DONE_VERBS = (r"(?:refunded|processed|issued|raised|booked|rebooked|arranged|credited|reversed|"
+               r"cancell?ed|escalated|logged|ordered|sent|applied|added|waived|removed|submitted|"
+               r"scheduled|reset|fixed|corrected|updated|dispatched|approved|authori[sz]ed|"
+               r"requested|opened|placed|put through|flagged|reported|recorded|blocked|replaced|"
+               r"reissued|re-sent|resent|paid|transferred|created|set up|switched off|turned off)")
+_DONE_THINGS = (r"(?:refund|credit|replacement|repair|booking|appointment|visit|engineer|plan|"
+                r"order|payment|letter|email|text|confirmation|claim|case|ticket|complaint|"
+                r"compensation|voucher|transport|taxi|room|flight|seat|account|fee|charge|"
+                r"renewal|subscription|auto-renew|card|direct debit|debit|invoice|bill)")
 DONE_ACTION = Cue(
     r"\bi(?:'ve| have) (?:now |just |already |also |gone ahead and )?(?:refunded|processed|issued|"
     r"raised|booked|arranged|credited|reversed|cancelled|escalated|logged|ordered|sent|applied|"
     r"added|waived|removed|submitted|scheduled|reset|fixed|corrected|updated|dispatched|approved|"
     r"authori[sz]ed|requested|opened|placed|put through|refunding|flagged|reported|recorded|"
-    r"blocked|replaced|reissued|re-sent|resent|paid|transferred|created|set up)\b")
+    r"blocked|replaced|reissued|re-sent|resent|paid|transferred|created|set up)\b",
+    # the same, reported without an "I": "full refund issued to your card just now", "plan
+    # cancelled", "booked: Tuesday 10:20"
+    # (not "your flight was cancelled": that is the complaint, not something done about it)
+    r"(?<!your )(?<!was )\b" + _DONE_THINGS + r"s?(?: (?:of|for) [\w£$€.,-]+)? (?:has been |have been |now |"
+    r"just |all )?" + _DONE_VERBS + r"\b(?! (?:by|to) (?:you|the customer)\b)",
+    r"^\W*(?:booked|rebooked|done|sorted|refunded|cancell?ed|arranged|sent|issued|credited)\s*[:,\-]",
+)
 WHEN = Cue(
     r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|week)|within (?:the next )?\d+|"
     r"in the next \d+|(?:by|before|on|until|first thing|next|this coming) (?:monday|tuesday|"

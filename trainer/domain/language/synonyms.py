@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from .patterns import gate
-
 # Each family is one string of words; the first word names the family. A word belongs to the first
 # family that lists it, so ambiguous words are left out rather than forced into one meaning.
 FAMILIES = (
@@ -152,22 +150,10 @@ _ONE_PASS = re.compile(r"\b(?:" + "|".join(
     "(?:" + re.sub(r"\((?!\?)", "(?:", p.removeprefix(r"\b")) + ")" for p, _ in _PHRASES) + ")")
 
 
-def _firsts() -> dict[str, tuple[int, ...]]:
-    """For each first character, the phrases that can start with it (in order)."""
-    out: dict[str, list[int]] = {}
-    for n, (pattern, _) in enumerate(_PHRASES):
-        leads = gate(pattern.removeprefix(r"\b"))
-        for ch in ({lead[0] for lead in leads} if leads else "abcdefghijklmnopqrstuvwxyz0123456789"):
-            out.setdefault(ch, []).append(n)
-    return {ch: tuple(ns) for ch, ns in out.items()}
-
-
-_FIRSTS = _firsts()
-
-
 def _replace(m: re.Match[str]) -> str:
+    """The replacement of the first phrase that makes this very match."""
     text, at = m.string, m.start()
-    for pattern, replacement in (_EACH[n] for n in _FIRSTS.get(text[at], ())):
+    for pattern, replacement in _EACH:
         found = pattern.match(text, at)
         if found is not None and found.end() == m.end():
             return found.expand(replacement) if "\\" in replacement else replacement

@@ -21,7 +21,8 @@ NEGATORS = frozenset("not no never cannot nor neither nobody nothing none unable
                      "dont wont cant isnt didnt doesnt".split())
 # Negators that do not negate what follows ("no later than 5 days" still promises 5 days).
 _NOT_NEGATING = re.compile(r"\b(?:no|not) (?:later|longer|more|greater|slower) than\b|"
-                           r"\bnot only\b|\bno (?:problem|worries|doubt|question)\b|"
+                           r"\b(?:not|\w+n't) (?:only|just|merely|simply)\b|"
+                           r"\bno (?:problem|worries|doubt|question)\b|"
                            r"\bwithout (?:delay|fail|question)\b|\bnever again\b")
 FUNCTION_WORDS = frozenset(
     "i you we it this that he she they me us him her them my your our their its is are was were "
@@ -92,6 +93,17 @@ def is_negated(clause: str) -> bool:
     """Whether a clause carries a negation that is not an idiom like 'no later than'."""
     cleaned = _NOT_NEGATING.sub(" ", clause)
     return any(t in NEGATORS or t.endswith("n't") for t in _TOKEN.findall(cleaned))
+
+
+# Someone else's words, or the case notes, reported rather than said as the trainee's own:
+# "being told it's your fault", "the technician noted...", "the system shows that...".
+REPORTED = re.compile(
+    r"\b(?:you|they|he|she|someone|somebody|the \w+) (?:said|told|claimed|were told|was told|"
+    r"suggested|thought|think|noted|wrote|logged|recorded|implied|insisted|made out)\b|"
+    r"\bbeing (?:told|accused|blamed)\b|\b(?:telling|saying|claiming|suggesting|implying|"
+    r"insisting|accusing|blaming)\b|\bwhen you say\b|\byou mentioned\b|"
+    r"\b(?:notes?|records?|log|system|history|file) (?:says?|shows?|confirms?)\b|"
+    r"\baccording to\b")
 
 
 _IMPLICIT = re.compile(r"\b(?:stop(?:ped|s)?|fail(?:ed|s)?|lost|missing|without|lack\w*|no one|"

@@ -22,7 +22,7 @@ class DimensionScore:
 
 @dataclass(frozen=True)
 class Scorecard:
-    scorer: str  # e.g. "rules-1"
+    scorer: str  # e.g. "rules-2"
     dimensions: Mapping[str, DimensionScore]
     overall: float | None  # weighted mean of judged levels, 0..100
     passed: bool
@@ -34,10 +34,17 @@ class Scorecard:
     review_reason: str = ""  # non-empty: a manager should review this score (and why)
 
     def to_contract(self, item_id: str) -> dict[str, Any]:
-        """The batch-scoring output line (DESIGN.md, contract)."""
-        return {"id": item_id, "scorer": self.scorer,
-                "dimensions": {name: self.dimensions[name].to_dict() for name in DIMENSIONS},
-                "overall": self.overall, "passed": self.passed}
+        """The batch-scoring output line (DESIGN.md, contract), with the scorecard's notes and
+        the reason a manager should review it, when there are any."""
+        line: dict[str, Any] = {
+            "id": item_id, "scorer": self.scorer,
+            "dimensions": {name: self.dimensions[name].to_dict() for name in DIMENSIONS},
+            "overall": self.overall, "passed": self.passed}
+        if self.notes:
+            line["notes"] = list(self.notes)
+        if self.review_reason:
+            line["review"] = self.review_reason
+        return line
 
 
 def summarise(rubric: Rubric,

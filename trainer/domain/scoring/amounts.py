@@ -206,7 +206,8 @@ def misstated(lower: str, case: Amounts, weights: Weights) -> tuple[str, bool] |
         near = everything - own  # the rest of the sentence, at half weight
         side = _side(segs[n].text)
         scored = [(weights.affinity(own, near, f.own, f.near), f) for f in case.figures
-                  if f.quantity.kind == q.kind and (not side or f.side in (side, ""))]
+                  if f.quantity.kind == q.kind and (not side or f.side in (side, ""))
+                  and _scale(f.quantity) == _scale(q)]
         scored = [(a, f) for a, f in scored if a >= _AFFINITY]
         if not scored:
             continue
@@ -248,11 +249,22 @@ def _matches_known(q: Quantity, case: Amounts, rough: bool,
     return any(q.close_to(k) for k in case.known)
 
 
+def _scale(q: Quantity) -> str:
+    """Durations are compared only with durations of the same scale: a link valid for 24 hours
+    is not a refund time of some days, and minutes are not days."""
+    if q.kind != "duration":
+        return q.kind
+    return "minutes" if q.value < 1 / 24 else "hours" if q.value < 1 else "days"
+
+
 def _said(q: Quantity) -> str:
     if q.kind == "duration":
         unit = " working" if q.unit == "working" else ""
         days = q.value / (1.4 if q.unit == "working" else 1)
-        return f"{q.said:g}{unit} days" if days >= 1 else f"{days * 24:g} hours"
+        if days >= 1:
+            return f"{round(days, 1):g}{unit} days"
+        hours = q.value * 24
+        return f"{round(hours, 1):g} hours" if hours >= 1 else f"{round(hours * 60):g} minutes"
     return f"{q.value:g}"
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..language.calendar import calendar_of
-from ..language.concepts import STOPWORDS, claim_concepts
+from ..language.concepts import STOPWORDS, claim_concepts, content_concepts
 from ..language.numbers import Quantity, digits, quantities
 from ..language.text import is_denial, normalise, statements
 from ..library import Scenario
@@ -147,6 +147,9 @@ class CaseFile:
     variants: tuple[Claim, ...] = ()  # key points with their 'X or Y' alternatives, to match
     kp_index: ClaimIndex | None = None  # which variants a sentence's words can touch
     flag_index: ClaimIndex | None = None  # ... and which red flags
+    # What happened, as the case file and the customer tell it (content words of each fact and
+    # of the opening): a trainee sentence that says it again is a restatement, not an assertion.
+    accounts: tuple[frozenset[str], ...] = ()
 
     @property
     def known(self) -> frozenset[Quantity]:
@@ -270,7 +273,8 @@ def casefile(scenario: Scenario) -> CaseFile:
                     weights(claim_subject(t) for t in lowers), line, variants,
                     _claim_index(variants, frozenset({"plain", "promise", "request",
                                                       "comparative"})),
-                    _claim_index(flags, TOPICAL))
+                    _claim_index(flags, TOPICAL),
+                    tuple(content_concepts(t) for t in (*facts, normalise(scenario.opening))))
 
 
 def _variants(text: str) -> list[str]:

@@ -33,8 +33,12 @@ _OWNERSHIP = {
                 "they're satisfied before you finish.",
     "no_mistake": "Own the company's mistake plainly, e.g. 'this was our error, not yours'.",
 }
+_HOLLOW = ("The same promises repeated ('leave it with me', 'I'll sort it') say nothing about "
+           "what you will do: say it once, with the action, the time and a reference.")
+_LIST = "A list of terms is not said to anyone: write to the customer in sentences."
 _GAMING = ("Write to the customer, not to whoever grades the reply: text addressed to the scorer "
            "earns nothing and caps the score.")
+_ANY = {"gaming": _GAMING, "hollow": _HOLLOW, "keyword_list": _LIST}  # any dimension
 _BAD = {
     "negated_empathy": "Don't withhold empathy: '{q}' tells the customer their feelings don't "
                        "matter. Acknowledge what happened to them instead.",
@@ -67,15 +71,20 @@ def describe(dimension: str, judged: Judgement, ctx: Context) -> str:
     parts = []
     for gap in judged.gaps:
         if gap in _BAD:
-            parts.append(_BAD[gap].format(q=judged.offending))
-        elif gap == "gaming":
-            parts.append(_GAMING)
+            parts.append(_BAD[gap].format(q=_quote(judged.offending)))
+        elif gap in _ANY:
+            parts.append(_ANY[gap])
         elif gap in table:
             parts.append(table[gap].format(said=_said(ctx),
                                            when=ctx.time_example or "by 5pm tomorrow"))
     if judged.level == 4 and not parts:
         parts.append(_TOP[dimension])
     return " ".join(dict.fromkeys(parts))
+
+
+def _quote(text: str) -> str:
+    """A quote inside a sentence of feedback, without its own closing full stop."""
+    return text.rstrip().rstrip(".")
 
 
 def describe_accuracy(judged: Judgement, found: CaseFindings, scenario: Scenario | None) -> str:
@@ -85,14 +94,18 @@ def describe_accuracy(judged: Judgement, found: CaseFindings, scenario: Scenario
     flags = {f.id: f.text for f in scenario.red_flags}
     points = {k.id: k.text for k in scenario.key_points}
     for m in found.flagged:
-        parts.append(f"Avoid this: {flags[m.claim_id].rstrip('.')} - you said '{m.quote}'.")
+        flag = flags[m.claim_id].rstrip(".")
+        parts.append(f"Avoid this: {flag} - you said '{_quote(m.quote)}'." if m.sure else
+                     f"Check this reads as you meant it: '{_quote(m.quote)}' could be taken "
+                     f"as: {flag[0].lower()}{flag[1:]}.")
     for m in found.contradicted:
-        parts.append(f"You contradicted the case file ('{m.quote}'); it should be: "
+        parts.append(f"Check '{_quote(m.quote)}' against the case file, which says: "
                      f"{points[m.claim_id].rstrip('.')}.")
     for m in found.wrong:
-        advice = ("stay within what policy allows" if m.why.startswith(("promises", "offers"))
-                  else "check it against the case file before you say it")
-        parts.append(f"'{m.quote}' {m.why}: {advice}.")
+        if m.sure:
+            parts.append(f"'{_quote(m.quote)}' {m.why}: stay within what policy allows.")
+        else:
+            parts.append(f"Check '{_quote(m.quote)}' against the case file: it {m.why}.")
     covered = {m.claim_id for m in found.covered + found.contradicted}
     missed = [t for i, t in points.items() if i not in covered]
     if missed:
@@ -101,8 +114,7 @@ def describe_accuracy(judged: Judgement, found: CaseFindings, scenario: Scenario
     if vague:
         parts.append("Be precise with the figures: " + "; ".join(v.rstrip(".") for v in vague)
                      + ".")
-    if "gaming" in judged.gaps:
-        parts.append(_GAMING)
+    parts += [_ANY[gap] for gap in judged.gaps if gap in _ANY]
     if judged.level == 4 and not parts:
         parts.append(_TOP["accuracy"])
     return " ".join(parts) or "Nothing wrong, and the case file's key points are covered."

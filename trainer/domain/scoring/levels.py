@@ -15,7 +15,6 @@ _SPECIFIC = frozenset({"ack_specific", "apology_specific", "feeling_cause"})
 _SUBSTANCE = frozenset({"take", "team_take", "done", "reference", "when", "expect", "own_mistake"})
 _CLOSING = ("follow_up", "check", "expect")
 _BAD = ("negated_empathy", "blame", "dismissive")
-GAMING_CAP = 2
 
 
 @dataclass(frozen=True)
@@ -46,27 +45,16 @@ def _usable(items: Sequence[Tagged]) -> list[Tagged]:
     return [i for i in items if not i.tags & {"gaming", "fragment"}]
 
 
-def is_stuffed(items: Sequence[Tagged]) -> bool:
-    """Many apology and sympathy phrases with little that is about this customer or a remedy."""
-    phrases = count(items, *_EMPATHY_CUES)
-    substance = sum(1 for i in items if i.mirror or i.tags & _SUBSTANCE)
-    return (phrases >= 3 and substance == 0) or (phrases >= 4 and substance * 2 < phrases)
-
-
 def judge_empathy(items: Sequence[Tagged], turns: int = 1) -> Judgement:
     real = _usable(items)
     bad = first(real, *_BAD)
     if bad is not None:
         code = next(t for t in _BAD if t in bad.tags)
         return Judgement(0, (bad.quote,), (code,), bad.quote)
-    tags = frozenset().union(*(i.tags for i in items))
+    tags = frozenset().union(*(i.tags for i in real))
     if not tags & (_EMPATHY_CUES | {"courtesy", "matters"}):
-        return Judgement(0, (), ("ignored",) + (("gaming",) if "gaming" in tags else ()))
+        return Judgement(0, (), ("ignored",))  # the rubric: "ignores how they feel"
     level, gaps = _empathy_ladder(real, turns)
-    if is_stuffed(real):
-        level, gaps = min(level, 1), ["stuffed"]
-    if "gaming" in tags:
-        level, gaps = min(level, GAMING_CAP), [*gaps, "gaming"]
     if level >= 2:
         evidence = _quotes(first(real, *_SPECIFIC), first(real, "feeling_cause", "feeling"),
                            first(real, "apology"), first(real, "matters", "adapt"))
@@ -76,30 +64,40 @@ def judge_empathy(items: Sequence[Tagged], turns: int = 1) -> Judgement:
 
 
 def _empathy_ladder(real: list[Tagged], turns: int) -> tuple[int, list[str]]:
-    """Generic (1), specific (2), feeling or stakes with an apology (3), and going deeper (4):
-    two of why it matters, adapting to them, and mirroring their situation more than once."""
+    """Generic (1), specific (2), feeling or stakes with an apology (3; their feeling named for
+    what happened to them, with one sign of depth, stands in for the apology), and going deeper
+    (4): two of why it matters, adapting to them, and mirroring their situation more than once."""
     if first(real, *_SPECIFIC) is None:
         return 1, ["generic"]
     feeling = first(real, "feeling_cause", "feeling")
     apology = first(real, "apology")
     matters = first(real, "matters")
-    gaps = ([] if apology else ["no_apology"]) + ([] if feeling or matters else ["no_feeling"])
-    if gaps:
-        return 2, gaps
-    depth = sum((matters is not None, first(real, "adapt") is not None,
-                 sum(1 for i in real if i.mirror >= 2 and i.tags & _SPECIFIC) >= 2))
-    if depth < 2:
-        return 3, ["no_matters"]
+    if not (feeling or matters):
+        return 2, ["no_feeling"] + ([] if apology else ["no_apology"])
+    # Naming their feeling for what happened to them carries level 3 without the word "sorry"
+    # (people who label replies agree); the apology is then advice, not a gate.
+    if not apology and not (first(real, "feeling_cause") and _depth(real) >= 1):
+        return 2, ["no_apology"]
+    gaps = [] if apology else ["no_apology"]
+    depth = _depth(real)
+    if depth < 2 or not apology:
+        return 3, [*gaps, "no_matters"] if depth < 2 else gaps
     if count(real, "apology", "apology_generic") > turns + 1:
         return 3, ["over_apology"]
     return 4, []
 
 
+def _depth(real: list[Tagged]) -> int:
+    """How far past naming the feeling it goes: why it matters to them, adapting to them, and
+    saying their situation back more than once (0 to 3)."""
+    return sum((first(real, "matters") is not None, first(real, "adapt") is not None,
+                sum(1 for i in real if i.mirror >= 2 and i.tags & _SPECIFIC) >= 2))
+
+
 def judge_ownership(items: Sequence[Tagged], company_fault: bool = False) -> Judgement:
     real = _usable(items)
-    gaming = any("gaming" in i.tags for i in items)
     if not real:
-        return Judgement(0, (), ("nothing",) + (("gaming",) if gaming else ()))
+        return Judgement(0, (), ("nothing",))
     deflect = first(real, "deflect", "redirect")
     take, team = first(real, "take", "done"), first(real, "team_take")
     refuse = first(real, "refuse")
@@ -112,8 +110,6 @@ def judge_ownership(items: Sequence[Tagged], company_fault: bool = False) -> Jud
         gaps.append("no_mistake")  # advice only: the labels do not insist on it for the level
     if deflect and level > 2:
         level, gaps = 2, ["deflect", *gaps]
-    if gaming:
-        level, gaps = min(level, GAMING_CAP), [*gaps, "gaming"]
     evidence = _quotes(take or team or first(real, "vague", "handoff"),
                        first(real, "when", "reference", "done"),
                        *(first(real, t) for t in _CLOSING))
@@ -142,7 +138,6 @@ def judge_accuracy(items: Sequence[Tagged], found: CaseFindings,
     if any(m.sure for m in wrong):
         quotes = tuple(dict.fromkeys(m.quote for m in wrong if m.sure))[:3]
         return Judgement(0, quotes, ("wrong",), quotes[0])
-    gaming = any("gaming" in i.tags for i in items)
     evidence = tuple(dict.fromkeys(m.quote for m in found.covered))[:3]
     total = len(case.key_points)
     if total == 0:
@@ -156,12 +151,18 @@ def judge_accuracy(items: Sequence[Tagged], found: CaseFindings,
                  else 1)
     gaps = ("imprecise",) if level == 3 and len(found.covered) == total else ()
     if wrong:
-        # Possibly wrong (a topic touched in a way that may be mistaken): believed when little
-        # else is right, doubted when most key points are.
-        level = 0 if level <= 1 else min(level - 1, 2)
+        # Possibly wrong (a topic touched in a way that may be mistaken): precision first, so
+        # it is feedback with the quote and never moves the level; a manager's review can.
         gaps = ("doubtful", *gaps)
-        evidence = tuple(dict.fromkeys(m.quote for m in wrong))[:3]
-    if gaming and level > GAMING_CAP:
-        level, gaps = GAMING_CAP, ("gaming", *gaps)
-    return Judgement(level, evidence, gaps + (("gaming",) if gaming and "gaming" not in gaps
-                                              else ()))
+    return Judgement(level, evidence, gaps)
+
+
+def capped(judged: Judgement, limit: int | None, code: str) -> Judgement:
+    """The judgement held to ``limit`` (a gaming cap); the feedback says why either way, and
+    what the lowered level would have needed no longer applies."""
+    if limit is None or judged.level is None:
+        return judged
+    if judged.level <= limit:
+        gaps = judged.gaps if code in judged.gaps else (*judged.gaps, code)
+        return Judgement(judged.level, judged.evidence, gaps, judged.offending)
+    return Judgement(limit, judged.evidence, (code,), judged.offending)

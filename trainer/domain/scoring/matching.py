@@ -11,14 +11,31 @@ from typing import NamedTuple
 from ..language.concepts import content_concepts
 from ..language.numbers import Quantity, quantities
 from ..language.stemming import concept
+from ..language.text import (
+    REPORTED,
+    is_conditional,
+    is_denial,
+    is_negated,
+    negated_before,
+    normalise,
+    statements,
+)
 from ..language.text import clauses as split_clauses
-from ..language.text import is_conditional, is_denial, is_negated, negated_before, statements
 from .amounts import allowed
 from .casefile import TOPICAL, WEAK, CaseFile, Claim
 from .reading import Tagged
 from .statements import HEDGED, statement_errors
 
 _SKIP = frozenset({"gaming", "fragment"})
+# A sentence that repeats this share of what a fact or the customer said (in content words) tells
+# what happened; it is not the trainee asserting something of their own. Lower: more restatements
+# found, and more real assertions about the same subject excused.
+RESTATED_SHARE = 0.6
+_RESTATED_MIN_WORDS = 3  # shorter sentences share too few words to tell
+# Words in quotation marks: someone else's, not the trainee's own assertion.
+_QUOTED = re.compile(r"[\"\u201c\u201d]|(?:^|\s)'[^']{3,}'(?:\s|$|[.,!?])")
+_ACTING = re.compile(r"\b(?:i|we)(?:'ll| will| shall|'m going to| am going to|'re going to| are "
+                     r"going to|'ve| have| can|'d| would| could)\b|\blet me\b")
 _WORDS = re.compile(r"[a-z]+")
 _WHEN_KINDS = ("time", "weekday", "date")
 _EARLIER = re.compile(r"\b(?:sooner|earlier|faster|quicker|before|shorter|less|fewer|below|"
@@ -181,13 +198,51 @@ def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFinding
         quoted = any(m.quote == seen.item.quote for m in flagged.values())
         for flag, why, sure in statement_errors(seen.item, seen.figures, case, quoted):
             if flag:
-                flagged.setdefault(flag, Match(flag, seen.item.quote, why=why))
+                if flag not in flagged or (sure and not flagged[flag].sure):
+                    flagged[flag] = Match(flag, seen.item.quote, why=why, sure=sure)
             else:
                 wrong.append(Match("", seen.item.quote, why=why, sure=sure))
     for ident in contradicted:
         covered.pop(ident, None)
+    kinds = {c.id: c.kind for c in case.red_flags}
+    flagged = {k: _certain(m, kinds.get(k, "plain")) for k, m in flagged.items()
+               if not restates(m.quote, case)}
     return CaseFindings(tuple(covered.values()), tuple(contradicted.values()),
-                        tuple(flagged.values()), tuple(wrong))
+                        tuple(flagged.values()),
+                        tuple(_certain(m) for m in wrong if not restates(m.quote, case)))
+
+
+def _certain(match: Match, kind: str = "promise") -> Match:
+    """Sure only when said as the trainee's own assertion: not a quote or someone else's words,
+    not a question (unless asking is what the flag is about), and for a promise or a figure not
+    an 'if' fallback ("if it hasn't arrived by Friday, call me")."""
+    if match.sure and not is_own_assertion(match.quote, kind):
+        return Match(match.claim_id, match.quote, match.precise, match.why, sure=False)
+    return match
+
+
+# Flags about telling or asking the customer something: a condition does not undo them ("if it
+# happens again, ring the courier yourself" still sends them to the courier).
+_ACTS_ON_CUSTOMER = frozenset({"request", "redirect", "blame"})
+
+
+def is_own_assertion(quote: str, kind: str = "promise") -> bool:
+    low = normalise(quote)
+    question = low.rstrip().endswith("?") and kind != "request"
+    fallback = is_conditional(low) and kind not in _ACTS_ON_CUSTOMER
+    return not (question or fallback or _QUOTED.search(quote) or REPORTED.search(low))
+
+
+def restates(quote: str, case: CaseFile) -> bool:
+    """Whether the sentence retells what the case file or the customer says happened (a
+    sentence in which the trainee does, offers or asks something is never a retelling)."""
+    low = normalise(quote)
+    if _ACTING.search(low) or _REQUEST.search(low) or not all(
+            _known(q, case.known) for q in quantities(low)):
+        return False  # doing or asking something, or a figure of its own: not a retelling
+    mine = content_concepts(low)
+    return len(mine) >= _RESTATED_MIN_WORDS and any(
+        len(mine & told) >= RESTATED_SHARE * len(mine) for told in case.accounts)
 
 
 def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Match],
@@ -228,8 +283,8 @@ def _says_flag(claim: Claim, seen: _Seen, case: CaseFile) -> str:
     if claim.kind in TOPICAL and not (claim.names & seen.concepts
                                        or (claim.figures and seen.figures)):
         return ""  # nothing of it in this sentence
-    if claim.kind == "blame" and item.tags & {"blame"}:
-        return "sure"
+    if claim.kind == "blame":  # only the trainee's own blaming words, never topic words alone
+        return "sure" if "blame" in item.tags else ""
     if claim.kind == "redirect":
         said = "redirect" in item.tags and (not claim.targets
                                             or any(t in low for t in claim.targets))
@@ -269,8 +324,9 @@ def _says_in_words(claim: Claim, seen: _Seen, case: CaseFile) -> str:
         said = not HEDGED.search(low)
     else:
         said = not HEDGED.search(low) and not is_conditional(low)
-    sure = figures or fit.coverage >= 0.8 or claim.kind == "request"
-    return ("sure" if sure else "unsure") if said else ""
+    # Matched on the flag's topic words (the author gave no hint phrase): however close, it
+    # may be a good answer about the same subject, so it is feedback, never a zero.
+    return "unsure" if said else ""
 
 
 def _beyond(claim: Claim, item: Tagged) -> bool:

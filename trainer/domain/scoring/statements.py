@@ -12,6 +12,8 @@ from .casefile import CaseFile
 from .reading import Tagged
 from .timeline import date_error, may_hold_days
 
+_FROM_ANOTHER_EVENT = re.compile(r"\b\d+ (?:working |business |calendar )?(?:days?|weeks?|hours?) "
+                                 r"(?:of|after|from|once) (?!today|now\b)")
 PROMISE_TAGS = frozenset({"take", "team_take", "done", "expect"})
 HEDGED = re.compile(r"\b(?:can't|cannot|won't|couldn't|not able to) (?:promise|guarantee|say|"
                     r"confirm)|\bno guarantee|\b(?:request|ask(?:ing)?|put (?:it|this) to|"
@@ -29,7 +31,8 @@ def statement_errors(item: Tagged, figures: tuple[Quantity, ...], case: CaseFile
         flag = next((c.id for c in case.red_flags if c.kind == "blame"), "")
         found.append((flag, "suggests the customer caused the problem", not case.customer_fault))
     if may_hold_days(low) and (bad := date_error(low, case.timeline, case.weights)):
-        found.append(bad)
+        # "within 5 working days of collection" counts from another event, not from today
+        found.append((*bad[:2], bad[2] and not _FROM_ANOTHER_EVENT.search(low)))
     kinds = {q.kind for q in figures}
     if kinds & {"money", "duration", "count"}:
         found += _amount_errors(item, low, case, "money" in kinds)
@@ -43,9 +46,11 @@ def _amount_errors(item: Tagged, low: str, case: CaseFile,
         over = over_limit(low, case.amounts) or (rate_error(low, case.amounts) if money else "")
     if over:
         flag = next((c.id for c in case.red_flags if c.kind == "overpromise"), "")
+        # A promise plainly over a limit or rate the policy states: certain enough for a zero.
         return [(flag, over, True)]
+    # Figures, totals and charges read from free text are feedback with the quote, not a level.
     if (off := misstated(low, case.amounts, case.weights)) is not None:
-        return [("", *off)]
+        return [("", off[0], False)]
     if money and (bad := total_error(low) or charged_for_free(low, case.amounts, case.weights)):
-        return [("", bad, True)]
+        return [("", bad, False)]
     return []

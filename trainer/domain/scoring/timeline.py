@@ -40,6 +40,9 @@ _SKIP = re.compile(r"^\W*(?:and |but |so |or )?(?:if|unless|in case|should|wheth
 _SLACK = 60  # minutes either way before a time counts as different
 _AFFINITY = 0.3  # how closely a day's words must match a case-file day's to be about it
 _SURE = 0.6  # ... and its own words alone, to say it contradicts it
+# ... and to be plainly about the thing a policy bounds ("the repair tomorrow", not "reporting it
+# to the delivery manager today"): higher finds fewer days too early, and no false zeros.
+_PLAINLY = 0.5
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,8 @@ def may_hold_days(lower: str) -> bool:
 
 def date_error(lower: str, line: Timeline, weights: Weights) -> tuple[str, str, bool] | None:
     """(red flag id or '', what is wrong, sure) for the first day in a trainee sentence that
-    contradicts the case file, or None."""
+    contradicts the case file, or None. Sure only for a day a red flag names or one before the
+    earliest the policy allows: a day read from free text against the facts may be misread."""
     if not line.dated or lower.rstrip().endswith("?"):
         return None
     judged = [(when, _candidates(when, own, near, line, weights))
@@ -165,7 +169,7 @@ def _misnamed(when: When, line: Timeline) -> tuple[str, str, bool] | None:
     if when.written and when.weekday is not None and line.calendar.anchored \
             and weekday_of(when.first) != when.weekday \
             and any(d.when.first == when.first for d in line.dated):
-        return "", f"names the wrong weekday: {day_name(when.first)}", True
+        return "", f"names the wrong weekday: {day_name(when.first)}", False
     return None
 
 
@@ -194,22 +198,25 @@ def _against(when: When, found: list[tuple[float, float, Dated]], confirmed: set
     close = [(a, mine, d) for a, mine, d in found if a >= best * 0.6]
     for _, mine, d in close:  # a day a red flag names: said, though the facts give it too
         if d.role == "wrong" and mine >= _AFFINITY and _overlaps(when, d.when):
-            return d.flag, f"gives {_name(when)}", True
+            # certain only for the one day the flag names, not a span that takes it in
+            return d.flag, f"gives {_name(when)}", when.first == when.last
     right = [(mine, d) for _, mine, d in close if d.role == "right"]
     if any(_fits(when, d.when) for _, d in right):
         return None
     for _, mine, d in close:  # a bound needs the day's own words to be about it
         if (d.role == "bound" or d.earliest) and mine >= _AFFINITY and when.high < d.when.low:
-            return d.flag, f"is earlier than the case file allows ({_name(d.when)})", True
+            # certain only when the day's own words are plainly about the bounded thing
+            return d.flag, f"is earlier than the case file allows ({_name(d.when)})", \
+                mine >= _PLAINLY
         if _sooner(when, d, mine):
-            return d.flag, f"is sooner than the case file says ({_name(d.when)})", True
+            return d.flag, f"is sooner than the case file says ({_name(d.when)})", False
     if not right or all(id(d) in confirmed for _, d in right):
         return None
     if any(d.role == "right" and _overlaps(when, d.when) for d in days):
         return None  # a day the case file gives for something: most likely said of that
     mine, fact = max(right, key=lambda x: x[0])
     if mine >= _SURE and when.written and fact.when.written:  # two dates, written out, differ
-        return "", f"says {_name(when)} where the case file says {_name(fact.when)}", True
+        return "", f"says {_name(when)} where the case file says {_name(fact.when)}", False
     return None
 
 
