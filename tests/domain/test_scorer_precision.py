@@ -244,3 +244,10 @@ def test_an_adverb_before_what_i_did_blames_nobody():
     scored = card("billing-double-charge", "I'm sorry. Let me tell you clearly what I have done: "
                                            "the duplicate 39.99 is refunded today.")
     assert scored.red_flags == () and scored.dimensions["empathy"].level != 0
+
+
+def test_telling_the_customer_of_the_ombudsman_is_not_passing_them_on():
+    scored = card("billing-double-charge",
+                  "I'll refund the duplicate today and email you the reference by 5pm. If you're "
+                  "still unhappy, you can go to the Financial Ombudsman Service.")
+    assert scored.dimensions["ownership"].level >= 3

@@ -38,6 +38,9 @@ _CLAUSE_START = re.compile(r"[,;:.!?()]|\b(?:but|and then|so that|because|which)
 _ADDRESSED = re.compile(r"^\W*(?:(?:please|just|so|then|and|or|simply|best to|try to|you'd better)"
                         r"\W+)*$|\b(?:just|please|simply)\W*$|\byou\b[^.]{0,30}$|"
                         r"\byour\b[^.]{0,12}$")
+# Telling the customer they may take it to an ombudsman or regulator is a right they must be told
+# of, never a deflection.
+_ESCALATION_RIGHT = re.compile(r"\b(?:ombudsman|regulator|trading standards|citizens advice)\b")
 # Telling the customer of a right or an option is not sending them away: "you're entitled to ask
 # your card provider for a chargeback", "if you'd rather, you can...".
 _OPTION = re.compile(r"\b(?:entitled to|(?:have|has) the right to|(?:are|'re) (?:welcome|free) to|"
@@ -174,6 +177,7 @@ def _ownership_tags(low: str) -> set[str]:
     if any(not negated_before(low, m.start(), _REDIRECT_NEGATION_WINDOW)
            and not _MINE.search(low[:m.start()][-24:])
            and not _OPTION.search(low[:m.start()]) and _to_customer(low, m)
+           and not _ESCALATION_RIGHT.search(m.group())
            for m in O.REDIRECT.finditer(low)):
         tags.add("redirect")
     if O.REFUSE.search(low):
