@@ -38,10 +38,13 @@ def user(role: str = "trainee", email: str | None = None, name: str | None = Non
 
 def scored_attempt(person: User, scenario_id: str, passed: bool = True,
                    levels: dict[str, int | None] | None = None, finished_at=None,
-                   scorer: str | None = None, review_reason: str = ""):
+                   scorer: str | None = None, review_reason: str = "", mode: str = "assessed",
+                   copied_from: str | None = None):
     """A scored attempt built directly (no role-play): every dimension at 3 when it passed, below
     the pass level when not, unless ``levels`` says otherwise; finished now unless told; scored by
-    the rule scorer unless ``scorer`` names another; flagged for review with a ``review_reason``."""
+    the rule scorer unless ``scorer`` names another; flagged for review with a ``review_reason``;
+    assessed (evidence) unless ``mode`` is "practice"; a near-copy held for review with
+    ``copied_from``."""
     from trainer.domain.scoring.rules import RuleScorer
     from trainer.models import Attempt, Score
     from trainer.models._types import utcnow
@@ -59,7 +62,8 @@ def scored_attempt(person: User, scenario_id: str, passed: bool = True,
                       customer_engine="scripted-1", status="scored", outcome="resolved",
                       mood="calm", started_at=when, finished_at=when, scored_at=when,
                       scorer=scorer, overall=75.0 if passed else 16.7, passed=passed,
-                      needs_review=bool(review_reason), review_reason=review_reason,
+                      needs_review=bool(review_reason or copied_from),
+                      review_reason=review_reason, mode=mode, copied_from=copied_from,
                       scores=[Score(dimension=d, level=lv, scorer=scorer)
                               for d, lv in levels.items()])
     db.session.add(attempt)

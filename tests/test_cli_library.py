@@ -116,3 +116,59 @@ def test_the_trainer_console_script_runs(tmp_path):
                            "score", str(path)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["id"] == "a"
+
+
+def test_validate_renders_the_variants_and_names_the_one_that_fails(tmp_path):
+    scenarios = copy_library(tmp_path)
+    path = scenarios / "billing-double-charge.yaml"
+    text = path.read_text()
+    # a figure of the second variant written out: right there, wrong in every other variant
+    path.write_text(text.replace("full {amount} to your bank", "full 44.50 to your bank")
+                    .replace("the second {amount} on", "the second 44.50 on"))
+    result = run(validate_command, [path])
+    assert result.exit_code == 1
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if x.startswith("model_answer:"))
+    assert f"{path}:{line}: model_answer does not pass the rules-" in result.output
+    assert "in variant 0 (name=Priya Shah" in result.output and "amount=39.99" in result.output
+    assert "key points missed: confirms-duplicate, full-refund" in result.output
+
+
+def test_validate_reports_an_undefined_placeholder_at_its_line(tmp_path):
+    scenarios = copy_library(tmp_path)
+    path = scenarios / "billing-price-rise-notice.yaml"
+    lines = path.read_text().splitlines()
+    n = next(i for i, x in enumerate(lines) if x.startswith("opening:")) + 1
+    lines[n] = lines[n].replace("{new_price}", "{new_prize}")
+    path.write_text("\n".join(lines) + "\n")
+    result = run(validate_command, [path])
+    assert result.exit_code == 1
+    assert (f"{path}:{n}: field 'opening': unknown placeholder '{{new_prize}}' (did you mean "
+            "{new_price}?)") in result.output
+
+
+def test_score_uses_the_default_variant_or_the_one_a_variant_seed_names(tmp_path):
+    from trainer.domain.loading import load_library
+    from trainer.domain.variants import render_variant
+
+    library = load_library(ROOT / "scenarios", ROOT / "rubrics")
+    template = library.templates["billing-double-charge"]
+    other = render_variant(template, 1 + 3 + 9 + 18)  # every value its second one
+    default = library.scenarios["billing-double-charge"]
+
+    def line(ident, answer, **more):
+        return {"id": ident, "scenario": "billing-double-charge", **more, "transcript": [
+            {"role": "customer", "text": "You charged me twice."},
+            {"role": "trainee", "text": answer}]}
+
+    rows = [line("default", default.model_answer), line("seed-0", default.model_answer, variant=0),
+            line("pasted", default.model_answer, variant=1 + 3 + 9 + 18),
+            line("own", other.model_answer, variant=1 + 3 + 9 + 18),
+            line("bad", "Hello", variant="two")]
+    result = run(score_command, [write_jsonl(tmp_path, rows)])
+    out = {o["id"]: o for o in map(json.loads, result.stdout.splitlines())}
+    assert out["default"]["passed"] and out["own"]["passed"]
+    assert out["seed-0"] == {**out["default"], "id": "seed-0"}
+    assert not out["pasted"]["passed"]
+    assert out["pasted"]["dimensions"]["accuracy"]["level"] < 3
+    assert "'variant' must be a whole number" in out["bad"]["error"]
+    assert result.exit_code == 1  # the bad line

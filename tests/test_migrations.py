@@ -83,6 +83,28 @@ def test_upgrading_a_sqlite_database_keeps_turns_and_scores(tmp_path):
     assert counts == [1, 1, 1] and enforced == 1
 
 
+def test_0004_makes_earlier_attempts_assessed_and_new_ones_practice(tmp_path):
+    """What clearances and rotations already rest on keeps counting; a new row that names no mode
+    is practice, the mode that never counts."""
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as conn:
+            conn.execute(text(_BEFORE_0003[0]))
+            conn.execute(text(_ATTEMPT.format(id=1)))
+        upgrade(revision="0004")
+        with db.engine.begin() as conn:
+            conn.execute(text(_ATTEMPT.format(id=2)))
+            rows = conn.execute(text("SELECT id, mode, copied_from FROM attempt ORDER BY id")).all()
+        downgrade(revision="0003")
+        db.engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, "assessed", None), (2, "practice", None)]
+
+
 _IN_0001 = [
     "INSERT INTO user (id, email, name, role, active, created_at) VALUES "
     "(1, 'a@x', 'A', 'trainee', 1, '2026-01-01')",

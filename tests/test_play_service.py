@@ -65,7 +65,9 @@ def test_demo_seed_creates_people_and_scored_attempts_once(ctx):
 
 
 def test_playing_the_whole_rotation_renews_the_clearances_it_covers(ctx):
+    from trainer.domain.modes import ASSESSED, PRACTICE
     from trainer.services.clearances import grant_clearance
+    from trainer.services.reviews import confirm_scorecard
     from trainer.services.tracks import get_tracks
 
     boss = factories.user("manager")
@@ -75,11 +77,20 @@ def test_playing_the_whole_rotation_renews_the_clearances_it_covers(ctx):
                                 justification="Covering the queue")
     clearance.expires_at = utcnow() + timedelta(days=10)  # about to lapse
     db.session.commit()
-    for scenario_id in rotation.scenarios:
-        attempt = play.start_attempt(person, scenario_id)
-        play.submit_answer(attempt, get_library().scenarios[scenario_id].model_answer)
-        play.finish_attempt(attempt)
-        assert attempt.passed, scenario_id
+    played = []
+    for mode in (PRACTICE, ASSESSED):
+        for scenario_id in rotation.scenarios:
+            attempt = play.start_attempt(person, scenario_id, mode)
+            play.submit_answer(attempt, get_library().scenarios[scenario_id].model_answer)
+            play.finish_attempt(attempt)
+            assert attempt.passed, scenario_id
+            played.append(attempt)
+        db.session.refresh(clearance)  # practice never counts; pasted answers wait for review
+        assert clearance.expires_at < utcnow() + timedelta(days=11), mode
+    assert [a.copied_from for a in played] == [None] * len(rotation.scenarios) + [
+        "model answer"] * len(rotation.scenarios)
+    for attempt in played[len(rotation.scenarios):]:
+        confirm_scorecard(boss, attempt)  # a manager reads each one and lets it stand
     db.session.refresh(clearance)
     assert clearance.expires_at > utcnow() + timedelta(days=360)
     assert clearance.renewed_at is not None

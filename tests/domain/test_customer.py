@@ -1,4 +1,5 @@
-"""The scripted customer: moods, lines, probes and endings, on the library and small scenarios."""
+"""The scripted customer: lines that follow what was said, moods that move in visible steps with a
+reason, resolution only after the close, never a repeated line, never the answer key read out."""
 
 from __future__ import annotations
 
@@ -13,26 +14,36 @@ from trainer.domain.customer import (
     ScriptedCustomer,
     get_customer_engine,
 )
-from trainer.domain.library import MOODS, Customer, KeyPoint, RedFlag, Scenario, Script
+from trainer.domain.customer.lines import CLOSING_AGAIN, GENERIC_CLOSING
+from trainer.domain.customer.realism import batteries, measure, play, variants_of
+from trainer.domain.customer.voice import plain, rubric_echoed, third_person
+from trainer.domain.library import MOODS, Customer, KeyPoint, Line, RedFlag, Scenario, Script
 from trainer.domain.loading import load_library
 from trainer.domain.transcript import CUSTOMER, TRAINEE, Turn
 
+from .test_loading import GOOD, edited, make_library, problems_in
+
 ROOT = Path(__file__).resolve().parents[2]
-BRUSH_OFF = "Not my department, ring someone else."
-SYMPATHY = "I'm so sorry about this, I can hear how frustrating it has been for you."
-# Heard and given a concrete step, but none of the billing case's key points yet.
-LISTENED_WITH_STEP = ("I'm really sorry, Priya - being left without an answer to two emails when "
-                      "that money was meant for your rent is awful. I'll look into the March "
-                      "payments myself today and call you back by 4pm.")
-BILLING_FOLLOW_UP = ("I can confirm the second 39.99 collection on 3 March was a duplicate "
-                     "taken in error by our system, not anything you did. I've refunded the full "
-                     "39.99 to your original payment method; it will arrive within 5 working "
-                     "days, and your refund reference is RF-55120. I'll email you on Friday.")
+LIBRARY = load_library(ROOT / "scenarios", ROOT / "rubrics")
+
+HEARD = "I'm so sorry you were charged a fee you never agreed to, with no answer to your email."
+REFUND = "I'm so sorry you were charged a fee you never agreed to - I'll refund the fee today."
+TIMELINE = "It will be back in your account within 3 working days, and I'll email you by 5pm."
+EVERYTHING = ("I'm sorry you were charged a fee you never agreed to. I'll refund the fee today, it "
+              "will be back in your account within 3 working days, and your reference is "
+              "REF-1234.")
+GENERIC_SORRY = "Sorry for any inconvenience."
+VAGUE = "We'll look into it."
+DEFLECT = "Not my department, ring someone else."
+BLAME = "You must have agreed to it."
+TO_THE_BANK = "You'll need to ask your bank about it."
+YES = "Yes, that's right."
+CLOSING = "So I get it all back, and you'll email me when it's gone through?"
 
 SMALL = Scenario(
     id="small",
-    customer=Customer(name="Sam", mood="frustrated", goal="Get my 20 fee back."),
-    opening="You charged me a 20 fee I never agreed to.",
+    customer=Customer(name="Sam Jones", mood="frustrated", goal="Get my 20 fee back."),
+    opening="You charged me a 20 fee I never agreed to, and nobody answered my email.",
     key_points=(
         KeyPoint("refund", "Refunds the fee in full", hints=("refund the fee",),
                  probe="Am I getting the 20 back?"),
@@ -46,28 +57,22 @@ SMALL = Scenario(
                 objection="Why should I chase my bank for your mistake?"),
         RedFlag("promises-double", "Promises double the money back", hints=("double",)),
     ),
-    script=Script(max_turns=20, calmer=("Right, thank you.",), pressing=("Fine, but what now?",),
-                  angrier=("That's not good enough.",), resolved="Thanks, that's sorted.",
-                  gave_up="Forget it."),
+    script=Script(
+        max_turns=8,
+        calmer=(Line("Good - my money back, then.", ("refund",)),
+                Line("Thank you for actually saying sorry.", ("apology",)),
+                Line("Right, thank you.")),
+        pressing=(Line("Looking into it? Again?", ("vague",)), Line("Fine, but what now?"),
+                  Line("I need more than that.")),
+        angrier=(Line("Don't pass me around.", ("deflect",)), Line("That's not good enough."),
+                 Line("Are you even listening?")),
+        closing=CLOSING, resolved="Thanks, that's sorted.", gave_up="Forget it."),
 )
-BARE = Scenario(id="bare", customer=Customer(goal="Get my deposit back."),
-                key_points=(KeyPoint("deposit", "Refunds the deposit"),))
 
 
-@pytest.fixture(scope="module")
-def library():
-    return load_library(ROOT / "scenarios", ROOT / "rubrics")
-
-
-@pytest.fixture(scope="module")
-def billing(library) -> Scenario:
-    return library.scenarios["billing-double-charge"]
-
-
-def converse(scenario: Scenario, replies: list[str],
-             engine: ScriptedCustomer | None = None) -> tuple[list[Turn], list[CustomerReply]]:
+def converse(scenario: Scenario, replies: list[str]) -> tuple[list[Turn], list[CustomerReply]]:
     """Play the replies in order until the customer ends the conversation."""
-    engine = engine or ScriptedCustomer()
+    engine = ScriptedCustomer()
     transcript = [Turn(CUSTOMER, engine.opening(scenario).text)]
     answers = []
     for reply in replies:
@@ -92,154 +97,278 @@ def test_registry_gives_the_scripted_engine():
         get_customer_engine("telepathic")
 
 
-def test_opening_is_the_scenario_opening_in_the_initial_mood(billing):
-    reply = ScriptedCustomer().opening(billing)
-    assert reply == CustomerReply(billing.opening, "frustrated", "open", "scripted-1")
+def test_opening_is_the_scenario_opening_in_the_initial_mood():
+    assert ScriptedCustomer().opening(SMALL) == CustomerReply(SMALL.opening, "frustrated", "open",
+                                                              "scripted-1")
 
 
-def test_calmer_after_a_listening_reply_with_a_concrete_step(billing):
-    _, [reply] = converse(billing, [LISTENED_WITH_STEP])
-    assert reply.status == "open"
-    assert rank(reply.mood) > rank("frustrated")
-    assert any(reply.text.startswith(line) for line in billing.script.calmer)
+def test_reason_is_optional_so_other_engines_need_not_give_one():
+    assert CustomerReply("Hi", "calm", "open", "llm-1").reason == ""
 
 
-def test_angrier_after_a_brush_off(billing):
-    _, [reply] = converse(billing, [BRUSH_OFF])
-    assert reply.status == "open"
+# Calmer lines only after the trainee did what they acknowledge.
+
+def test_a_calmer_line_names_what_the_reply_did():
+    _, [reply] = converse(SMALL, [REFUND])
+    assert reply.text.startswith("Good - my money back, then.")
+    assert (reply.mood, reply.reason) == ("calm", "calmer: you gave a time")
+
+
+def test_a_key_point_line_waits_for_that_key_point():
+    _, [reply] = converse(SMALL, ["I'm so sorry you were charged a fee you never agreed to - "
+                                  "I'll sort it out and call you back by 4pm."])
+    assert reply.reason.startswith("calmer")
+    assert "my money back" not in reply.text
+    assert reply.text.startswith("Thank you for actually saying sorry.")
+
+
+def test_a_bare_apology_gets_no_calmer_line():
+    _, [reply] = converse(SMALL, [GENERIC_SORRY])
+    lines = [line.say for line in SMALL.script.calmer]
+    assert not any(line in reply.text for line in lines)
+    assert reply.mood == "frustrated" and reply.reason.startswith("no change")
+
+
+def test_being_heard_without_substance_calms_only_as_far_as_wary():
+    _, answers = converse(SMALL, [HEARD, HEARD, HEARD])
+    assert [a.mood for a in answers] == ["wary", "wary", "wary"]
+    assert answers[0].reason == "calmer: you understood what this has done to me"
+    assert answers[1].reason == "no change: kind words, but nothing concrete yet"
+
+
+def test_pressing_and_angrier_lines_follow_the_act():
+    _, [vague] = converse(SMALL, [VAGUE])
+    assert vague.text.startswith("Looking into it? Again?")
+    assert vague.reason == "no change: that was vague"
+    _, [passed] = converse(SMALL, [DEFLECT])
+    assert passed.text.startswith("Don't pass me around.")
+    assert (passed.mood, passed.reason) == ("angry", "angrier: you passed me somewhere else")
+    _, [blamed] = converse(SMALL, [BLAME])
+    assert blamed.reason == "angrier: that blamed me" and "Don't pass me" not in blamed.text
+
+
+def test_off_topic_replies_annoy_the_customer():
+    _, [reply] = converse(SMALL, ["Did you see the match last night?"])
+    assert reply.reason == "angrier: that had nothing to do with my problem"
     assert rank(reply.mood) < rank("frustrated")
-    assert any(reply.text.startswith(line) for line in billing.script.angrier)
 
 
-def test_a_red_flag_gets_its_objection():
-    _, [reply] = converse(SMALL, ["I'm sorry, but you'll have to ask your bank about it."])
-    assert reply.text.startswith("Why should I chase my bank for your mistake?")
-    assert rank(reply.mood) < rank("frustrated")
+# Objections, probes and repeats.
+
+def test_a_red_flag_gets_its_objection_once():
+    _, answers = converse(SMALL, [TO_THE_BANK, TO_THE_BANK])
+    assert answers[0].text == "Why should I chase my bank for your mistake?"
+    assert answers[0].reason == "angrier: I don't accept that"
+    assert "Why should I chase my bank" not in answers[1].text
+    assert answers[1].text.startswith("Don't pass me around.")  # an angrier line that fits
+    assert answers[1].reason == "angrier: I don't accept that"
+    _, answers = converse(SMALL, ["I'm sorry - I'll pay you double by Friday."] * 2)
+    assert answers[1].text.startswith("You've said that already")
 
 
-def test_a_red_flag_without_an_objection_gets_a_generic_one_naming_it():
+def test_an_answered_objection_is_not_raised_again():
+    _, answers = converse(SMALL, [TO_THE_BANK, REFUND, GENERIC_SORRY, VAGUE])
+    assert sum("chase my bank" in a.text for a in answers) == 1
+
+
+def test_a_red_flag_without_an_objection_never_reads_out_the_rubric():
     _, [reply] = converse(SMALL, ["I'm sorry - I'll pay you double by Friday."])
-    assert "promises double the money back" in reply.text.lower()
-    assert reply.note and reply.text.endswith("?")
+    assert reply.text.startswith("Hold on - that's not right.")
+    assert "double the money" not in reply.text.lower()
+    assert "promises-double has no objection" in reply.note
 
 
-def test_probes_ask_for_the_most_important_missing_key_point():
-    _, [first] = converse(SMALL, ["I'm so sorry, I'll refund the fee today."])
-    assert first.text.endswith("When will it be back in my account?")
-    _, [second] = converse(SMALL, ["I'm sorry for the wait, it arrives within 3 working days."])
-    assert second.text.endswith("Am I getting the 20 back?")
+def test_probes_ask_for_missing_key_points_without_repeating_one():
+    _, answers = converse(SMALL, [VAGUE, VAGUE, VAGUE])
+    assert [a.text.endswith(k.probe) for a, k in zip(answers, SMALL.key_points, strict=True)] \
+        == [True, True, True]
+    _, [after_refund] = converse(SMALL, [REFUND])
+    assert after_refund.text.endswith("When will it be back in my account?")
 
 
-def test_a_brush_off_still_leaves_a_key_point_probe(billing):
-    _, [reply] = converse(billing, [BRUSH_OFF])
-    assert any(reply.text.endswith(point.probe) for point in billing.key_points)
+def test_a_key_point_without_a_probe_gets_a_generic_question_not_its_text():
+    bare = replace(SMALL, key_points=(KeyPoint("deposit", "Refunds the deposit"),))
+    _, [reply] = converse(bare, [VAGUE])
+    assert "deposit" not in reply.text.lower() and reply.text.endswith("?")
+    assert "deposit has no probe" in reply.note
 
 
 @pytest.mark.parametrize("replies", [
-    [SYMPATHY] * 19,
-    ["Let me see.", SYMPATHY, BRUSH_OFF, "I'm sorry, I'll refund the fee today."] * 5,
+    [VAGUE] * 8, [HEARD] * 8, [GENERIC_SORRY, VAGUE, "OK.", HEARD] * 2,
 ])
-def test_never_the_same_line_twice_in_a_row(replies):
-    transcript, answers = converse(SMALL, replies)
-    customer_lines = [t.text for t in transcript if t.role == CUSTOMER]
-    assert len(customer_lines) > 5
-    assert all(a != b for a, b in zip(customer_lines, customer_lines[1:], strict=False))
+def test_no_line_is_said_twice_while_an_unused_one_fits(replies):
+    transcript, _ = converse(SMALL, replies)
+    lines = [t.text for t in transcript if t.role == CUSTOMER]
+    assert len(lines) == len(set(lines)) > 5
+    pressing = [line.say for line in SMALL.script.pressing if not line.when]
+    for line in pressing:  # each unconditional pressing line before any is used twice
+        assert sum(line in text for text in lines[:4]) <= 1
 
 
-def test_repeated_red_flags_do_not_repeat_the_objection():
-    calm = replace(SMALL, customer=Customer(mood="calm"))
-    transcript, answers = converse(calm, ["Just ask your bank, OK? I'll note it today."] * 4)
-    customer_lines = [t.text for t in transcript if t.role == CUSTOMER]
-    assert len([a for a in answers if a.status == "open"]) >= 2
-    assert all(a != b for a, b in zip(customer_lines, customer_lines[1:], strict=False))
+# Resolution waits for the close.
+
+def test_covering_everything_brings_the_closing_line_not_resolution():
+    _, [reply] = converse(SMALL, [EVERYTHING])
+    assert reply.status == "open" and reply.text.endswith(CLOSING)
 
 
-def test_resolves_after_good_replies_covering_the_key_points(billing):
-    _, answers = converse(billing, [billing.model_answer, BILLING_FOLLOW_UP])
-    last = answers[-1]
-    assert (last.status, last.mood, last.text) == ("resolved", "satisfied", billing.script.resolved)
-
-
-def test_resolves_once_enough_key_points_are_covered_across_turns():
-    _, answers = converse(SMALL, ["I'm so sorry - I'll refund the fee today.",
-                                  "I'm sorry for the trouble: it will arrive within 3 working "
-                                  "days, and I'll email you by 5pm."])
+def test_resolves_only_after_the_trainee_closes_the_loop():
+    _, answers = converse(SMALL, [EVERYTHING, YES])
     assert [a.status for a in answers] == ["open", "resolved"]
-    assert answers[-1].text == "Thanks, that's sorted."
+    assert (answers[-1].text, answers[-1].mood) == ("Thanks, that's sorted.", "satisfied")
+    assert answers[-1].reason == "satisfied: you confirmed it"
 
 
-def test_without_key_points_resolves_on_empathy_and_ownership():
-    plain = Scenario(id="plain", opening="My parcel never came.")
-    _, [reply] = converse(plain, ["I'm so sorry your parcel hasn't arrived - I'll send a "
-                                  "replacement today and email you the tracking reference."])
-    assert reply.status == "resolved" and reply.mood == "satisfied"
+def test_a_follow_up_promise_also_closes_the_loop():
+    _, answers = converse(SMALL, [EVERYTHING, "I'll email you tomorrow once it has gone through."])
+    assert answers[-1].status == "resolved"
 
 
-def test_gives_up_after_repeated_brush_offs(billing):
-    _, answers = converse(billing, [BRUSH_OFF] * billing.script.max_turns)
-    last = answers[-1]
-    assert (last.status, last.mood, last.text) == ("gave_up", "furious", billing.script.gave_up)
-    assert len(answers) < billing.script.max_turns
+@pytest.mark.parametrize("after", [VAGUE, "OK."])
+def test_no_resolution_without_a_real_answer_to_the_closing(after):
+    _, answers = converse(SMALL, [EVERYTHING, after, YES])
+    assert answers[1].status == "open"
+    assert any(ask in answers[1].text for ask in CLOSING_AGAIN)
+    assert answers[2].status == "resolved"
 
 
-def test_a_furious_customer_brushed_off_gives_up():
-    furious = Scenario(id="furious", opening="This is the third time!",
-                       customer=Customer(mood="furious"))
-    _, [reply] = converse(furious, [BRUSH_OFF])
-    assert reply.status == "gave_up"
+def test_going_off_topic_at_the_close_means_asking_again_later():
+    _, answers = converse(SMALL, [EVERYTHING, "Did you see the match last night?", YES, YES])
+    assert [a.status for a in answers] == ["open", "open", "open", "resolved"]
+    assert answers[1].reason.startswith("angrier")
+    assert any(ask in answers[2].text for ask in CLOSING_AGAIN)
 
 
-def test_turn_limit_when_the_trainee_runs_out_of_turns(billing):
-    _, answers = converse(billing, [SYMPATHY] * 10)
-    assert len(answers) == billing.script.max_turns
-    assert [a.status for a in answers[:-1]] == ["open"] * (billing.script.max_turns - 1)
-    assert answers[-1].status == "turn_limit"
+def test_a_red_flag_at_the_close_gets_objected_to_and_does_not_resolve():
+    _, answers = converse(SMALL, [EVERYTHING, TO_THE_BANK])
+    assert answers[1].status == "open" and "chase my bank" in answers[1].text
+
+
+def test_enough_key_points_settle_on_a_generic_closing_once_the_rest_were_asked_for():
+    _, answers = converse(SMALL, [VAGUE, VAGUE, VAGUE, REFUND, TIMELINE])
+    assert answers[-1].status == "open" and answers[-1].text.endswith(GENERIC_CLOSING)
+    _, answers = converse(SMALL, [REFUND, TIMELINE])
+    assert not answers[-1].text.endswith((GENERIC_CLOSING, CLOSING))  # the reference: not asked
+
+
+def test_without_key_points_the_close_still_comes_first():
+    plain_case = Scenario(id="plain", opening="My parcel never came.")
+    _, answers = converse(plain_case, ["I'm so sorry your parcel hasn't arrived - I'll send a "
+                                       "replacement today and email you the tracking reference.",
+                                       YES])
+    assert answers[0].text.endswith(GENERIC_CLOSING)
+    assert answers[1].status == "resolved"
+
+
+# Ends and determinism.
+
+def test_gives_up_after_repeated_brush_offs():
+    _, answers = converse(SMALL, [DEFLECT] * 8)
+    assert [a.mood for a in answers[:-1]] == ["angry", "furious"]
+    assert (answers[-1].status, answers[-1].text) == ("gave_up", "Forget it.")
+    assert answers[-1].reason == "gave up: you passed me somewhere else"
+
+
+def test_turn_limit_when_the_trainee_runs_out_of_turns():
+    _, answers = converse(SMALL, [VAGUE] * 10)
+    assert len(answers) == SMALL.script.max_turns and answers[-1].status == "turn_limit"
     assert "hear back" in answers[-1].text
 
 
-def test_the_same_transcript_gives_the_same_reply(billing):
-    transcript, _ = converse(billing, [LISTENED_WITH_STEP, BRUSH_OFF, SYMPATHY])
-    upto = transcript[:-1]
-    first = ScriptedCustomer().respond(billing, upto)
-    assert first == ScriptedCustomer().respond(billing, upto)
+def test_the_same_transcript_gives_the_same_reply():
+    transcript, _ = converse(SMALL, [REFUND, DEFLECT, HEARD])
+    first = ScriptedCustomer().respond(SMALL, transcript[:-1])
+    assert first == ScriptedCustomer().respond(SMALL, transcript[:-1])
     assert first.text == transcript[-1].text
 
 
-@pytest.mark.parametrize("replies", [
-    [LISTENED_WITH_STEP, SYMPATHY, "Let me see.", BRUSH_OFF, SYMPATHY],
-    ["It was probably your fault.", SYMPATHY, "I'll check.", SYMPATHY, "Hmm.", SYMPATHY],
-])
-def test_an_open_reply_always_ends_with_something_to_answer(billing, replies):
-    _, answers = converse(billing, replies)
-    open_answers = [a for a in answers if a.status == "open"]
-    assert open_answers
-    for answer in open_answers:
-        assert answer.text.endswith("?"), answer.text
-        assert answer.mood != "satisfied"
-
-
-def test_every_library_scenario_keeps_the_conversation_going(library):
-    """Whatever the scenario, an open reply asks for something and never repeats itself, and
-    brush-offs end with the customer giving up before the turn limit."""
-    mixed = [SYMPATHY, "Let me see.", BRUSH_OFF, LISTENED_WITH_STEP] * 5
-    for scenario in library.scenarios.values():
-        for replies in (mixed, [SYMPATHY] * 20, [BRUSH_OFF] * 20):
-            transcript, answers = converse(scenario, replies)
-            lines = [t.text for t in transcript if t.role == CUSTOMER]
-            assert all(a != b for a, b in zip(lines, lines[1:], strict=False)), scenario.id
-            assert all("?" in a.text for a in answers if a.status == "open"), scenario.id
-            assert answers[-1].status != "open", scenario.id
-        assert answers[-1].status == "gave_up", scenario.id
-
-
-def test_generic_lines_when_the_scenario_has_no_script():
-    opening = ScriptedCustomer().opening(BARE)
-    assert opening.note and "get my deposit back" in opening.text.lower()
-    _, answers = converse(BARE, [SYMPATHY, BRUSH_OFF])
-    assert all(a.status == "open" and a.text.endswith("?") and a.note for a in answers)
-    assert "Can you refund the deposit?" in answers[0].text
-
-
-def test_respond_needs_a_trainee_turn_last(billing):
+def test_respond_needs_a_trainee_turn_last():
     with pytest.raises(ValueError):
-        ScriptedCustomer().respond(billing, [Turn(CUSTOMER, billing.opening)])
+        ScriptedCustomer().respond(SMALL, [Turn(CUSTOMER, SMALL.opening)])
+
+
+def test_snapshots_with_plain_string_lines_still_load():
+    data = SMALL.to_dict()
+    data["script"] = {"max_turns": 5, "calmer": ["Thanks."], "pressing": ["And?"],
+                      "angrier": ["No."], "resolved": "Done.", "gave_up": "Bye."}
+    script = Scenario.from_dict(data).script
+    assert script.calmer == (Line("Thanks."),) and script.closing == ""
+    assert Scenario.from_dict(SMALL.to_dict()) == SMALL
+
+
+# The voice rules, and the shipped library played with the fixed battery.
+
+def test_rubric_text_is_recognised_with_or_without_its_leading_verb():
+    text = "Explains the app locked after three failed attempts and unlocks at 10:47"
+    assert rubric_echoed(f"Can you {text.lower()}?", replace(
+        SMALL, key_points=(KeyPoint("lock", text),))) == "lock"
+    assert rubric_echoed("Can you explain the app locked after three failed attempts?", replace(
+        SMALL, key_points=(KeyPoint("lock", text),))) == "lock"
+    assert rubric_echoed("Is there a reference number I can quote?", SMALL) == ""
+    assert third_person("Can you accept the damage from her photos, Sam?", SMALL)
+    assert third_person("What does the customer get?", SMALL)
+    assert not third_person("Am I getting the 20 back?", SMALL)
+
+
+@pytest.mark.parametrize("scenario", LIBRARY.scenarios.values(), ids=lambda s: s.id)
+def test_shipped_customer_stays_in_character_whatever_the_answers(scenario):
+    rubric = [plain(item.text) for item in (*scenario.key_points, *scenario.red_flags)]
+    for battery, answers in batteries(scenario).items():
+        lines = play(scenario, answers, battery).customer_lines[1:]
+        for line in lines:
+            assert not any(text in plain(line) for text in rubric), (battery, line)
+            assert not rubric_echoed(line, scenario), (battery, line)
+            assert not third_person(line, scenario), (battery, line)
+        assert len(lines) == len(set(lines)), (battery, lines)
+
+
+def test_shipped_library_in_its_variants_has_no_repeats_rubric_text_or_unclosed_endings():
+    """The figures bench/customer_realism.py prints (for every variant): they must be 0 for the
+    shipped library. Here the first few variants of each scenario, to keep the suite quick."""
+    for scenario in variants_of(LIBRARY, most=4):
+        found = measure(scenario)
+        seed = scenario.variant["seed"] if scenario.variant else 0
+        assert (found.repeated, found.rubric, found.third_person, found.unclosed) == (0, 0, 0, 0), \
+            (scenario.id, seed, found)
+        assert found.turns_to_resolve is not None, (scenario.id, seed, "the good answer")
+
+
+# `trainer validate`: every customer line present and in the customer's own voice.
+
+@pytest.mark.parametrize("edits, line, message", [
+    ({18: "  - {id: refund, text: Refunds the £10.00}"}, 18,
+     "key_points[0] ('refund') has no probe: write what the customer asks while it is missing"),
+    ({21: "  - {id: blames, text: Blames the customer}"}, 21,
+     "red_flags[0] ('blames') has no objection: write what the customer says if the trainee"),
+    ({19: "  - {id: timeline, text: Says the money arrives within 5 working days, probe: Can "
+          "you say the money arrives within 5 working days}"}, 19,
+     "field 'key_points[1].probe' reads out the text of 'timeline'"),
+    ({21: "  - {id: blames, text: Blames the customer, objection: The customer is upset.}"}, 21,
+     "field 'red_flags[0].objection' talks about the customer in the third person "
+     "('The customer')"),
+    ({18: "  - {id: refund, text: Refunds the £10.00, probe: Does Sam get it back}"}, 18,
+     "field 'key_points[0].probe' talks about the customer in the third person (their own "
+     "name 'Sam')"),
+    ({24: "  calmer: [{when: refnd, say: Thanks.}]"}, 24,
+     "field 'script.calmer[0].say': unknown when 'refnd' (a key point id of this scenario, "
+     "or one of: apology,"),
+    ({24: "  calmer: [{when: blame, say: Thanks.}]"}, 24,
+     "field 'script.calmer[0].say': when 'blame' never fits a calmer line"),
+    ({24: "  calmer: [{say: Thanks, wen: refund}]"}, 24,
+     "unknown field 'script.calmer[0].wen' (did you mean 'when'?)"),
+])
+def test_validate_names_each_missing_or_out_of_voice_line(tmp_path, edits, line, message):
+    path = make_library(tmp_path, edited(GOOD, edits))
+    found = problems_in(tmp_path, path)
+    assert [(n, m[:len(message)]) for n, m in found] == [(line, message)], found
+
+
+def test_validate_accepts_conditional_lines_and_reads_them(tmp_path):
+    edits = {24: "  calmer: [{when: refund, say: Good.}, {when: [apology, time], say: Ta.}, "
+                 "Thanks.]", 25: "  closing: So it's all coming back?\n  resolved: Sorted."}
+    path = make_library(tmp_path, edited(GOOD, edits))
+    assert problems_in(tmp_path, path) == []
+    script = load_library(tmp_path / "scenarios", tmp_path / "rubrics").scenarios["good-one"].script
+    assert script.calmer == (Line("Good.", ("refund",)), Line("Ta.", ("apology", "time")),
+                             Line("Thanks."))
+    assert script.closing == "So it's all coming back?"

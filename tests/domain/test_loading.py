@@ -31,10 +31,10 @@ facts:
 policy:
   - Refund duplicates within 5 working days.
 key_points:
-  - {id: refund, text: Refunds the £10.00}
-  - {id: timeline, text: Says 5 working days}
+  - {id: refund, text: Refunds the £10.00, probe: I want my money back.}
+  - {id: timeline, text: Says 5 working days, probe: I need it soon.}
 red_flags:
-  - {id: blames, text: Blames the customer}
+  - {id: blames, text: Blames the customer, objection: It wasn't my fault.}
 script:
   max_turns: 5
   calmer: [Thanks.]
@@ -84,8 +84,8 @@ def test_shipped_library_loads_and_is_rich_enough():
     for s in scenarios:
         assert s.model_answer and s.script.resolved and s.script.gave_up, s.id
         assert min(len(s.script.calmer), len(s.script.pressing), len(s.script.angrier)) >= 2
-        assert 5 <= s.script.max_turns <= 7 and 3 <= len(s.facts) <= 5, s.id
-        assert 3 <= len(s.key_points) <= 5 and 2 <= len(s.red_flags) <= 4, s.id
+        assert 5 <= s.script.max_turns <= 7 and 3 <= len(s.facts) <= 7, s.id
+        assert 3 <= len(s.key_points) <= 6 and 2 <= len(s.red_flags) <= 6, s.id
         assert any(k.probe for k in s.key_points) and all(f.objection for f in s.red_flags)
         answer = s.model_answer.lower()
         assert not [h for f in s.red_flags for h in f.hints if h.lower() in answer], s.id
@@ -139,12 +139,12 @@ def test_the_good_fixture_is_good(tmp_path):
     ({22: "scirpt:"}, 22, "unknown field 'scirpt' (did you mean 'script'?)", 1),
     ({2: "title: A\ntitle: B"}, 3, "duplicate key 'title'", 1),
     ({8: "  name: Sam\n  name: Sam Lee"}, 9, "duplicate key 'customer.name'", 1),
-    ({19: "  - {id: refund, text: Says 5 working days}"}, 19,
+    ({19: "  - {id: refund, text: Says 5 working days, probe: Soon I hope.}"}, 19,
      "duplicate id 'refund' in field 'key_points[1].id'", 1),
     ({18: "  - refund"}, 18, "field 'key_points[0]' must be a mapping with id and text, "
                              "got text", 1),
-    ({18: "  - {id: Refund It, text: Refunds}"}, 18, "field 'key_points[0].id' must be "
-                                                    "lowercase-kebab", 1),
+    ({18: "  - {id: Refund It, text: Refunds, probe: And then.}"}, 18,
+     "field 'key_points[0].id' must be lowercase-kebab", 1),
     ({17: "key_points: []", 18: None, 19: None}, 17,
      "field 'key_points' needs at least 1 item(s)", 1),
     ({10: "  mood: livid"}, 10, "field 'customer.mood' must be one of furious, angry, "
@@ -167,7 +167,8 @@ def test_a_bad_id_is_reported_at_its_line(tmp_path):
 
 
 def test_several_problems_in_one_file_are_all_reported_in_line_order(tmp_path):
-    edits = {5: "difficulty: 0", 10: "  mood: livid", 19: "  - {id: refund, text: Again}",
+    edits = {5: "difficulty: 0", 10: "  mood: livid",
+             19: "  - {id: refund, text: Again, probe: Once more please.}",
              24: "  calmer: Thanks."}
     path = make_library(tmp_path, edited(GOOD, edits))
     with pytest.raises(LibraryError) as caught:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from trainer.domain.library import AuthorityLevel, Category
+from trainer.domain.modes import ASSESSED, PRACTICE
 from trainer.domain.qualification import (
     CLEARANCE_MONTHS,
     AttemptRecord,
@@ -36,12 +37,15 @@ _ids = iter(range(1, 10_000))
 
 def rec(scenario: str, *, finished_at: datetime | None = None, days_ago: int = 10,
         difficulty: int = 2, passed: bool = True, category: str = "billing-dispute",
-        overrides: dict[str, Override] | None = None, **levels: int | None) -> AttemptRecord:
+        overrides: dict[str, Override] | None = None, mode: str = ASSESSED,
+        copied_from: str | None = None, reviewed: bool = False,
+        **levels: int | None) -> AttemptRecord:
     return AttemptRecord(id=next(_ids), scenario_id=scenario, category=category,
                          difficulty=difficulty,
                          finished_at=finished_at or NOW - timedelta(days=days_ago),
                          passed=passed, levels={**PASS_LEVELS, **levels},
-                         pass_levels=PASS_LEVELS, overrides=overrides or {})
+                         pass_levels=PASS_LEVELS, mode=mode, overrides=overrides or {},
+                         copied_from=copied_from, reviewed=reviewed)
 
 
 def test_three_different_scenarios_make_someone_eligible_and_are_named():
@@ -252,3 +256,43 @@ def test_an_earned_pass_of_the_same_scenario_still_counts_for_the_granter():
     result = eligibility([earned, lifted], BILLING, LEVEL1, NOW, granter_id=BOSS)
     assert result.eligible and result.attempt_ids == (earned.id,)
     assert result.overridden_by_granter == ()
+
+
+# --- only assessed attempts are evidence; a near-copy waits for a review -----------------------
+
+def test_a_practice_pass_is_never_evidence_and_the_reason_says_so():
+    practice = rec("billing-late-fee", days_ago=1, mode=PRACTICE)
+    assert practice.is_clean_pass and not practice.is_admissible
+    assert not is_evidence_for(practice, None) and not is_evidence_for(practice, BOSS)
+    result = eligibility([practice], BILLING, LEVEL1, NOW)
+    assert not result.eligible and result.attempt_ids == ()
+    assert result.reason == ("0 of 1 scenario passed; billing-late-fee passed in practice only "
+                             "(practice never counts)")
+
+
+def test_the_reason_reads_the_latest_assessed_attempt_before_any_practice():
+    records = [rec("billing-late-fee", days_ago=5, passed=False, ownership=1),
+               rec("billing-late-fee", days_ago=1, mode=PRACTICE)]
+    result = eligibility(records, BILLING, LEVEL1, NOW)
+    assert result.reason == "0 of 1 scenario passed; ownership below pass level in billing-late-fee"
+    tried = eligibility([rec("billing-late-fee", mode=PRACTICE, passed=False, ownership=1)],
+                        BILLING, LEVEL1, NOW)
+    assert tried.reason.endswith("billing-late-fee tried in practice only (practice never counts)")
+
+
+def test_a_near_copy_counts_only_once_a_manager_reviewed_it():
+    held = rec("billing-late-fee", days_ago=1, copied_from="model answer")
+    assert held.is_clean_pass and not held.is_admissible and not is_evidence_for(held, None)
+    result = eligibility([held], BILLING, LEVEL1, NOW)
+    assert not result.eligible
+    assert result.reason.endswith("billing-late-fee passed, but held for a manager's review as a "
+                                  "near-copy")
+    reviewed = rec("billing-late-fee", days_ago=1, copied_from="model answer", reviewed=True)
+    assert is_evidence_for(reviewed, BOSS)
+    assert eligibility([reviewed], BILLING, LEVEL1, NOW).attempt_ids == (reviewed.id,)
+
+
+def test_an_assessed_pass_beside_a_practice_one_is_what_counts():
+    practice = rec("billing-late-fee", days_ago=1, mode=PRACTICE)
+    assessed = rec("billing-late-fee", days_ago=3)
+    assert eligibility([practice, assessed], BILLING, LEVEL1, NOW).attempt_ids == (assessed.id,)

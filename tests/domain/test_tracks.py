@@ -31,6 +31,7 @@ def test_the_shipped_tracks_file_names_only_real_scenarios_and_categories():
     assert tracks.onboarding and tracks.onboarding.scenarios_for("no-such-department")
     assert tracks.rotation and len(tracks.rotation.scenarios) >= 3
     assert set(tracks.rotation.renews) <= set(library.categories)
+    assert tracks.onboarding.assessed and tracks.rotation.assessed  # only assessed passes count
 
 
 def test_unknown_scenarios_categories_and_fields_are_reported_at_their_line(tmp_path):
@@ -145,3 +146,40 @@ def test_each_cycle_needs_fresh_passes_and_due_moves_with_the_last_completion():
 def test_passes_after_today_are_not_counted():
     passes = [Pass("r-one", date(2026, 3, 1)), Pass("r-two", date(2026, 9, 1))]
     assert rotation_status(ROTATION, START, passes, date(2026, 8, 31)).completed_at is None
+
+
+def test_a_track_that_asks_for_assessed_passes_counts_only_admissible_ones():
+    assessed = Rotation(every_months=12, scenarios=("r-one", "r-two"), assessed=True)
+    practice = [Pass("r-one", date(2026, 3, 1), 1), Pass("r-two", date(2026, 3, 2), 2)]
+    assert rotation_completions(ROTATION, practice)  # a track without the flag takes any pass
+    assert rotation_completions(assessed, practice) == []
+    mixed = [*practice, Pass("r-one", date(2026, 3, 3), 3, admissible=True),
+             Pass("r-two", date(2026, 3, 4), 4, admissible=True)]
+    assert [p.attempt_id for p in rotation_completions(assessed, mixed)] == [4]
+    status = rotation_status(assessed, START, practice, date(2026, 4, 1))
+    assert status.state == "due" and status.missing == ("r-one", "r-two")
+    onboarding = Onboarding(due_days=30, departments={"billing": ("b-one",)}, assessed=True)
+    assert onboarding_status(onboarding, START, "billing", [Pass("b-one", START)],
+                             START).missing == ("b-one",)
+    done = onboarding_status(onboarding, START, "billing",
+                             [Pass("b-one", START, admissible=True)], START)
+    assert done.state == "done"
+
+
+def test_assessed_is_read_from_either_track_and_must_be_true_or_false(tmp_path):
+    path = tmp_path / "tracks.yaml"
+    path.write_text("""\
+onboarding:
+  due_days: 30
+  assessed: yes please
+  departments: {default: [known-one]}
+rotation:
+  every_months: 12
+  assessed: true
+  scenarios: [known-one]
+""")
+    tracks, problems = check_tracks(path, {"known-one"}, set())
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "field 'onboarding.assessed' must be true or false, got 'yes please'")]
+    assert tracks.rotation.assessed and not tracks.onboarding.assessed
+

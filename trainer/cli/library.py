@@ -14,6 +14,7 @@ from ..domain.errors import LibraryError, TrainerError
 from ..domain.library import Scenario
 from ..domain.loading import check_library, load_library
 from ..domain.scoring import get_scorer
+from ..domain.variant_checks import check_variants
 
 
 @click.command("validate")
@@ -23,10 +24,15 @@ def validate_command(paths: tuple[Path, ...]) -> None:
 
     PATHS are files or folders (default: the configured scenarios and rubrics folders); files
     are checked against the rest of their folder (categories, rubrics) and only their own
-    problems are reported."""
+    problems are reported. Every variant of a scenario (or a fixed sample of 20) is rendered
+    and checked, its model answer against the rule scorer."""
     scenarios_dir, rubrics_dir = _library_dirs(paths)
     files = [p for p in paths if p.is_file()]
     library, problems = check_library(scenarios_dir, rubrics_dir, files or None)
+    broken = {Path(p.file).resolve() for p in problems}
+    problems += check_variants([t for t in library.templates.values() if Path(t.file).resolve()
+                                not in broken and _selected(Path(t.file), files)],
+                               library.rubrics, get_scorer("rules"))
     for problem in problems:
         click.echo(str(problem))
     if problems:
@@ -34,6 +40,10 @@ def validate_command(paths: tuple[Path, ...]) -> None:
         sys.exit(1)
     click.echo(f"OK: {len(library.scenarios)} scenarios, {len(library.categories)} categories, "
                f"{len(library.rubrics)} rubrics.", err=True)
+
+
+def _selected(file: Path, files: list[Path]) -> bool:
+    return not files or any(file.resolve() == f.resolve() for f in files)
 
 
 def _library_dirs(paths: tuple[Path, ...]) -> tuple[Path, Path]:

@@ -26,6 +26,8 @@ class ReplyAnalysis:
     contradicted: frozenset[str] = frozenset()  # key points it denied or got a figure wrong in
     wrong: bool = False  # said something the case file or policy contradicts (incl. red flags)
     addresses_grader: bool = False  # wrote to the scorer instead of the customer
+    tags: frozenset[str] = frozenset()  # the reading's tags of every sentence (scoring/reading.py)
+    mirror: int = 0  # how many of the customer's own concepts and figures it repeats
 
 
 def analyse_reply(text: str, scenario: Scenario | None, customer_line: str = "") -> ReplyAnalysis:
@@ -48,4 +50,6 @@ def analyse_reply(text: str, scenario: Scenario | None, customer_line: str = "")
         contradicted=frozenset(m.claim_id for m in found.contradicted),
         wrong=bool(found.flagged or found.contradicted or found.wrong),
         addresses_grader="gaming" in tags,
+        tags=tags,
+        mirror=sum(i.mirror for i in items),
     )

@@ -11,6 +11,7 @@ from .library import Library, Rubric, Scenario
 from .loading import scenario_from_mapping
 from .scoring import Scorer
 from .transcript import ROLES, TRAINEE, Turn
+from .variants import render_variant
 
 
 class BadLine(TrainerError):
@@ -33,7 +34,7 @@ def parse_item(raw: Any, library: Library | None) -> tuple[str, list[Turn], Scen
         raise BadLine("needs a 'transcript' list, or 'customer' and 'reply'")
     if not any(t.role == TRAINEE for t in transcript):
         raise BadLine("the transcript has no trainee turn to score")  # an empty one scores 0
-    return str(item_id), transcript, _scenario(raw.get("scenario"), library)
+    return str(item_id), transcript, _scenario(raw.get("scenario"), library, raw.get("variant"))
 
 
 def _transcript(raw: Any) -> list[Turn]:
@@ -49,12 +50,18 @@ def _transcript(raw: Any) -> list[Turn]:
     return turns
 
 
-def _scenario(raw: Any, library: Library | None) -> Scenario | None:
+def _scenario(raw: Any, library: Library | None, variant: Any = None) -> Scenario | None:
+    """A library scenario is its default variant, or the one the optional "variant" seed names."""
+    if variant is not None and (not isinstance(raw, str) or isinstance(variant, bool)
+                                or not isinstance(variant, int) or variant < 0):
+        raise BadLine("'variant' must be a whole number 0 or more, with a scenario id")
     if raw is None:
         return None
     if isinstance(raw, str):
         if library is None or raw not in library.scenarios:
             raise BadLine(f"unknown scenario '{raw}'")
+        if variant is not None and raw in library.templates:
+            return render_variant(library.templates[raw], variant)
         return library.scenarios[raw]
     if isinstance(raw, dict):
         return scenario_from_mapping(raw, "scenario")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .tracks import Tracks
+    from .variants import ScenarioTemplate
 
 DIMENSIONS = ("empathy", "ownership", "accuracy")
 # The customer's mood, worst to best; a scenario starts at one of these and the role-play moves it.
@@ -43,15 +44,38 @@ class Customer:
 
 
 @dataclass(frozen=True)
+class Line:
+    """A scripted customer line and when it fits: every key point id or act in ``when`` must be
+    in the trainee's reply (see trainer/domain/customer/acts.py); no ``when`` fits any reply."""
+
+    say: str
+    when: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, item: str | dict[str, Any]) -> Line:
+        """From a snapshot: a plain string (older attempts) or a mapping."""
+        if isinstance(item, str):
+            return cls(item)
+        return cls(item["say"], tuple(item.get("when", ())))
+
+
+@dataclass(frozen=True)
 class Script:
     """The scripted customer's lines beyond the opening, chosen by what the trainee's reply did."""
 
     max_turns: int = DEFAULT_MAX_TURNS
-    calmer: tuple[str, ...] = ()  # listened to and given a concrete next step
-    pressing: tuple[str, ...] = ()  # partly heard, still waiting for something concrete
-    angrier: tuple[str, ...] = ()  # brushed off, blamed or contradicted
+    calmer: tuple[Line, ...] = ()  # heard, and given a concrete next step or an answer
+    pressing: tuple[Line, ...] = ()  # partly heard, still waiting for something concrete
+    angrier: tuple[Line, ...] = ()  # brushed off, blamed, sent elsewhere or ignored
+    closing: str = ""  # what would settle it, asked once everything is covered
     resolved: str = ""  # closing line when satisfied
     gave_up: str = ""  # closing line when they have had enough
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Script:
+        kinds = ("calmer", "pressing", "angrier")
+        return cls(**{k: v for k, v in data.items() if k not in kinds},
+                   **{k: tuple(Line.of(i) for i in data.get(k, ())) for k in kinds})
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,10 @@ class Scenario:
     red_flags: tuple[RedFlag, ...] = ()
     script: Script = field(default_factory=Script)
     model_answer: str = ""
+    follows: str = ""  # a follow-up contact: the id of the scenario it follows (variants.py)
+    history: tuple[str, ...] = ()  # a follow-up's case-file history: the first contact's promises
+    # The variant played, {"seed", "values"}; not part of equality (the rendered text is).
+    variant: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain copy, stored with each attempt so later edits never change a past result."""
@@ -78,14 +106,15 @@ class Scenario:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Scenario:
         return cls(
-            **{k: v for k, v in data.items()
-               if k not in {"customer", "facts", "policy", "key_points", "red_flags", "script"}},
+            **{k: v for k, v in data.items() if k in _SCENARIO_FIELDS and k not in {
+                "customer", "facts", "policy", "key_points", "red_flags", "script", "history"}},
+            history=tuple(data.get("history", ())),
             customer=Customer(**data.get("customer", {})),
             facts=tuple(data.get("facts", ())),
             policy=tuple(data.get("policy", ())),
             key_points=tuple(KeyPoint(**_tupled(k, "hints")) for k in data.get("key_points", ())),
             red_flags=tuple(RedFlag(**_tupled(r, "hints")) for r in data.get("red_flags", ())),
-            script=Script(**_tupled(data.get("script", {}), "calmer", "pressing", "angrier")),
+            script=Script.from_dict(data.get("script", {})),
         )
 
     @property
@@ -150,9 +179,14 @@ class Library:
     rubrics: dict[str, Rubric]
     categories: dict[str, Category]
     tracks: Tracks | None = None  # onboarding and rotation (scenarios/tracks.yaml), if any
+    # Each scenario as written, placeholders unfilled, to render other variants (variants.py).
+    templates: dict[str, ScenarioTemplate] = field(default_factory=dict)
 
     def scenarios_in(self, category: str) -> list[Scenario]:
         return [s for s in self.scenarios.values() if s.category == category]
+
+
+_SCENARIO_FIELDS = frozenset(f.name for f in fields(Scenario))  # a snapshot's other keys: ignored
 
 
 def _tupled(data: dict[str, Any], *keys: str) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from .customer.checks import check_customer_lines, read_script
 from .errors import LibraryError, Problem
 from .fields import FieldReader, kind, open_file, problems_of, yaml_files
 from .library import (
-    DEFAULT_MAX_TURNS,
     DIMENSIONS,
     MOODS,
     AuthorityLevel,
@@ -23,11 +23,13 @@ from .library import (
     Script,
 )
 from .tracks import TRACKS_FILE, read_tracks
+from .variables import read_template
+from .variants import ScenarioTemplate, default_scenario, follow_problems
 from .yamlfile import Document
 
 SCENARIO_FIELDS = {"id", "title", "category", "department", "difficulty", "rubric", "customer",
                    "opening", "facts", "policy", "key_points", "red_flags", "script",
-                   "model_answer"}
+                   "model_answer", "variables", "follows", "history_default"}
 CATEGORIES_FILE = "categories.yaml"
 
 
@@ -52,7 +54,7 @@ def read_scenario(r: FieldReader, strict: bool = True) -> Scenario:
         policy=r.texts(("policy",), strict),
         key_points=_key_points(r, strict),
         red_flags=_red_flags(r, strict),
-        script=_script(r) if strict else Script(),
+        script=read_script(r) if strict else Script(),
         model_answer=r.text(("model_answer",), required=False),
     )
 
@@ -106,19 +108,6 @@ def _red_flags(r: FieldReader, strict: bool) -> tuple[RedFlag, ...]:
                          hints=r.texts((*at, "hints"), required=False),
                          objection=r.text((*at, "objection"), required=False))
                  for at in _entries(r, "red_flags", strict, {"id", "text", "hints", "objection"}))
-
-
-def _script(r: FieldReader) -> Script:
-    at = ("script",)
-    if not r.has(at) or not r.mapping(at):
-        return Script()
-    r.unknown_keys(at, {"max_turns", "calmer", "pressing", "angrier", "resolved", "gave_up"})
-    return Script(max_turns=r.integer((*at, "max_turns"), 2, 20, DEFAULT_MAX_TURNS),
-                  calmer=r.texts((*at, "calmer"), required=False),
-                  pressing=r.texts((*at, "pressing"), required=False),
-                  angrier=r.texts((*at, "angrier"), required=False),
-                  resolved=r.text((*at, "resolved"), required=False),
-                  gave_up=r.text((*at, "gave_up"), required=False))
 
 
 def read_rubric(r: FieldReader) -> Rubric:
@@ -254,10 +243,13 @@ def check_library(scenarios_dir: Path, rubrics_dir: Path,
                 categories.setdefault(category.id, category)
         problems.extend(reader.problems)
     scenarios: dict[str, Scenario] = {}
+    templates: dict[str, ScenarioTemplate] = {}
     for path in yaml_files(scenarios_dir, problems, read):
         if path.name in (CATEGORIES_FILE, TRACKS_FILE) or (reader := reader_for(path)) is None:
             continue
         scenario = read_scenario(reader)
+        check_customer_lines(reader, scenario)
+        template = read_template(reader, scenario)
         _check_stem(path, scenario.id, reader)
         if scenario.category and scenario.category not in categories and (
                 categories or not cat_path.is_file()):
@@ -269,8 +261,10 @@ def check_library(scenarios_dir: Path, rubrics_dir: Path,
             reader.problem(("rubric",), f"field 'rubric': unknown rubric '{scenario.rubric}' "
                                         f"(no {rubrics_dir / scenario.rubric}.yaml)")
         problems.extend(reader.problems)
-        if scenario.id:
-            scenarios.setdefault(scenario.id, scenario)
+        if scenario.id and scenario.id not in scenarios:
+            scenarios[scenario.id] = default_scenario(template, reader.problems)
+            templates[scenario.id] = template
+    problems.extend(follow_problems(templates, scenarios))
     tracks = None
     tracks_path = scenarios_dir / TRACKS_FILE
     if tracks_path.is_file() and (reader := reader_for(tracks_path)) is not None:
@@ -280,7 +274,7 @@ def check_library(scenarios_dir: Path, rubrics_dir: Path,
         problems = problems_of(problems, read, only)
     order = {file: n for n, file in reversed(list(enumerate(p.file for p in problems)))}
     problems.sort(key=lambda p: (order[p.file], p.line))
-    return Library(scenarios, rubrics, categories, tracks), problems
+    return Library(scenarios, rubrics, categories, tracks, templates), problems
 
 
 def _check_stem(path: Path, ident: str, reader: FieldReader) -> None:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from .library import AuthorityLevel, Category
+from .modes import ASSESSED, is_admissible
 
 WINDOW_MONTHS = 12  # a passed attempt counts towards qualification for this long, to the instant
 CLEARANCE_MONTHS = 12  # the longest a clearance may run before it must be renewed or re-granted
@@ -37,7 +38,15 @@ class AttemptRecord:
     passed: bool
     levels: Mapping[str, int | None]  # dimension -> level, None where it was not judged
     pass_levels: Mapping[str, int]  # dimension -> the rubric's pass level
+    mode: str  # practice or assessed (domain/modes.py): only assessed attempts are evidence
     overrides: Mapping[str, Override] = field(default_factory=dict)  # overridden dimensions
+    copied_from: str | None = None  # flagged as a near-copy of this (domain/overlap.py)
+    reviewed: bool = False  # a manager confirmed or overrode the card
+
+    @property
+    def is_admissible(self) -> bool:
+        """Assessed, and not a near-copy still waiting for a manager's review."""
+        return is_admissible(self.mode, self.copied_from, self.reviewed)
 
     @property
     def shortfalls(self) -> tuple[str, ...]:
@@ -71,9 +80,11 @@ def rests_on_override_by(record: AttemptRecord, person_id: int | None) -> bool:
 
 
 def is_evidence_for(record: AttemptRecord, granter_id: int | None) -> bool:
-    """A clean pass counts as evidence for a grant unless it passes only by the granter's own
-    override (anyone else's override counts: a second pair of eyes made it)."""
-    return record.is_clean_pass and not rests_on_override_by(record, granter_id)
+    """A clean pass of an admissible attempt (assessed, not a near-copy waiting for a review)
+    counts as evidence for a grant unless it passes only by the granter's own override (anyone
+    else's override counts: a second pair of eyes made it)."""
+    return (record.is_clean_pass and record.is_admissible
+            and not rests_on_override_by(record, granter_id))
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,8 @@ def counts_at(record: AttemptRecord, now: datetime) -> bool:
 def eligibility(records: Iterable[AttemptRecord], category: Category, level: AuthorityLevel,
                 now: datetime, granter_id: int | None = None) -> Eligibility:
     """Eligible when ``level.scenarios_required`` different scenarios of ``category`` were passed
-    cleanly at ``level.min_difficulty`` or more within the 12 months before ``now``.
+    cleanly at ``level.min_difficulty`` or more within the 12 months before ``now``, in
+    admissible attempts (assessed; a near-copy only once a manager reviewed it).
 
     ``granter_id``: who would grant; a pass that rests on their own override does not count."""
     mine = sorted((r for r in records if r.category == category.id),
@@ -114,7 +126,7 @@ def eligibility(records: Iterable[AttemptRecord], category: Category, level: Aut
     best: dict[str, AttemptRecord] = {}
     lifted: dict[str, AttemptRecord] = {}
     for record in mine:
-        if not (record.is_clean_pass and counts_at(record, now)
+        if not (record.is_clean_pass and record.is_admissible and counts_at(record, now)
                 and record.difficulty >= level.min_difficulty):
             continue
         if rests_on_override_by(record, granter_id):
@@ -155,10 +167,11 @@ def _progress(count: int, level: AuthorityLevel) -> str:
 def _near_misses(records: list[AttemptRecord], counted: Mapping[str, AttemptRecord],
                  lifted: Mapping[str, AttemptRecord], level: AuthorityLevel,
                  now: datetime) -> list[str]:
-    """Why each other scenario tried did not count, judged by its latest attempt (newest first)."""
+    """Why each other scenario tried did not count, judged by its latest assessed attempt (its
+    latest practice one when it was only practised)."""
     notes: dict[str, str] = {sid: f"{sid} passed only by the granter's own override"
                              for sid in lifted}
-    for record in records:
+    for record in sorted(records, key=lambda r: r.mode != ASSESSED):  # stable: newest first
         if record.scenario_id in counted or record.scenario_id in notes \
                 or record.finished_at > now:
             continue
@@ -167,6 +180,13 @@ def _near_misses(records: list[AttemptRecord], counted: Mapping[str, AttemptReco
                                          f"{level.min_difficulty}")
         elif not counts_at(record, now):
             notes[record.scenario_id] = f"{record.scenario_id} was last tried over 12 months ago"
+        elif record.mode != ASSESSED:
+            notes[record.scenario_id] = (f"{record.scenario_id} "
+                                         f"{'passed' if record.passed else 'tried'} in practice "
+                                         "only (practice never counts)")
+        elif record.is_clean_pass and not record.is_admissible:
+            notes[record.scenario_id] = (f"{record.scenario_id} passed, but held for a manager's "
+                                         "review as a near-copy")
         elif record.shortfalls:
             notes[record.scenario_id] = (f"{_listed(list(record.shortfalls))} below pass level "
                                          f"in {record.scenario_id}")

@@ -7,18 +7,22 @@ The file has two optional sections::
       departments:                 # department name -> the scenarios its new hires must pass
         billing: [billing-price-rise-notice, billing-double-charge]
         default: [billing-price-rise-notice, tech-app-locked-out]   # everyone else
+      assessed: true               # only assessed passes count (default false: any pass)
     rotation:
       every_months: 12             # due this long after the last completion (or the start date)
       due_soon_days: 30            # shown as due this many days before (default 30)
       scenarios: [billing-double-charge, delivery-damaged-sofa, tech-app-locked-out]
       renews: [billing-dispute, delivery-problem]   # categories whose clearances it renews
+      assessed: true               # only assessed passes count (default false: any pass)
 
 Onboarding is done once every scenario of the person's department (or of ``default``) has been
 passed; a department with no list and no ``default`` has no onboarding. The rotation is the same
 for every department; it is completed when every one of its scenarios has been passed since the
 previous completion, all within ``every_months`` of each other, and is then due again
 ``every_months`` after that completion, when the current clearances in the ``renews``
-categories are extended too. Due dates are inclusive: overdue starts the day after.
+categories are extended too. Due dates are inclusive: overdue starts the day after. A track
+with ``assessed: true`` counts only admissible passes (assessed, and not a near-copy waiting for a
+manager's review: see modes.py); without it, practice passes count as well.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ DONE, DUE, OVERDUE = "done", "due", "overdue"
 class Onboarding:
     due_days: int
     departments: Mapping[str, tuple[str, ...]]
+    assessed: bool = False  # only admissible (assessed) passes count
 
     def scenarios_for(self, department: str | None) -> tuple[str, ...]:
         return self.departments.get(department or "", self.departments.get(DEFAULT_DEPARTMENT, ()))
@@ -53,6 +58,7 @@ class Rotation:
     scenarios: tuple[str, ...]
     renews: tuple[str, ...] = ()
     due_soon_days: int = 30
+    assessed: bool = False  # only admissible (assessed) passes count
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,11 @@ class Pass:
     scenario_id: str
     on: date
     attempt_id: int | None = None
+    admissible: bool = False  # assessed and not held for review (modes.is_admissible)
+
+
+def _counted(passes: Iterable[Pass], assessed_only: bool) -> list[Pass]:
+    return [p for p in passes if p.admissible or not assessed_only]
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,7 @@ def onboarding_status(onboarding: Onboarding, start_date: date | None, departmen
     if not wanted:
         return None
     first: dict[str, date] = {}
-    for p in passes:
+    for p in _counted(passes, onboarding.assessed):
         if p.scenario_id in wanted and (p.scenario_id not in first or p.on < first[p.scenario_id]):
             first[p.scenario_id] = p.on
     missing = tuple(s for s in wanted if s not in first)
@@ -105,7 +116,7 @@ def _cycles(rotation: Rotation, passes: Iterable[Pass]) -> tuple[list[Pass], dic
     """The completing passes, and the latest pass of each scenario since the last completion."""
     completions: list[Pass] = []
     latest: dict[str, date] = {}
-    for p in sorted(passes, key=lambda p: p.on):
+    for p in sorted(_counted(passes, rotation.assessed), key=lambda p: p.on):
         if p.scenario_id not in rotation.scenarios:
             continue
         latest[p.scenario_id] = p.on
@@ -144,20 +155,33 @@ def read_tracks(r: FieldReader, library_scenario_ids: Iterable[str],
     r.unknown_keys((), {"onboarding", "rotation"})
     onboarding = rotation = None
     if r.has(("onboarding",)) and r.mapping(("onboarding",)):
-        r.unknown_keys(("onboarding",), {"due_days", "departments"})
+        r.unknown_keys(("onboarding",), {"due_days", "departments", "assessed"})
         departments = r.mapping(("onboarding", "departments"))
         onboarding = Onboarding(
             due_days=r.integer(("onboarding", "due_days"), 1, 365),
             departments={str(name): _ids(r, ("onboarding", "departments", name), scenario_ids,
-                                         "scenario") for name in departments})
+                                         "scenario") for name in departments},
+            assessed=_flag(r, ("onboarding", "assessed")))
     if r.has(("rotation",)) and r.mapping(("rotation",)):
         at = ("rotation",)
-        r.unknown_keys(at, {"every_months", "due_soon_days", "scenarios", "renews"})
+        r.unknown_keys(at, {"every_months", "due_soon_days", "scenarios", "renews", "assessed"})
         rotation = Rotation(every_months=r.integer((*at, "every_months"), 1, 36),
                             scenarios=_ids(r, (*at, "scenarios"), scenario_ids, "scenario"),
                             renews=_ids(r, (*at, "renews"), categories, "category", False),
-                            due_soon_days=r.integer((*at, "due_soon_days"), 0, 365, 30))
+                            due_soon_days=r.integer((*at, "due_soon_days"), 0, 365, 30),
+                            assessed=_flag(r, (*at, "assessed")))
     return Tracks(onboarding, rotation)
+
+
+def _flag(r: FieldReader, path: tuple) -> bool:
+    """An optional true/false field (false when absent)."""
+    if not r.has(path):
+        return False
+    value = r.raw(path)
+    if not isinstance(value, bool):
+        r.problem(path, f"field '{r.name(path)}' must be true or false, got {value!r}")
+        return False
+    return value
 
 
 def _ids(r: FieldReader, path: tuple, known: set[str], noun: str,

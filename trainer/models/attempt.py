@@ -19,11 +19,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.modes import ASSESSED, PRACTICE
 from ..extensions import db
 from ._types import UTCDateTime, utcnow
 from .user import User
 
 IN_PROGRESS, SCORING, SCORED = "in_progress", "scoring", "scored"
+ABANDONED = "abandoned"  # ended by the trainee too early to score (domain/modes.py): never counts
 
 
 class Attempt(db.Model):
@@ -36,6 +38,10 @@ class Attempt(db.Model):
     scenario_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     rubric_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     customer_engine: Mapped[str] = mapped_column(String(40))
+    # practice or assessed (domain/modes.py), chosen on starting: only assessed attempts are
+    # evidence. A row written without one is practice, the mode that never counts.
+    mode: Mapped[str] = mapped_column(String(16), default=PRACTICE, server_default=PRACTICE,
+                                      index=True)
     status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS, index=True)
     outcome: Mapped[str | None] = mapped_column(String(16))  # resolved/gave_up/turn_limit/ended
     mood: Mapped[str] = mapped_column(String(16))
@@ -52,6 +58,9 @@ class Attempt(db.Model):
     # Set when the LLM judge and the rule scorer disagree by 2 levels or more on a dimension.
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     review_reason: Mapped[str] = mapped_column(Text, default="")
+    # What the trainee's words are a near-copy of ("model answer", "attempt 12"): set with the
+    # scorecard (services/assessment.py); the attempt is no evidence until a manager reviews it.
+    copied_from: Mapped[str | None] = mapped_column(String(40))
     # A manager's review (a confirmation or an override) makes the card a label: its levels are
     # then the human's final levels. Reviewing also takes a flagged attempt off the queue.
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
@@ -67,6 +76,14 @@ class Attempt(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.status != IN_PROGRESS
+
+    @property
+    def is_abandoned(self) -> bool:
+        return self.status == ABANDONED
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.mode == ASSESSED
 
     @property
     def trainee_turn_count(self) -> int:

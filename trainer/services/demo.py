@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 
+from ..domain.modes import ASSESSED
 from ..extensions import db
 from ..models import (
     ApiToken,
     Attempt,
+    AuditCheckpoint,
     AuditEvent,
     Clearance,
     Department,
@@ -41,11 +43,32 @@ BRUSH_OFF = "That's not my department, you'll have to call the billing team your
 VAGUE = "Sorry for any inconvenience. Someone will look into it."
 
 
+def reset_refusal(database: str, is_default_file: bool) -> str | None:
+    """Why `demo --reset` must not wipe this database, or None when it may: it is the default
+    demo file, or every user in it is a demo user (a fresh database has none)."""
+    if is_default_file or not inspect(db.engine).has_table(User.__tablename__):
+        return None
+    demo = {email for email, *_ in _PEOPLE}
+    others = [email for email in db.session.scalars(select(User.email).order_by(User.id))
+              if email not in demo]
+    db.session.rollback()
+    if not others:
+        return None
+    example = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+    who = "1 user who is not a demo user" if len(others) == 1 else \
+        f"{len(others)} users who are not demo users"
+    return (f"refusing to reset {database}: --reset deletes every user, attempt, clearance, "
+            f"token and audit event, and this database holds {who} "
+            f"({example}), and it is not the default demo database. Give the demo a database "
+            "of its own (unset DATABASE_URL to use the default file).")
+
+
 def seed_demo(reset: bool = False) -> bool:
-    """Seed once; returns False when there is data already and ``reset`` is not set."""
+    """Seed once; returns False when there is data already and ``reset`` is not set. The caller
+    checks ``reset_refusal`` first: a reset deletes everything."""
     if reset:
         for model in (Score, Turn, LLMCall, Attempt, Clearance, ApiToken, UserSession,
-                      AuditEvent):
+                      AuditCheckpoint, AuditEvent):
             db.session.execute(delete(model))
         db.session.execute(delete(User).where(User.manager_id.is_not(None)))
         db.session.execute(delete(User))
@@ -86,11 +109,14 @@ def _seed_attempts(users: dict[str, User]) -> None:
              ("sam@example.com", scenarios[0], [BRUSH_OFF, VAGUE]),
              ("jo@example.com", scenarios[2 % len(scenarios)], [None])]
     for email, scenario, answers in plays:
-        attempt = play.start_attempt(users[email], scenario.id)
+        # Assessed, so they show on the standing pages; the pasted model answers among them
+        # land in the review queue as near-copies, as they would for real.
+        attempt = play.start_attempt(users[email], scenario.id, ASSESSED)
         for answer in answers:
             if attempt.is_finished:
                 break
-            play.submit_answer(attempt, answer or scenario.model_answer or VAGUE)
+            # the model answer of the variant this attempt drew, not of the default
+            play.submit_answer(attempt, answer or play.scenario_of(attempt).model_answer or VAGUE)
         play.finish_attempt(attempt, "ended")
 
 

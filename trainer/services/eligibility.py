@@ -24,12 +24,15 @@ def record_of(attempt: Attempt) -> AttemptRecord:
                          finished_at=attempt.finished_at, passed=bool(attempt.passed),
                          levels={s.dimension: s.level for s in attempt.scores},
                          pass_levels={d["name"]: d["pass_level"] for d in dims},
+                         mode=attempt.mode,
                          overrides={s.dimension: Override(s.overridden_by_id, s.original_level)
-                                    for s in attempt.scores if s.is_overridden})
+                                    for s in attempt.scores if s.is_overridden},
+                         copied_from=attempt.copied_from, reviewed=attempt.is_reviewed)
 
 
 def records_of(user_ids: Iterable[int]) -> dict[int, list[AttemptRecord]]:
-    """Each user's scored attempts as qualification records."""
+    """Each user's scored attempts as qualification records (practice ones too: the rules say
+    why they do not count; abandoned attempts were never scored and are not records)."""
     ids = list(user_ids)
     records: dict[int, list[AttemptRecord]] = defaultdict(list)
     for attempt in db.session.scalars(

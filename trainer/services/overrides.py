@@ -45,8 +45,8 @@ def override_score(manager: User, attempt: Attempt, dimension: str, level: int, 
                   "original_level": score.original_level, "passed_before": passed_before,
                   "passed_after": attempt.passed}, ip)
     db.session.commit()
-    if attempt.passed and not passed_before:
-        after_attempt_scored(attempt)  # a new pass may complete the rotation
+    if attempt.passed and (not passed_before or attempt.copied_from):
+        after_attempt_scored(attempt)  # a new (or released) pass may complete the rotation
     return score
 
 

@@ -19,6 +19,7 @@ from ..models.attempt import SCORED
 from . import audit
 from .access import review_refusal, scope_ids
 from .library import get_library
+from .tracks import after_attempt_scored
 
 QUEUE_PAGE = 100  # the oldest this many are listed; the count covers them all
 
@@ -42,6 +43,7 @@ class QueueItem:
     flagged_at: datetime | None
     reason: str
     scorer: str | None
+    mode: str  # practice or assessed
 
 
 def check_reviewer(actor: User, attempt: Attempt) -> None:
@@ -56,7 +58,8 @@ def mark_reviewed(attempt: Attempt, actor: User, when: datetime) -> None:
 
 
 def confirm_scorecard(actor: User, attempt: Attempt, ip: str | None = None) -> Attempt:
-    """Agree with every level as it stands: the card becomes a label, audited."""
+    """Agree with every level as it stands: the card becomes a label, audited; a near-copy
+    held for review (services/assessment.py) becomes evidence."""
     check_reviewer(actor, attempt)
     if attempt.status != SCORED:
         raise ReviewError("Only a scored attempt can be confirmed.")
@@ -68,9 +71,12 @@ def confirm_scorecard(actor: User, attempt: Attempt, ip: str | None = None) -> A
                  {"attempt": attempt.id, "scenario": attempt.scenario_id,
                   "levels": {s.dimension: s.level for s in attempt.scores},
                   "scorers": sorted({s.scorer for s in attempt.scores}),
-                  "was_flagged": attempt.needs_review, "review_reason": attempt.review_reason},
+                  "was_flagged": attempt.needs_review, "review_reason": attempt.review_reason,
+                  "copied_from": attempt.copied_from, "mode": attempt.mode},
                  ip)
     db.session.commit()
+    if attempt.copied_from and attempt.passed:
+        after_attempt_scored(attempt)  # the pass it released may complete the rotation
     return attempt
 
 
@@ -97,9 +103,10 @@ def review_queue(viewer: User, limit: int = QUEUE_PAGE) -> list[QueueItem]:
     """The flagged attempts in ``viewer``'s scope not reviewed yet, oldest first."""
     query = scoped(_waiting(), viewer).join(User, User.id == Attempt.user_id).add_columns(
         Attempt.user_id, User.name, Attempt.scenario_id, Attempt.scored_at,
-        Attempt.review_reason, Attempt.scorer)
+        Attempt.review_reason, Attempt.scorer, Attempt.mode)
     rows = db.session.execute(query.order_by(Attempt.scored_at, Attempt.id).limit(limit))
     scenarios = get_library().scenarios
     return [QueueItem(attempt_id=row[0], person_id=row[1], person=row[2],
                       scenario=scenarios[row[3]].title if row[3] in scenarios else row[3],
-                      flagged_at=row[4], reason=row[5], scorer=row[6]) for row in rows]
+                      flagged_at=row[4], reason=row[5], scorer=row[6], mode=row[7])
+            for row in rows]

@@ -14,15 +14,17 @@ from ..domain.library import Rubric, Scenario
 from ..domain.scoring import Scorecard, get_scorer
 from ..domain.transcript import Turn as Said
 from ..extensions import db
+from ..llm.client import all_tries
 from ..models import Attempt, LLMCall, Score
 from ..models._types import utcnow
 from ..models.attempt import SCORED
+from .assessment import flag_copy
 from .tracks import after_attempt_scored
 
 log = logging.getLogger(__name__)
 _LIMITS = {"purpose": 16, "model": 120, "prompt_version": 40, "error": 2000}
 _COLUMNS = ("purpose", "model", "prompt_version", "tokens_in", "tokens_out", "latency_ms", "ok",
-            "error")
+            "error", "try_number")
 
 
 def score_attempt(attempt: Attempt) -> Attempt:
@@ -80,6 +82,7 @@ def store_scorecard(attempt: Attempt, card: Scorecard) -> None:
     attempt.score_notes = list(card.notes)
     attempt.needs_review = bool(card.review_reason)
     attempt.review_reason = card.review_reason
+    flag_copy(attempt)  # a near-copy of a model answer or a peer's pass waits for a manager
     attempt.status = SCORED
     attempt.scored_at = utcnow()
     db.session.commit()
@@ -87,14 +90,19 @@ def store_scorecard(attempt: Attempt, card: Scorecard) -> None:
 
 
 def record_llm_call(usage: Mapping[str, Any], attempt_id: int | None) -> LLMCall:
-    """Keep one LLM call (made or failed) for cost and latency reports; flushed, not committed."""
-    values = {k: usage[k] for k in _COLUMNS if k in usage}
-    for key, limit in _LIMITS.items():
-        if isinstance(values.get(key), str):
-            values[key] = values[key][:limit]
-    call = LLMCall(attempt_id=attempt_id, **values)
-    db.session.add(call)
+    """Keep an LLM call (made or failed) for cost and latency reports, one row per try (the
+    retries before the last, with their errors, included); returns the last try's row, the one
+    a turn or a score links to. Flushed, not committed."""
+    call = None
+    for one in all_tries(usage):
+        values = {k: one[k] for k in _COLUMNS if k in one}
+        for key, limit in _LIMITS.items():
+            if isinstance(values.get(key), str):
+                values[key] = values[key][:limit]
+        call = LLMCall(attempt_id=attempt_id, **values)
+        db.session.add(call)
     db.session.flush()
+    assert call is not None
     return call
 
 

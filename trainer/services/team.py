@@ -11,18 +11,19 @@ from sqlalchemy.orm import selectinload
 from ..domain.library import DIMENSIONS
 from ..extensions import db
 from ..models import Attempt, User
-from ..models.attempt import SCORED
+from ..models.attempt import ABANDONED, SCORED
 from .access import scope_ids
 
 
 @dataclass(frozen=True)
 class PersonProgress:
     user: User
-    attempts: int
-    passed: int
+    attempts: int  # abandoned ones left out: they count neither way
+    passed: int  # assessed passes (practice never counts)
     averages: dict[str, float | None]  # mean level per dimension over scored attempts
     weakest: str | None
     last_active: object | None
+    practice_passed: int = 0
 
 
 def people_of(viewer: User) -> list[User]:
@@ -59,6 +60,8 @@ def _progress(person: User, attempts: list[Attempt]) -> PersonProgress:
         averages[dim] = round(sum(levels) / len(levels), 1) if levels else None
     judged = {d: v for d, v in averages.items() if v is not None}
     return PersonProgress(
-        user=person, attempts=len(attempts), passed=sum(1 for a in scored if a.passed),
+        user=person, attempts=sum(1 for a in attempts if a.status != ABANDONED),
+        passed=sum(1 for a in scored if a.passed and a.is_assessed),
+        practice_passed=sum(1 for a in scored if a.passed and not a.is_assessed),
         averages=averages, weakest=min(judged, key=judged.get) if judged else None,
         last_active=max((a.started_at for a in attempts), default=None))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..domain.errors import LibraryError
 from ..domain.library import Library
+from ..domain.modes import is_admissible
 from ..domain.tracks import (
     OVERDUE,
     TRACKS_FILE,
@@ -65,16 +66,19 @@ def _day(when: datetime) -> date:
 
 
 def passes_of(user_ids: Iterable[int]) -> dict[int, list[Pass]]:
-    """Each user's passed attempts, oldest first."""
+    """Each user's passed attempts, oldest first, each marked admissible or not (a track that
+    asks for assessed passes counts only those)."""
     ids = list(user_ids)
     found: dict[int, list[Pass]] = defaultdict(list)
     rows = db.session.execute(
-        select(Attempt.user_id, Attempt.scenario_id, Attempt.finished_at, Attempt.id)
+        select(Attempt.user_id, Attempt.scenario_id, Attempt.finished_at, Attempt.id,
+               Attempt.mode, Attempt.copied_from, Attempt.reviewed_at)
         .where(Attempt.user_id.in_(ids), Attempt.status == SCORED, Attempt.passed.is_(True),
                Attempt.finished_at.is_not(None))
         .order_by(Attempt.finished_at, Attempt.id))
-    for user_id, scenario_id, finished_at, attempt_id in rows:
-        found[user_id].append(Pass(scenario_id, _day(finished_at), attempt_id))
+    for user_id, scenario_id, finished_at, attempt_id, mode, copied_from, reviewed_at in rows:
+        found[user_id].append(Pass(scenario_id, _day(finished_at), attempt_id,
+                                   is_admissible(mode, copied_from, reviewed_at is not None)))
     return found
 
 

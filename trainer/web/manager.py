@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Attempt, User
 from ..models._types import utcnow
 from ..services.access import can_view_attempt, can_view_user
+from ..services.assessment import model_answer_shown
 from ..services.calibration import calibration_for
 from ..services.clearances import expiring_for, ready_team
 from ..services.history import attempts_of
@@ -77,7 +78,8 @@ def attempt(attempt_id: int):
     attempt = reviewable(attempt_id)
     return render_template("manager/attempt.html", attempt=attempt,
                            scenario=scenario_of(attempt), override=OverrideForm(),
-                           confirm=EmptyForm())
+                           confirm=EmptyForm(),
+                           show_model_answer=model_answer_shown(attempt, current_user))
 
 
 def reviewable(attempt_id: int) -> Attempt:

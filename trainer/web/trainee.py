@@ -9,10 +9,12 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired
 
 from ..domain.errors import UnknownScenario
+from ..domain.modes import is_abandoned, mode_of
 from ..extensions import db
 from ..models import Attempt
-from ..services import jobs, play
+from ..services import play
 from ..services.access import can_view_attempt
+from ..services.assessment import model_answer_shown
 from ..services.history import attempts_of
 from ..services.library import scenarios_for
 from ..services.overview import person_overview
@@ -25,6 +27,12 @@ class AnswerForm(FlaskForm):
     answer = TextAreaField("Your reply to the customer", validators=[DataRequired(
         message="Write your answer to the customer first.")])
     expected_turn = HiddenField()
+
+
+class EndForm(FlaskForm):
+    """Ending early takes two steps: the end page, then this form sent from it with confirm=yes."""
+
+    confirm = HiddenField()  # "yes" only from the end page's button
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
@@ -49,8 +57,10 @@ def dashboard():
 def start(scenario_id: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        attempt = play.start_attempt(current_user, scenario_id)
+    try:  # the pressed button says practice or assessed
+        attempt = play.start_attempt(current_user, scenario_id, mode_of(request.form.get("mode")))
+    except ValueError:
+        abort(400)
     except UnknownScenario:
         abort(404)
     return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
@@ -77,18 +87,29 @@ def attempt(attempt_id: int):
         form.answer.data = ""
     form.expected_turn.data = str(len(attempt.turns))
     return render_template("trainee/play.html", attempt=attempt, form=form,
-                           scenario=play.scenario_of(attempt), end_form=EmptyForm()), \
+                           scenario=play.scenario_of(attempt)), \
         (422 if form.errors else 200)
 
 
-@bp.post("/attempts/<int:attempt_id>/end")
+@bp.route("/attempts/<int:attempt_id>/end", methods=["GET", "POST"])
 @login_required
 def end(attempt_id: int):
+    """Ask first (this page, no script needed); end on the confirming POST from it."""
     attempt = _own_attempt(attempt_id)
-    if attempt.user_id != current_user.id or not EmptyForm().validate_on_submit():
-        abort(403 if attempt.user_id != current_user.id else 400)
-    play.finish_attempt(attempt, "ended")
-    flash("Conversation ended. Here is your scorecard.", "success")
+    if attempt.user_id != current_user.id:
+        abort(403)
+    if attempt.is_finished:
+        return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
+    form = EndForm()
+    if request.method == "POST" and not form.validate_on_submit():
+        abort(400)
+    if request.method == "GET" or form.confirm.data != "yes":
+        return render_template("trainee/end.html", attempt=attempt, form=form,
+                               scenario=play.scenario_of(attempt),
+                               abandons=is_abandoned(attempt.trainee_turn_count))
+    play.end_attempt(attempt)
+    flash("Conversation abandoned: it is not scored and counts neither way." if
+          attempt.is_abandoned else "Conversation ended. Here is your scorecard.", "success")
     return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
 
 
@@ -99,7 +120,8 @@ def scorecard(attempt_id: int):
     if not attempt.is_finished:
         return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
     return render_template("trainee/scorecard.html", attempt=attempt,
-                           scenario=play.scenario_of(attempt), retry_form=EmptyForm())
+                           scenario=play.scenario_of(attempt), retry_form=EmptyForm(),
+                           show_model_answer=model_answer_shown(attempt, current_user))
 
 
 @bp.get("/attempts/<int:attempt_id>/scorecard/status")
@@ -107,6 +129,6 @@ def scorecard(attempt_id: int):
 def scorecard_status(attempt_id: int):
     """The scorecard partial alone: htmx polls it while the attempt is being scored."""
     attempt = _own_attempt(attempt_id)
-    jobs.rescue_if_stuck(attempt)  # a score that never came is finished off, not waited for
     return render_template("trainee/_scorecard_body.html", attempt=attempt,
-                           scenario=play.scenario_of(attempt))
+                           scenario=play.scenario_of(attempt),
+                           show_model_answer=model_answer_shown(attempt, current_user))

@@ -24,6 +24,7 @@ class CustomerReply:
     engine: str  # which engine produced it, e.g. "scripted-1"; stored with the turn
     note: str = ""  # e.g. why a fallback happened; empty normally
     usage: dict[str, Any] | None = None  # the LLM call behind this turn, if any (kept by services)
+    reason: str = ""  # why the mood moved, for the trainee: "calmer: you gave a time"; may be empty
 
     @property
     def is_open(self) -> bool:
