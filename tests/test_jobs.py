@@ -226,3 +226,62 @@ def test_sweeper_falls_back_when_a_job_gave_up_without_its_callback(app, queued,
     job.set_status("failed")  # e.g. its work horse was killed on the last try
     assert jobs.requeue_stuck_attempts() == {attempt.id: "fallback"}
     assert jobs.FALLBACK_NOTE in reloaded(attempt.id).score_notes
+
+
+# Sweeping without Redis, from the web process and from cron
+
+
+def test_without_redis_a_web_request_sweeps_stuck_attempts_at_most_once_a_minute(app, client,
+                                                                                 ctx):
+    stuck, recent = left_scoring(minutes_ago=10), left_scoring(minutes_ago=0)
+    assert client.get("/login").status_code == 200
+    swept = reloaded(stuck.id)
+    assert swept.status == "scored" and jobs.STALLED_NOTE in swept.score_notes
+    assert reloaded(recent.id).status == "scoring"  # not stuck yet: its request may be alive
+    later = left_scoring(minutes_ago=10)
+    client.get("/login")
+    assert reloaded(later.id).status == "scoring"  # swept a moment ago: not again so soon
+    app.extensions.pop("trainer.web_sweep")  # as a minute later (or in another process)
+    client.get("/login")
+    assert reloaded(later.id).status == "scored"
+
+
+def test_with_redis_the_workers_sweep_not_the_web(app, client, ctx):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens: it must not be asked
+    stuck = left_scoring(minutes_ago=10)
+    assert client.get("/login").status_code == 200
+    assert reloaded(stuck.id).status == "scoring"
+
+
+def test_a_failing_sweep_never_fails_the_request(app, client, ctx, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(jobs, "finish_stalled", broken)
+    with caplog.at_level(logging.ERROR, logger="trainer.services.jobs"):
+        assert client.get("/login").status_code == 200
+    assert "sweeping attempts stuck in scoring failed" in caplog.text
+
+
+def test_polling_the_scorecard_only_reads(app, client, auth, ctx):
+    tara = factories.user(email="tara@example.com")
+    auth.login("tara@example.com")  # this request swept (nothing was stuck)
+    attempt = play.start_attempt(tara, SCENARIO)
+    attempt.status, attempt.outcome = "scoring", "ended"
+    attempt.finished_at = utcnow() - timedelta(minutes=10)
+    db.session.commit()
+    page = client.get(f"/attempts/{attempt.id}/scorecard/status").get_data(as_text=True)
+    assert reloaded(attempt.id).status == "scoring" and "hx-trigger" in page
+    assert jobs.is_stuck(reloaded(attempt.id))
+
+
+def test_trainer_sweep_scores_stuck_attempts_for_cron(app, runner, ctx):
+    stuck, recent = left_scoring(minutes_ago=10), left_scoring(minutes_ago=0)
+    result = runner.invoke(args=["sweep"])
+    assert result.exit_code == 0, result.output
+    assert f"attempt {stuck.id}: scored" in result.output
+    assert "1 attempt(s) were stuck in scoring." in result.output
+    assert reloaded(stuck.id).status == "scored" and reloaded(recent.id).status == "scoring"
+    result = runner.invoke(args=["sweep", "--older-than", "0"])
+    assert f"attempt {recent.id}: scored" in result.output
+    assert runner.invoke(args=["sweep"]).output.strip() == "No attempt is stuck in scoring."

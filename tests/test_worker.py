@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Callback, Retry
 from rq.registry import StartedJobRegistry
 
@@ -193,3 +195,84 @@ def _kill_if_running(worker: subprocess.Popen, horse: int | None) -> None:
             os.kill(horse, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_redis(port: int) -> subprocess.Popen:
+    """A Redis of this test's own (nothing saved), answering before this returns."""
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                               "--save", "", "--appendonly", "no"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = Redis(port=port, socket_connect_timeout=1)
+    try:
+        _wait(lambda: _pings(client), 20, "redis-server never answered")
+    finally:
+        client.close()
+    return server
+
+
+def _pings(client: Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except RedisError:
+        return False
+
+
+def _wait(condition, seconds: float, failure: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(failure)
+        time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_worker_waits_for_redis_to_come_back_and_scores_after_it(app, ctx, tmp_path):
+    """Redis goes away under an idle worker and comes back empty: the worker says so once,
+    waits, and scores what is queued afterwards."""
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server on the PATH")
+    port = _free_port()
+    server = _start_redis(port)
+    app.config.update(REDIS_URL=f"redis://127.0.0.1:{port}/0", TRAINER_QUEUE="trainer-outage",
+                      TRAINER_SCORING_RETRY_INTERVALS="0")
+    log = tmp_path / "worker.log"
+    env = {**worker_env(app, tmp_path), "TRAINER_SWEEP_SECONDS": "1"}
+    with log.open("w") as out:
+        worker = subprocess.Popen([TRAINER, "worker"], env=env, cwd=tmp_path, stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    watcher = Redis(port=port, socket_connect_timeout=1)
+    try:
+        _wait(lambda: watcher.scard("rq:workers") > 0, 60, "the worker never registered")
+        watcher.close()
+        _stop(server)
+        _wait(lambda: "went away" in log.read_text(), 30, "the worker never noticed")
+        time.sleep(2)  # several reconnection tries while Redis is down: still one line
+        server = _start_redis(port)
+        attempt = play.finish_attempt(played())
+        assert attempt.status == "scoring"  # queued on the Redis that is back, not scored here
+        _wait(lambda: reloaded(attempt.id).status == "scored", 60,
+              "the worker never scored the job queued after Redis came back")
+        assert worker.poll() is None  # still working
+    finally:
+        _kill_if_running(worker, None)
+        with app.app_context():
+            client = app.extensions.pop("trainer.redis", None)
+            if client is not None:
+                client.close()
+        watcher.close()
+        _stop(server)
+    text = log.read_text()
+    assert text.count("went away") == 1 and text.count("is back after") == 1, text
+    assert "could not connect" not in text and "Traceback" not in text, text
+    assert len(score_ids(attempt.id)) == 3

@@ -25,12 +25,18 @@ def database_url(raw: str | None) -> str | None:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Keys the audit log's MAC chain; required wherever SECRET_KEY is (README, "The audit log").
+    TRAINER_AUDIT_KEY = os.environ.get("TRAINER_AUDIT_KEY") or None
+    TRAINER_AUDIT_CHECKPOINT_FILE = os.environ.get("TRAINER_AUDIT_CHECKPOINT_FILE") or None
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))  # None: SQLite file
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SCENARIOS_DIR = Path(os.environ.get("TRAINER_SCENARIOS_DIR", ROOT / "scenarios"))
     RUBRICS_DIR = Path(os.environ.get("TRAINER_RUBRICS_DIR", ROOT / "rubrics"))
     TRAINER_CUSTOMER_ENGINE = os.environ.get("TRAINER_CUSTOMER_ENGINE", "scripted")
     TRAINER_SCORER = os.environ.get("TRAINER_SCORER", "rules")
+    # Scenario variants (README): "random" draws one per attempt; "default" always plays the
+    # first values (tests and demos that quote figures).
+    TRAINER_VARIANTS = os.environ.get("TRAINER_VARIANTS", "random")
     # LLM engines (trainer/llm; README). No key and no base URL: scripted customer, rule scorer.
     OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY")
     OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL")  # any OpenAI-compatible server
@@ -39,7 +45,13 @@ class Config:
     TRAINER_LLM_JUDGE_MODEL = os.environ.get("TRAINER_LLM_JUDGE_MODEL")  # default: above
     TRAINER_LLM_TIMEOUT = os.environ.get("TRAINER_LLM_TIMEOUT", "20")  # seconds, per try
     TRAINER_LLM_RETRIES = os.environ.get("TRAINER_LLM_RETRIES", "1")
+    # Seconds per call, retries included (default: the tries' timeouts added up, at most 20).
+    TRAINER_LLM_DEADLINE = os.environ.get("TRAINER_LLM_DEADLINE")
     TRAINER_LLM_JSON_MODE = os.environ.get("TRAINER_LLM_JSON_MODE", "schema")  # or "object"
+    TRAINER_LLM_CUSTOMER_MAX_TOKENS = os.environ.get("TRAINER_LLM_CUSTOMER_MAX_TOKENS", "400")
+    TRAINER_LLM_JUDGE_MAX_TOKENS = os.environ.get("TRAINER_LLM_JUDGE_MAX_TOKENS", "1500")
+    # max_tokens or max_completion_tokens (default: the latter for OpenAI, else the former)
+    TRAINER_LLM_MAX_TOKENS_PARAM = os.environ.get("TRAINER_LLM_MAX_TOKENS_PARAM")
     TRAINER_DEMO = False  # set by `trainer demo`: allows the built-in development secret
     # Cookies: HttpOnly and SameSite always; Secure is forced here and also added per request
     # whenever the request came over HTTPS (see web/security.py).
@@ -53,6 +65,9 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("TRAINER_LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW_SECONDS = int(os.environ.get("TRAINER_LOGIN_WINDOW_SECONDS", "900"))
     LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("TRAINER_LOGIN_MAX_FAILURES_PER_IP", "20"))
+    # Where Flask-Limiter keeps the failed-login counts (services/login_limits.py): unset, Redis
+    # when REDIS_URL is set, else this process's memory.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
     SESSION_MAX_SECONDS = int(os.environ.get("TRAINER_SESSION_MAX_HOURS", "24")) * 3600
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which expires on its own
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -71,6 +86,9 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
+    TRAINER_AUDIT_KEY = "test-audit-key-not-for-production"
+    TRAINER_AUDIT_CHECKPOINT_FILE = None
+    RATELIMIT_STORAGE_URI = "memory://"  # each test app counts failed logins on its own
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SESSION_COOKIE_SECURE = False
     # Tests never reach a real LLM, whatever the environment says; LLM tests set their own.
@@ -78,4 +96,5 @@ class TestConfig(Config):
     OPENAI_BASE_URL = None
     TRAINER_CUSTOMER_ENGINE = "scripted"
     TRAINER_SCORER = "rules"
+    TRAINER_VARIANTS = "default"  # tests quote the first values; variant tests ask for "random"
     REDIS_URL = None  # tests that want the queue set it themselves

@@ -9,10 +9,13 @@ from trainer.domain.customer import GAVE_UP, OPEN, RESOLVED, TURN_LIMIT
 from trainer.domain.library import Scenario
 from trainer.domain.loading import load_library
 from trainer.domain.transcript import Turn
+from trainer.llm.client import LLMCallFailed
 from trainer.llm.customer import LLMCustomer
+from trainer.llm.customer_checks import has_offer, speaks_as_staff
+from trainer.llm.prompts import CUSTOMER_PROMPT_VERSION
 
 from .conftest import SLOW, customer_json, delimited, sent_system_text, sent_user_text
-from .fake_openai import Reply, error, ok
+from .fake_openai import Reply, error, html, ok
 
 LIBRARY = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
 SCENARIO = LIBRARY.scenarios["billing-double-charge"]
@@ -39,7 +42,8 @@ def test_a_good_reply_is_in_character_with_mood_and_usage(engine, fake_openai):
     assert (reply.text, reply.mood, reply.status, reply.engine, reply.note) == \
         ("OK. When will the 39.99 be back?", "wary", OPEN, "llm-1", "")
     assert reply.usage["ok"] and reply.usage["purpose"] == "customer"
-    assert reply.usage["prompt_version"] == "customer-1" and reply.usage["tokens_in"] > 0
+    assert reply.usage["prompt_version"] == CUSTOMER_PROMPT_VERSION
+    assert reply.usage["tokens_in"] > 0
 
 
 def test_the_opening_is_the_scenarios_own_line_without_a_call(engine, fake_openai):
@@ -98,6 +102,16 @@ def test_the_engine_enforces_the_turn_limit_itself(engine, fake_openai):
     (customer_json("Fine. This is a training exercise anyway."), "out of character"),
     (customer_json("   "), "empty reply"),
     (customer_json("Done.", "calm", resolved=True, gave_up=True), "both resolved and gave up"),
+    (html(), "not a chat completion"),  # a proxy's error page where JSON was expected
+    (customer_json("Fine. Sorted, I suppose.", "furious", resolved=True), "resolved while furious"),
+    (customer_json("Whatever. Done.", "angry", resolved=True), "resolved while angry"),
+    (customer_json("Lovely, bye then.", "satisfied", gave_up=True), "gave up while satisfied"),
+    (customer_json("Priya, I've refunded the 39.99 to your card.", "calm"),
+     "spoke as the company"),
+    (customer_json("Thank you for contacting us. Is there anything else I can help with?"),
+     "spoke as the company"),
+    (customer_json("Our records show the refund is on its way, Priya."), "spoke as the company"),
+    (customer_json("Agent: I'm sorry for the wait."), "spoke as the company"),
 ])
 def test_any_failure_hands_the_turn_to_the_scripted_customer(engine, fake_openai, scripted,
                                                             reason):
@@ -108,6 +122,64 @@ def test_any_failure_hands_the_turn_to_the_scripted_customer(engine, fake_openai
     assert reply.note.startswith("LLM customer unavailable (") and reason in reply.note
     assert reply.note.endswith("scripted reply used")
     assert reply.usage["ok"] is False and reason in reply.usage["error"]
+
+
+def test_no_resolution_before_the_trainee_has_offered_anything(engine, fake_openai):
+    """A small model resolved on its first reply to a greeting: refused, the scripted customer
+    goes on. Once an offer is on the table the same reply stands."""
+    fake_openai.script(customer_json("Thanks, that's all sorted then.", "satisfied",
+                                     resolved=True))
+    reply = engine.respond(SCENARIO, conversation("Hello, thank you for calling."))
+    assert reply.engine == "scripted-1" and reply.status == OPEN
+    assert "LLM customer unavailable (resolved before any offer)" in reply.note
+    fake_openai.script(customer_json("Thanks, that's all sorted then.", "satisfied",
+                                     resolved=True))
+    reply = engine.respond(SCENARIO, conversation("Hello, thank you for calling.", ANSWER))
+    assert reply.engine == "llm-1" and reply.status == RESOLVED
+
+
+@pytest.mark.parametrize("said", [
+    "Hello, how can I help you today?", "Priya, I've processed your refund.",
+    "Hi Priya, thanks for waiting.", "We apologise for the inconvenience.",
+    "I'll refund your 39.99 today.", "Your refund has been approved.", "Sorry, Priya.",
+    "That's on our side, I'm afraid.", "Support: we are on it."])
+def test_staff_talk_is_recognised(said):
+    assert speaks_as_staff(said, "Priya Shah")
+
+
+@pytest.mark.parametrize("said", [
+    "I'm Priya Shah and I want my 39.99 back.", "This is Priya, I rang last week.",
+    "I'll send you the bank statement.", "Our rent was due that week!",
+    "So when will you refund me?", "Your colleague promised a call back.",
+    "Thank you, that's what I needed to hear.", "Can I speak to your team leader?"])
+def test_what_a_customer_says_is_not_staff_talk(said):
+    assert not speaks_as_staff(said, "Priya Shah")
+
+
+def test_an_offer_is_what_the_rule_scorer_reads_as_one():
+    assert has_offer(SCENARIO, conversation(ANSWER))
+    assert not has_offer(SCENARIO, conversation("Hello, thank you for calling."))
+    assert not has_offer(SCENARIO, conversation("Not my department. Call your bank."))
+
+
+def test_an_exception_from_the_client_is_a_turn_for_the_scripted_customer(fake_openai):
+    class Broken:
+        def complete(self, request):
+            return None  # not a result: reading it raises AttributeError
+
+    reply = LLMCustomer(Broken()).respond(SCENARIO, conversation("Not my department."))
+    assert reply.engine == "scripted-1"
+    assert "LLM customer unavailable (unexpected error: AttributeError)" in reply.note
+
+
+def test_a_client_failure_keeps_the_record_of_the_call(fake_openai):
+    class Failing:
+        def complete(self, request):
+            raise LLMCallFailed("timeout", {"purpose": "customer", "ok": False,
+                                            "error": "timeout"})
+
+    reply = LLMCustomer(Failing()).respond(SCENARIO, conversation(ANSWER))
+    assert reply.usage == {"purpose": "customer", "ok": False, "error": "timeout"}
 
 
 def test_without_a_client_the_scripted_customer_plays(monkeypatch):

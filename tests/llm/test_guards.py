@@ -79,7 +79,8 @@ def test_ordinary_replies_are_not_gaming(reply):
 def test_no_shipped_model_answer_or_script_line_counts_as_gaming():
     library = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
     for scenario in library.scenarios.values():
-        lines = [scenario.model_answer, *scenario.script.calmer, *scenario.script.pressing]
+        said = [line.say for line in (*scenario.script.calmer, *scenario.script.pressing)]
+        lines = [scenario.model_answer, *said]
         assert gaming_signals([line for line in lines if line]) == (), scenario.id
 
 

@@ -14,7 +14,8 @@ from trainer.domain.scoring.rules import RuleScorer
 from trainer.domain.transcript import Turn
 from trainer.llm import register
 from trainer.llm.judge import InFlight, LLMJudge
-from trainer.llm.prompts import judge_request
+from trainer.llm.prompts import JUDGE_PROMPT_VERSION, JUDGE_SCHEMA, judge_request
+from trainer.llm.schema import schema_problem
 
 from .conftest import (
     SLOW,
@@ -25,7 +26,7 @@ from .conftest import (
     sent_system_text,
     sent_user_text,
 )
-from .fake_openai import Reply, error, ok
+from .fake_openai import Reply, error, html, ok
 
 LIBRARY = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
 SCENARIO = LIBRARY.scenarios["billing-double-charge"]
@@ -70,7 +71,8 @@ def test_a_good_judge_reply_makes_the_scorecard(judge, fake_openai):
     assert "refund-timeline" in card.key_points_missed  # the rule scorer's case-file findings
     assert card.notes == () and card.review_reason == ""
     assert card.usage["ok"] and card.usage["purpose"] == "judge"
-    assert card.usage["model"] == "fake-judge" and card.usage["prompt_version"] == "judge-1"
+    assert card.usage["model"] == "fake-judge"
+    assert card.usage["prompt_version"] == JUDGE_PROMPT_VERSION
     assert card.to_contract("x")["scorer"] == "llm-1"
 
 
@@ -94,6 +96,7 @@ def test_one_call_with_the_rubric_the_case_file_and_the_transcript_as_data(judge
     (Reply("{}", delay=SLOW), "timeout"),
     (error(500), "HTTP 500"),
     (error(503), "HTTP 503"),
+    (html(), "not a chat completion"),  # a proxy's HTML page with status 200
     (ok("I'd give empathy a 3 and ownership a 2."), "output is not JSON"),
     (ok('{"empathy": {"level": 3, "evidence": [], "feedback": "ok"}, "ownership": '),
      "output is not JSON"),
@@ -104,6 +107,8 @@ def test_one_call_with_the_rubric_the_case_file_and_the_transcript_as_data(judge
     (judge_json(dimension(3), dimension(True), dimension(1)), "expected integer, got boolean"),
     (ok({"empathy": dimension(3), "ownership": dimension(2)}), "missing 'accuracy'"),
     (judge_json(dimension(3), dimension(2), dimension(None)), "no accuracy level"),
+    (judge_json(dimension(3), dimension(2), dimension(7)), "$.accuracy.level: 7 is not one of"),
+    (judge_json(dimension(3), dimension(2), dimension("1")), "$.accuracy.level: expected"),
 ])
 def test_any_failure_falls_back_to_the_rule_scorer_and_says_so(judge, fake_openai, scripted,
                                                               reason):
@@ -237,3 +242,29 @@ def test_empty_or_off_topic_judge_feedback_is_replaced_by_the_rule_scorers(
     card = judge.score(transcript(WARM), SCENARIO, RUBRIC)
     assert card.dimensions["empathy"].feedback == rules.dimensions["empathy"].feedback
     assert card.dimensions["accuracy"].feedback == "You didn't mention the refund date."
+
+
+def test_the_nullable_accuracy_level_is_an_any_of_that_grammar_servers_honour(judge, fake_openai):
+    """Not {"type": ["integer", "null"], "enum": [...]}: grammar-based servers (llama.cpp)
+    ignore the enum beside a type list; an anyOf of two plain schemas they follow."""
+    fake_openai.script(GOOD)
+    judge.score(transcript(WARM), SCENARIO, RUBRIC)
+    sent = fake_openai.bodies()[0]["response_format"]["json_schema"]["schema"]
+    level = sent["properties"]["accuracy"]["properties"]["level"]
+    assert level == {"anyOf": [{"type": "integer", "enum": [0, 1, 2, 3, 4]}, {"type": "null"}]}
+    assert sent["properties"]["empathy"]["properties"]["level"] == \
+        {"type": "integer", "enum": [0, 1, 2, 3, 4]}
+    accuracy = JUDGE_SCHEMA["properties"]["accuracy"]["properties"]["level"]
+    assert schema_problem(None, accuracy) is None and schema_problem(4, accuracy) is None
+    assert schema_problem(5, accuracy) and schema_problem(True, accuracy)
+    assert schema_problem(2.0, accuracy)
+
+
+def test_a_server_refusing_json_schema_still_gets_the_judges_card(judge, fake_openai):
+    fake_openai.refuse_schema = True
+    fake_openai.script(GOOD)
+    card = judge.score(transcript(WARM), SCENARIO, RUBRIC)
+    assert card.scorer == "llm-1" and levels(card)["empathy"] == 3
+    assert [b["response_format"]["type"] for b in fake_openai.bodies()] == \
+        ["json_schema", "json_object"]
+    assert fake_openai.bodies()[-1]["max_tokens"] == 1500

@@ -6,8 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainer.extensions import db
+from trainer.llm import configure
+from trainer.llm.prompts import CUSTOMER_PROMPT_VERSION
 from trainer.models import Attempt, LLMCall, Turn
-from trainer.services import play
+from trainer.services import llm_usage, play
 from trainer.services.scoring import score_attempt
 
 from .. import factories
@@ -39,7 +41,8 @@ def test_each_customer_turn_keeps_its_llm_call(ctx, fake_openai):
     [call] = calls()
     assert turn.llm_call_id == call.id and call.attempt_id == attempt.id
     assert (call.purpose, call.model, call.prompt_version, call.ok, call.error) == \
-        ("customer", "fake-model", "customer-1", True, "")
+        ("customer", "fake-model", CUSTOMER_PROMPT_VERSION, True, "")
+    assert call.try_number == 1
     assert call.tokens_in > 0 and call.tokens_out > 0 and call.latency_ms >= 0
     assert attempt.turns[0].llm_call_id is None  # the opening is the scenario's own line
 
@@ -48,9 +51,25 @@ def test_a_failed_customer_call_is_recorded_and_the_turn_says_so(ctx, fake_opena
     fake_openai.script(error(500))
     turn = played().turns[-1]
     assert turn.engine == "scripted-1"
-    assert turn.note == "LLM customer unavailable (HTTP 500); scripted reply used"
+    assert turn.note.endswith("LLM customer unavailable (HTTP 500); scripted reply used")
     [call] = calls()
     assert turn.llm_call_id == call.id and (call.ok, call.error) == (False, "HTTP 500")
+
+
+def test_every_try_of_a_retried_call_is_a_row_and_the_turn_links_the_last(app, ctx,
+                                                                          fake_openai):
+    app.config["TRAINER_LLM_RETRIES"] = "2"
+    configure(app)
+    fake_openai.script(error(503), error(500), customer_json("Fine. When do I get it back?"))
+    attempt = played()
+    turn = attempt.turns[-1]
+    assert turn.engine == "llm-1" and turn.note is None
+    tries = calls()
+    assert [(c.try_number, c.ok, c.error) for c in tries] == \
+        [(1, False, "HTTP 503"), (2, False, "HTTP 500"), (3, True, "")]
+    assert {c.attempt_id for c in tries} == {attempt.id} and turn.llm_call_id == tries[-1].id
+    [totals] = llm_usage.usage(by_day=False)
+    assert (totals.calls, totals.failures, totals.retries) == (3, 2, 2)
 
 
 def test_the_judges_score_is_stored_with_its_call(ctx, fake_openai):
@@ -110,3 +129,31 @@ def test_an_attempt_scored_meanwhile_is_not_scored_again(ctx, fake_openai):
     assert db.session.scalar(select(func.count()).select_from(LLMCall)
                              .where(LLMCall.purpose == "judge")) == 2
     assert db.session.scalar(select(func.count()).select_from(Turn)) == 3
+
+
+def test_one_web_request_waits_for_llms_once_not_once_per_call(app, fake_openai):
+    """Without Redis the answer that ends the conversation also runs the judge: the two calls
+    share one deadline, so the page still answers inside the server's worker timeout."""
+    from trainer.domain.transcript import Turn as Said
+    from trainer.llm.judge import LLMJudge
+    from trainer.llm.runtime import default_client
+    from trainer.services.library import get_library
+
+    from .fake_openai import Reply
+
+    app.config["TRAINER_LLM_DEADLINE"] = "2"
+    configure(app)
+    fake_openai.script(Reply('{"reply": "hm", "mood": "wary"}', drip=0.3))
+    with app.test_request_context("/attempts/1"):
+        library = get_library()
+        scenario, rubric = library.scenarios[SCENARIO], library.rubrics["core"]
+        said = [Said("customer", scenario.opening), Said("trainee", WARM)]
+        reply = play.get_customer_engine("llm").respond(scenario, said)
+        card = LLMJudge(default_client()).score(said, scenario, rubric)
+    assert "no answer within 2 s" in reply.note
+    assert card.scorer.startswith("rules") and \
+        card.notes[-1] == "LLM judge unavailable (no time left for an LLM call); rule scorer used."
+    assert len(fake_openai.bodies()) == 1  # the judge was never sent: nothing was left to wait
+    fake_openai.script(AGREEING)
+    with app.test_request_context("/attempts/2"):  # the next request has its own time
+        assert LLMJudge(default_client()).score(said, scenario, rubric).scorer == "llm-1"

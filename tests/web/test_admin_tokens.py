@@ -37,8 +37,13 @@ def token_urls(app) -> list[tuple[str, str]]:
     return urls
 
 
-def create(client, name="Helpdesk router"):
-    return post_form(client, "/admin/tokens", data={"name": name})
+def create(client, name="Helpdesk router", **kwargs):
+    return post_form(client, "/admin/tokens", data={"name": name}, **kwargs)
+
+
+def created_token(client, name="Helpdesk router") -> str:
+    return TOKEN_RE.search(create(client, name, follow_redirects=True)
+                           .get_data(as_text=True)).group(0)
 
 
 @pytest.mark.parametrize("email", ["tara@example.com", "mo@example.com"])
@@ -64,7 +69,10 @@ def test_anonymous_visitors_are_sent_to_log_in(app, client, people):
 
 def test_the_token_is_shown_once_and_only_its_hash_is_stored(app, client, auth, people):
     auth.login("admin@example.com")
-    response = create(client)
+    posted = create(client)
+    assert posted.status_code == 302 and posted.headers["Location"] == "/admin/tokens/created"
+    assert not TOKEN_RE.search(posted.get_data(as_text=True))  # never in the POST's answer
+    response = client.get("/admin/tokens/created")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     raw = TOKEN_RE.search(html).group(0)
@@ -79,6 +87,37 @@ def test_the_token_is_shown_once_and_only_its_hash_is_stored(app, client, auth, 
         assert event.subject == "Helpdesk router" and raw not in str(event.detail)
 
 
+def test_refreshing_the_created_page_makes_no_second_token(app, client, auth, people):
+    auth.login("admin@example.com")
+    raw = created_token(client)
+    again = client.get("/admin/tokens/created")
+    assert again.status_code == 302 and again.headers["Location"] == "/admin/tokens"
+    listing = client.get("/admin/tokens").get_data(as_text=True)
+    assert "shown only once" in listing and raw not in listing
+    with app.app_context():
+        assert len(db.session.scalars(select(ApiToken)).all()) == 1
+
+
+def test_the_token_never_sits_whole_in_the_cookie_or_the_session_row(app, client, auth,
+                                                                      people):
+    from trainer.models import UserSession
+
+    auth.login("admin@example.com")
+    create(client)
+    cookie = client.get_cookie("session").value
+    with app.app_context():
+        stored = app.session_interface.get_signing_serializer(app).loads(cookie)
+        [row] = db.session.scalars(select(UserSession)).all()
+        pending = row.pending_secret
+    replay = app.test_client()  # someone who copied the cookie before the page was shown
+    replay.set_cookie("session", cookie)
+    raw = TOKEN_RE.search(client.get("/admin/tokens/created").get_data(as_text=True)).group(0)
+    assert raw not in str(stored) and raw not in pending and raw.encode().hex() not in pending
+    with app.app_context():
+        assert db.session.scalars(select(UserSession)).one().pending_secret is None
+    assert replay.get("/admin/tokens/created").status_code == 302  # shown once, to one page
+
+
 def test_a_blank_name_is_a_form_error(app, client, auth, people):
     auth.login("admin@example.com")
     response = create(client, name="  ")
@@ -90,7 +129,7 @@ def test_a_blank_name_is_a_form_error(app, client, auth, people):
 
 def test_revoking_stops_api_access(app, client, auth, people):
     auth.login("admin@example.com")
-    raw = TOKEN_RE.search(create(client).get_data(as_text=True)).group(0)
+    raw = created_token(client)
     api = {"query_string": {"category": "billing-dispute"},
            "headers": {"Authorization": f"Bearer {raw}"}}
     assert client.get("/api/v1/resolvers", **api).status_code == 200
@@ -158,3 +197,65 @@ def test_no_route_updates_or_deletes_an_event(app):
     methods = {m for rule in app.url_map.iter_rules() if "audit" in rule.rule
                for m in rule.methods}
     assert methods <= {"GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "%C2%B2", "1e3"])
+def test_a_bad_page_number_is_a_clear_400(app, client, auth, people, page):
+    auth.login("admin@example.com")
+    response = client.get(f"/admin/audit?page={page}")
+    assert response.status_code == 400
+    assert "The page number must be a whole number from 1." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "3", "9" * 5000])
+def test_a_page_past_the_end_shows_the_last_page(app, client, auth, people, page):
+    with app.app_context():
+        for n in range(60):
+            audit_service.record("login.failed", subject=f"user{n}@example.com")
+        db.session.commit()
+    auth.login("admin@example.com")
+    response = client.get(f"/admin/audit?page={page}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Page 2 of 2" in html and "user0@example.com" in html
+
+
+def test_the_audit_page_verifies_from_the_last_checkpoint(app, client, auth, people,
+                                                         monkeypatch):
+    from trainer.models import AuditCheckpoint
+
+    monkeypatch.setattr(audit_service, "MARK_EVERY", 5)
+    with app.app_context():
+        for n in range(6):
+            audit_service.record("login.failed", subject=f"user{n}@example.com")
+        db.session.commit()
+    auth.login("admin@example.com")  # one more event: 7
+    first = client.get("/admin/audit").get_data(as_text=True)
+    assert "Chain verified: 7 events, chain intact" in first
+    with app.app_context():
+        mark = db.session.scalar(select(AuditCheckpoint))
+        assert (mark.event_id, mark.events) == (7, 7)
+        audit_service.record("token.created", subject="newer")
+        # An old event edited behind the checkpoint: the page does not read it again...
+        db.session.execute(db.update(AuditEvent).where(AuditEvent.id == 2)
+                           .values(reason="edited later"))
+        db.session.commit()
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Chain verified: 8 events, chain intact" in html
+    assert "Events up to #7 were verified on" in html and "the 1 newer one just now" in html
+    # ...the whole check, one click away, does.
+    full = client.get("/admin/audit?verify=full").get_data(as_text=True)
+    assert "Chain broken at event 2" in full
+
+
+def test_the_audit_page_catches_removed_newest_events_by_the_checkpoint(app, client, auth,
+                                                                       people, monkeypatch):
+    monkeypatch.setattr(audit_service, "MARK_EVERY", 1)
+    auth.login("admin@example.com")
+    create(client, name="First")
+    assert "chain intact" in client.get("/admin/audit").get_data(as_text=True)
+    with app.app_context():
+        newest = db.session.scalar(select(db.func.max(AuditEvent.id)))
+        db.session.execute(db.delete(AuditEvent).where(AuditEvent.id == newest))
+        db.session.commit()
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert f"Chain broken at event {newest}" in html and "has been removed" in html

@@ -54,8 +54,8 @@ def _get(client, path: str, **kwargs):
         return response
 
 
-def _cookie(response) -> str:
-    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+def _cookie(response, name: str = "session") -> str:
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{name}=")]
     return cookie
 
 
@@ -91,8 +91,32 @@ def test_pages_for_logged_in_users_are_not_stored(auth, client, ctx):
 # --- session cookie ---------------------------------------------------------------------------
 
 def test_session_cookie_is_secure_over_https(client):
-    cookie = _cookie(client.get("/login", base_url="https://localhost"))
+    response = client.get("/login", base_url="https://localhost")
+    cookie = _cookie(response, "__Host-session")
     assert "; Secure" in cookie and "; HttpOnly" in cookie and "; SameSite=Lax" in cookie
+    assert "; Path=/" in cookie and "Domain" not in cookie  # what a __Host- cookie must have
+    assert not any(c.startswith("session=") for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_host_cookie_ignores_a_configured_domain_and_path(tmp_path):
+    app = _app_with(tmp_path, SESSION_COOKIE_DOMAIN="example.com", SESSION_COOKIE_PATH="/app")
+    cookie = _cookie(app.test_client().get("/login", base_url="https://localhost"),
+                     "__Host-session")
+    assert "Domain" not in cookie and "; Path=/;" in cookie
+
+
+def test_a_login_over_https_lives_in_the_host_cookie(client, ctx):
+    factories.user("manager", email="mo@example.com")
+    https = {"base_url": "https://localhost"}
+    html = client.get("/login", **https).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    response = client.post("/login", data={"csrf_token": token, "email": "mo@example.com",
+                                           "password": factories.PASSWORD},
+                           headers={"Referer": "https://localhost/login"}, **https)
+    assert response.status_code == 302  # (over HTTPS, Flask-WTF also wants a same-site Referer)
+    assert client.get_cookie("__Host-session") is not None
+    assert client.get_cookie("session") is None
+    assert client.get(MANAGERS_ONLY, **https).status_code == 200
 
 
 def test_session_cookie_over_http_is_not_secure(client):
@@ -103,7 +127,7 @@ def test_session_cookie_over_http_is_not_secure(client):
 
 def test_secure_cookies_can_be_forced(tmp_path):
     app = _app_with(tmp_path, SESSION_COOKIE_SECURE=True)
-    assert "; Secure" in _cookie(app.test_client().get("/login"))
+    assert "; Secure" in _cookie(app.test_client().get("/login"), "__Host-session")
 
 
 def test_forwarded_proto_is_trusted_only_behind_a_configured_proxy(tmp_path):
@@ -113,7 +137,7 @@ def test_forwarded_proto_is_trusted_only_behind_a_configured_proxy(tmp_path):
     assert "Strict-Transport-Security" not in direct.headers
     proxied = _app_with(tmp_path, TRAINER_PROXY_FIX=1).test_client().get("/login",
                                                                            headers=behind_lb)
-    assert "; Secure" in _cookie(proxied)
+    assert "; Secure" in _cookie(proxied, "__Host-session")
     assert "Strict-Transport-Security" in proxied.headers
 
 

@@ -28,10 +28,11 @@ def register_cli(app: Flask) -> None:
     from .tokens import tokens_group
     from .tracks import tracks_group
     from .users import users_group
-    from .worker import worker_command
+    from .worker import sweep_command, worker_command
 
     for command in (run_command, demo_command, init_db_command, users_group, tokens_group,
-                    audit_group, clearances_group, tracks_group, labels_group, worker_command):
+                    audit_group, clearances_group, tracks_group, labels_group, worker_command,
+                    sweep_command):
         app.cli.add_command(command)
 
 
@@ -40,4 +41,9 @@ def main() -> None:
 
     cli.add_command(validate_command)
     cli.add_command(score_command)
-    cli.main(prog_name="trainer")
+    from ..services.audit import AuditKeyMissing
+
+    try:
+        cli.main(prog_name="trainer")
+    except AuditKeyMissing as exc:  # any command that audits: a message, not a traceback
+        raise SystemExit(f"Error: {exc}") from None

@@ -41,8 +41,15 @@ def run_command(host: str, port: int, debug: bool) -> None:
     if not os.environ.get("SECRET_KEY") and not debug:
         raise click.ClickException("SECRET_KEY is not set. Set it in the environment, or use "
                                    "`trainer demo` for a local demo.")
-    _require_schema()
     app = current_app._get_current_object()
+    if not app.config.get("TRAINER_AUDIT_KEY"):
+        if not debug:
+            raise click.ClickException("TRAINER_AUDIT_KEY is not set. Set it in the environment "
+                                       "(README, 'The audit log'), or use `trainer demo`.")
+        from .. import DEV_AUDIT_KEY
+
+        app.config["TRAINER_AUDIT_KEY"] = DEV_AUDIT_KEY  # --debug only, like the secret above
+    _require_schema()
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or app.config["SECRET_KEY"]
     _serve(app, host, port, debug)
 
@@ -50,13 +57,21 @@ def run_command(host: str, port: int, debug: bool) -> None:
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--reset", is_flag=True, help="Delete and re-seed the demo data first.")
+@click.option("--reset", is_flag=True, help="Delete and re-seed the demo data first (only on the "
+              "default demo database, or one that holds nothing but demo users).")
 @click.option("--no-serve", is_flag=True, help="Seed the data and exit.")
 @with_appcontext
 def demo_command(host: str, port: int, reset: bool, no_serve: bool) -> None:
     """Initialise the database, seed demo data (users, finished attempts) and serve the app."""
-    from ..services.demo import DEMO_LOGINS, seed_demo
+    from .. import DEV_AUDIT_KEY, DEV_SECRET
+    from ..services.demo import DEMO_LOGINS, reset_refusal, seed_demo
 
+    app = current_app._get_current_object()
+    app.config["TRAINER_AUDIT_KEY"] = app.config.get("TRAINER_AUDIT_KEY") or DEV_AUDIT_KEY
+    if reset:  # checked before anything, migrations included, touches the database
+        refusal = reset_refusal(_safe_url(), bool(app.config.get("TRAINER_DEFAULT_DATABASE")))
+        if refusal:
+            raise click.ClickException(refusal)
     upgrade()
     seeded = seed_demo(reset=reset)
     click.echo("Demo data " + ("seeded." if seeded else "already present (use --reset to "
@@ -66,9 +81,6 @@ def demo_command(host: str, port: int, reset: bool, no_serve: bool) -> None:
         click.echo(f"  {role:<8} {email:<28} {password}")
     if no_serve:
         return
-    app = current_app._get_current_object()
-    from .. import DEV_SECRET
-
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or DEV_SECRET
     _serve(app, host, port)
 

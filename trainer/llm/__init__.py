@@ -12,13 +12,15 @@ from flask import Flask
 from ..domain.customer import CUSTOMER_ENGINES
 from ..domain.scoring.registry import SCORERS
 from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, OpenAIClient
+from .compat import Change
 from .customer import LLMCustomer
 from .judge import LLMJudge
-from .runtime import EXTENSION, LLMState, current_settings
+from .runtime import EXTENSION, LLMState, app_state, current_settings
 from .settings import LLMSettings, settings_from
 
 log = logging.getLogger(__name__)
 KIND = "llm"
+WORKER_TIMEOUT = 30  # gunicorn's default: a web request waiting longer on an LLM is killed
 
 
 def register() -> None:
@@ -42,6 +44,10 @@ def configure(app: Flask) -> LLMSettings:
             app.config[key] = default
     settings = replace(settings, customer_engine=app.config.get("TRAINER_CUSTOMER_ENGINE"),
                        scorer=app.config.get("TRAINER_SCORER"))
+    if settings.configured and settings.deadline >= WORKER_TIMEOUT:
+        log.warning("TRAINER_LLM_DEADLINE is %gs: a web request waiting that long on an LLM "
+                    "outlasts gunicorn's default %ds worker timeout", settings.deadline,
+                    WORKER_TIMEOUT)
     app.extensions[EXTENSION] = LLMState(settings)
     return settings
 
@@ -53,6 +59,13 @@ def llm_settings(config: Mapping[str, Any] | None = None) -> LLMSettings:
     return settings_from(config) if config is not None else current_settings()
 
 
+def llm_changes() -> list[Change]:
+    """What this process has learnt its LLM server refuses (json_schema mode, a max-tokens
+    parameter) and sends instead, oldest first; empty before its first call."""
+    state = app_state()
+    return state.changes() if state is not None else []
+
+
 def close(app: Flask) -> None:
     """Close the app's LLM connections (tests; a process that ends needs nothing)."""
     state = app.extensions.get(EXTENSION)
@@ -60,6 +73,6 @@ def close(app: Flask) -> None:
         state.close()
 
 
-__all__ = ["KIND", "LLMCallFailed", "LLMClient", "LLMCustomer", "LLMJudge", "LLMRequest",
-           "LLMResult", "LLMSettings", "OpenAIClient", "close", "configure", "llm_settings",
-           "register"]
+__all__ = ["KIND", "Change", "LLMCallFailed", "LLMClient", "LLMCustomer", "LLMJudge",
+           "LLMRequest", "LLMResult", "LLMSettings", "OpenAIClient", "close", "configure",
+           "llm_changes", "llm_settings", "register"]

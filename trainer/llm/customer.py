@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -11,16 +11,12 @@ from ..domain.errors import LLMError
 from ..domain.library import Scenario
 from ..domain.transcript import TRAINEE, Turn
 from .client import LLMCallFailed, LLMClient, LLMResult, failed
+from .customer_checks import problem
 from .prompts import customer_request
 from .runtime import default_client
 
+log = logging.getLogger(__name__)
 MAX_REPLY_CHARS = 1200
-# A customer who talks like a model or about the assessment has broken character.
-_OUT_OF_CHARACTER = re.compile(
-    r"\b(?:as an ai|i am an ai|i'm an ai|i'm (?:just )?(?:a|an) (?:bot|chatbot|assistant|"
-    r"virtual assistant|(?:ai )?language model)|(?:ai )?language model|this is (?:a|an|just a) "
-    r"(?:simulation|role-?play|training exercise)|rubric|grader|scorer|assessment criteria|"
-    r"system prompt)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,13 +42,18 @@ class LLMCustomer:
         if not transcript or transcript[-1].role != TRAINEE:
             raise ValueError("respond() needs a transcript ending with the trainee's newest turn")
         final = sum(t.role == TRAINEE for t in transcript) >= scenario.script.max_turns
+        result = None
         try:
             if self.client is None:
                 raise LLMCallFailed("no LLM configured")
             result = self.client.complete(customer_request(scenario, transcript, final))
-            said = read_reply(result)
+            said = read_reply(result, scenario, transcript)
         except LLMError as exc:
             return self._stand_in(scenario, transcript, exc)
+        except Exception as exc:  # whatever went wrong, the trainee's turn gets its answer
+            log.exception("the LLM customer failed unexpectedly; the scripted one stands in")
+            return self._stand_in(scenario, transcript, failed(
+                result.usage if result else None, f"unexpected error: {exc.__class__.__name__}"))
         if said.gave_up:
             status = GAVE_UP
         elif said.resolved:
@@ -70,16 +71,16 @@ class LLMCustomer:
                        usage=getattr(exc, "usage", None))
 
 
-def read_reply(result: LLMResult) -> Said:
-    """The schema already holds; these are the checks a schema cannot make."""
+def read_reply(result: LLMResult, scenario: Scenario, transcript: Sequence[Turn]) -> Said:
+    """The schema already holds; these are the checks a schema cannot make
+    (customer_checks.py)."""
     data = result.data
     text = " ".join(data["reply"].split())
     if not text:
         raise failed(result.usage, "empty reply")
     if len(text) > MAX_REPLY_CHARS:
         raise failed(result.usage, "reply too long")
-    if _OUT_OF_CHARACTER.search(text):
-        raise failed(result.usage, "out of character")
-    if data["resolved"] and data["gave_up"]:
-        raise failed(result.usage, "both resolved and gave up")
+    refused = problem(text, data["mood"], data["resolved"], data["gave_up"], scenario, transcript)
+    if refused:
+        raise failed(result.usage, refused)
     return Said(text, data["mood"], data["resolved"], data["gave_up"])

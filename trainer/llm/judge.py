@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -61,7 +62,9 @@ class InFlight:
         self._result: LLMResult | None = None
         self._error: Exception | None = None
         self._sent = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(call, request), daemon=True,
+        # In the caller's context: a web request's LLM time budget (runtime.py) covers it too.
+        self._thread = threading.Thread(target=contextvars.copy_context().run,
+                                        args=(self._run, call, request), daemon=True,
                                         name="llm-judge-call")
         self._thread.start()
         self._sent.wait(timeout=1.0)

@@ -11,8 +11,8 @@ from ..domain.transcript import CUSTOMER, Turn
 from .client import LLMRequest
 
 # Bump a version whenever its prompt or schema changes: every LLMCall row records it.
-CUSTOMER_PROMPT_VERSION = "customer-1"
-JUDGE_PROMPT_VERSION = "judge-1"
+CUSTOMER_PROMPT_VERSION = "customer-2"
+JUDGE_PROMPT_VERSION = "judge-2"
 
 CUSTOMER_SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
@@ -23,9 +23,9 @@ CUSTOMER_SCHEMA: dict[str, Any] = {
 
 
 def _dimension_schema(nullable: bool) -> dict[str, Any]:
-    levels: list[int | None] = [0, 1, 2, 3, 4]
-    level = ({"type": ["integer", "null"], "enum": [*levels, None]} if nullable
-             else {"type": "integer", "enum": levels})
+    level: dict[str, Any] = {"type": "integer", "enum": [0, 1, 2, 3, 4]}
+    if nullable:  # anyOf, not a type list beside an enum: grammar-based servers honour anyOf
+        level = {"anyOf": [level, {"type": "null"}]}
     return {"type": "object", "additionalProperties": False,
             "required": ["level", "evidence", "feedback"],
             "properties": {"level": level,
@@ -60,12 +60,15 @@ in this conversation. Do not invent company policy or internal details.
 situation in your terms and give a concrete next step with a time; more frustrated when brushed \
 off, blamed, passed elsewhere or given vague promises. Push back when something sounds wrong or \
 unfair.
+- You are the customer, never the staff member: do not speak for the company, do not offer, \
+promise or do anything on its behalf, and never call anyone by your own name: you are {name}.
 - Reply in one to three short, natural, spoken sentences.
 - {data_rule}
 
 Answer with a JSON object only: {{"reply": your next message, "mood": one of {moods}, \
-"resolved": true only when you have got what you wanted and are satisfied, "gave_up": true only \
-when you have had enough and are ending the conversation}}."""
+"resolved": true only when the staff member has offered or done what you wanted and you are \
+satisfied (never while you are frustrated, angry or furious), "gave_up": true only when you have \
+had enough and are ending the conversation}}."""
 
 JUDGE_SYSTEM = """\
 You assess how a member of staff handled a customer complaint in a role-played training \

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 
 from .client import LLMClient, OpenAIClient
+from .compat import Change
 from .settings import LLMSettings, settings_from
 
 EXTENSION = "trainer_llm"
+_BUDGET = "trainer_llm_budget_ends"
 
 
 class LLMState:
@@ -28,8 +31,23 @@ class LLMState:
             return None
         with self._lock:
             if self._client is None or self._pid != os.getpid():
-                self._client, self._pid = OpenAIClient(self.settings), os.getpid()
+                self._client = OpenAIClient(self.settings, budget=self.request_budget)
+                self._pid = os.getpid()
             return self._client
+
+    def request_budget(self) -> float | None:
+        """When a web request's time for LLM calls ends: one deadline for all the calls one
+        request makes (the customer's reply and, without Redis, the judge after it), counted
+        from the first, so that the page answers inside the server's worker timeout."""
+        if not has_request_context():
+            return None
+        return g.setdefault(_BUDGET, time.monotonic() + self.settings.deadline)
+
+    def changes(self) -> list[Change]:
+        """What this process has learnt its server refuses (compat.py); none before a call."""
+        with self._lock:
+            client = self._client if self._pid == os.getpid() else None
+        return list(client.compat.changes) if client else []
 
     def close(self) -> None:
         with self._lock:

@@ -1,4 +1,5 @@
-"""A small JSON-schema checker for the subset our response schemas use (type, enum, properties)."""
+"""A small JSON-schema checker for the subset our response schemas use (type, enum, anyOf,
+properties, items)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ _TYPES: dict[str, tuple[type, ...]] = {
 def schema_problem(value: Any, schema: Mapping[str, Any], where: str = "$") -> str | None:
     """The first way ``value`` breaks ``schema``, as "where: what", or None when it fits.
     Properties the schema does not name are ignored; booleans are never integers."""
+    if "anyOf" in schema:
+        problems = [schema_problem(value, option, where) for option in schema["anyOf"]]
+        if all(problems):
+            return " and ".join(dict.fromkeys(p for p in problems if p))
     types = schema.get("type")
     if types is not None:
         allowed = (types,) if isinstance(types, str) else tuple(types)

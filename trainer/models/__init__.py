@@ -1,10 +1,10 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .attempt import Attempt, Score, Turn
-from .audit import AuditEvent
+from .audit import AuditCheckpoint, AuditEvent
 from .clearance import ApiToken, Clearance
 from .llm_call import LLMCall
 from .user import ROLES, Department, User, UserSession
 
-__all__ = ["ROLES", "ApiToken", "Attempt", "AuditEvent", "Clearance", "Department", "LLMCall",
-           "Score", "Turn", "User", "UserSession"]
+__all__ = ["ROLES", "ApiToken", "Attempt", "AuditCheckpoint", "AuditEvent", "Clearance",
+           "Department", "LLMCall", "Score", "Turn", "User", "UserSession"]

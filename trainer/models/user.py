@@ -63,3 +63,6 @@ class UserSession(db.Model):
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(255))
+    # A secret waiting to be shown once on the next page (a new API token), XOR a one-time pad
+    # that only the session cookie holds: neither side alone reveals it (services/auth.py).
+    pending_secret: Mapped[str | None] = mapped_column(String(512))

@@ -1,4 +1,5 @@
-"""Logging in and out: credential checks, failed-login throttling and server-side sessions."""
+"""Logging in and out: credential checks, failed-login throttling, server-side sessions and
+changing one's own password."""
 
 from __future__ import annotations
 
@@ -12,16 +13,16 @@ from functools import lru_cache
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from ..domain.errors import TrainerError
 from ..extensions import db
-from ..models import AuditEvent, User, UserSession
+from ..models import User, UserSession
 from ..models._types import utcnow
-from . import audit
-from .passwords import check_password, hash_password
+from . import audit, login_limits
+from .passwords import check_password, hash_password, password_problems
 
 log = logging.getLogger(__name__)
 
 LAST_SEEN_EVERY = timedelta(minutes=1)  # write last_seen at most this often
-DEFAULT_IP_MAX_FAILURES = 20
 DEFAULT_SESSION_MAX_SECONDS = 24 * 3600  # absolute lifetime, however active the session
 
 
@@ -48,38 +49,15 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def _failures_since(since: datetime, *, subject: str | None = None, ip: str | None = None) -> int:
-    query = select(func.count(AuditEvent.id)).where(AuditEvent.action == "login.failed",
-                                                    AuditEvent.at >= since)
-    if subject is not None:
-        query = query.where(AuditEvent.subject == subject)
-    if ip is not None:
-        query = query.where(AuditEvent.ip == ip)
-    return db.session.scalar(query) or 0
-
-
-def is_locked_out(email: str, ip: str | None, now: datetime | None = None) -> bool:
-    """Too many recent failures for this email (since its last success) or from this IP."""
-    config = current_app.config
-    window_start = (now or utcnow()) - timedelta(seconds=config["LOGIN_WINDOW_SECONDS"])
-    email = normalise_email(email)
-    last_success = db.session.scalar(
-        select(func.max(AuditEvent.at)).where(AuditEvent.action == "login.succeeded",
-                                              AuditEvent.subject == email))
-    since = max(window_start, last_success) if last_success else window_start
-    if _failures_since(since, subject=email) >= config["LOGIN_MAX_FAILURES"]:
-        return True
-    ip_max = config.get("LOGIN_MAX_FAILURES_PER_IP", DEFAULT_IP_MAX_FAILURES)
-    return ip is not None and _failures_since(window_start, ip=ip) >= ip_max
-
-
 def attempt_login(email: str, password: str, ip: str | None = None) -> LoginOutcome:
-    """Check the credentials unless locked out; audit the result and commit."""
+    """Check the credentials unless this account or address has used up its failed logins;
+    audit the result and commit. The slot is taken before the check (services/login_limits.py),
+    so parallel guesses get no more checks than the limit, even if one of them then fails."""
     email = normalise_email(email)
-    if is_locked_out(email, ip):
+    reservation = login_limits.reserve(email, ip)
+    if not reservation.allowed:
         log.warning("login refused while locked out: email=%r ip=%s", email, ip)
-        window = current_app.config["LOGIN_WINDOW_SECONDS"]
-        return LoginOutcome(locked=True, retry_minutes=max(1, -(-window // 60)))
+        return LoginOutcome(locked=True, retry_minutes=reservation.retry_minutes)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     password_ok = check_password((user and user.password_hash) or _dummy_hash(), password)
     if user is None or not user.password_hash or not password_ok or not user.active:
@@ -89,6 +67,7 @@ def attempt_login(email: str, password: str, ip: str | None = None) -> LoginOutc
         db.session.commit()
         log.warning("login failed: email=%r ip=%s reason=%s", email, ip, reason)
         return LoginOutcome()
+    login_limits.succeeded(reservation)
     audit.record("login.succeeded", actor=user, subject=email, ip=ip)
     db.session.commit()
     log.info("login succeeded: user=%s ip=%s", user.id, ip)
@@ -159,3 +138,77 @@ def end_all_sessions(user: User) -> int:
     result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     log.info("ended %s session(s) of user %s", result.rowcount, user.id)
     return result.rowcount
+
+
+class PasswordChangeError(TrainerError):
+    """The password was not changed: ``errors`` maps form fields to messages."""
+
+    def __init__(self, errors: dict[str, str], locked: bool = False) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors, self.locked = errors, locked
+
+
+def change_own_password(user: User, current: str, new: str, ip: str | None = None) -> int:
+    """Set ``user``'s password after checking the current one (a wrong one counts as a failed
+    login, so this is no way round the limits), under the same rules as everywhere, and end
+    every session of theirs (the caller starts a new one for this browser). Returns how many
+    sessions were ended."""
+    reservation = login_limits.reserve(normalise_email(user.email), ip)
+    if not reservation.allowed:
+        raise PasswordChangeError({"current_password": (
+            f"Too many failed attempts: try again in {reservation.wait}.")},
+            locked=True)
+    if not check_password(user.password_hash, current or ""):
+        audit.record("user.password_change_failed", user, subject=user.email, ip=ip,
+                     detail={"reason": "wrong current password"})
+        db.session.commit()
+        raise PasswordChangeError({"current_password": "That is not your current password."})
+    login_limits.succeeded(reservation)
+    problems = password_problems(new or "", user.email, user.name)
+    if new == current:
+        problems.append("Choose a password different from the current one.")
+    if problems:
+        raise PasswordChangeError({"new_password": " ".join(problems)})
+    user.password_hash = hash_password(new)
+    ended = end_all_sessions(user)
+    audit.record("user.password_changed", user, subject=user.email, ip=ip,
+                 detail={"sessions_ended": ended})
+    db.session.commit()
+    log.info("user %s changed their password; %s session(s) ended", user.id, ended)
+    return ended
+
+
+def stash_secret(session_token: object, secret: str) -> str | None:
+    """Keep ``secret`` with this server-side session for one display, split in two: the row
+    holds it XOR a random pad, and the returned pad goes in the (signed, not encrypted) cookie.
+    Neither half alone reveals it; the row's half is deleted when shown or at logout."""
+    row = _session_row(session_token)
+    if row is None:
+        return None
+    data = secret.encode()
+    pad = secrets.token_bytes(len(data))
+    row.pending_secret = bytes(a ^ b for a, b in zip(data, pad, strict=True)).hex()
+    db.session.commit()
+    return pad.hex()
+
+
+def take_secret(session_token: object, pad: object) -> str | None:
+    """The stashed secret, once: the row's half is cleared as it is read."""
+    row = _session_row(session_token)
+    if row is None or not row.pending_secret or not isinstance(pad, str):
+        return None
+    stored, row.pending_secret = row.pending_secret, None
+    db.session.commit()
+    try:
+        halves = bytes.fromhex(stored), bytes.fromhex(pad)
+    except ValueError:
+        return None
+    if len(halves[0]) != len(halves[1]):
+        return None
+    return bytes(a ^ b for a, b in zip(*halves, strict=True)).decode(errors="replace")
+
+
+def _session_row(token: object) -> UserSession | None:
+    if not isinstance(token, str) or not token:
+        return None
+    return db.session.get(UserSession, token_digest(token))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -36,7 +38,11 @@ LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHED
 # Every try has been used up (a worker killed mid-job may not have run the failure callback).
 GAVE_UP = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 FAILED_JOB_TTL = 7 * 24 * 3600  # long enough to look into, short enough not to pile up
+# The most stuck attempts one web request finishes (a few ms each with the rule scorer); any
+# more wait for the next sweep, so no page is held up for long.
+WEB_SWEEP_BATCH = 20
 _REDIS_KEY = "trainer.redis"
+_SWEEP_KEY = "trainer.web_sweep"
 _worker_apps: dict[int, Flask] = {}  # per process: a forked child builds its own
 
 
@@ -184,11 +190,12 @@ def score_here(attempt_id: int) -> None:
         fallback_score(attempt_id)
 
 
-def stuck_attempt_ids(older_than: float) -> list[int]:
+def stuck_attempt_ids(older_than: float, limit: int | None = None) -> list[int]:
     cutoff = utcnow() - timedelta(seconds=older_than)
     return list(db.session.scalars(select(Attempt.id).where(
         Attempt.status == SCORING,
-        or_(Attempt.finished_at.is_(None), Attempt.finished_at <= cutoff)).order_by(Attempt.id)))
+        or_(Attempt.finished_at.is_(None), Attempt.finished_at <= cutoff))
+        .order_by(Attempt.id).limit(limit)))
 
 
 def requeue_stuck_attempts(older_than: float | None = None) -> dict[int, str]:
@@ -215,17 +222,57 @@ def resume_scoring(attempt_ids: list[int]) -> dict[int, str]:
     return dict.fromkeys(attempt_ids, "scored")
 
 
-def rescue_if_stuck(attempt: Attempt) -> str | None:
-    """For a page watching a scoring attempt: once it is stuck, resume it. With no Redis the
-    request that was scoring it died (e.g. a server timeout), so the rule scorer finishes it."""
+def is_stuck(attempt: Attempt) -> bool:
+    """Still scoring after TRAINER_SCORING_STUCK_SECONDS: the sweep will finish it. Reads only."""
     since = utcnow() - timedelta(seconds=current_app.config["TRAINER_SCORING_STUCK_SECONDS"])
-    if attempt.status != SCORING or (attempt.finished_at and attempt.finished_at > since):
-        return None
-    if get_queue() is None:
-        log.warning("attempt %s was left in scoring: using the rule scorer", attempt.id)
-        fallback_score(attempt.id, STALLED_NOTE)
-        return "fallback"
-    return resume_scoring([attempt.id]).get(attempt.id)
+    return attempt.status == SCORING and (attempt.finished_at is None or
+                                          attempt.finished_at <= since)
+
+
+def sweep_if_due() -> dict[int, str]:
+    """For every web request (a before-request hook). Without Redis nothing else finds the
+    attempts a web worker left "scoring" when it died (a server timeout, a restart): each request
+    reads a clock, and at most once every TRAINER_SWEEP_SECONDS per process one request
+    finishes them with the rule scorer, which says so on the scorecard. With Redis the workers
+    sweep. Never fails the request it runs in."""
+    config = current_app.config
+    if config.get("REDIS_URL"):
+        return {}
+    clock = current_app.extensions.setdefault(_SWEEP_KEY, _SweepClock())
+    if not clock.take_turn(config["TRAINER_SWEEP_SECONDS"]):
+        return {}
+    try:
+        return finish_stalled()
+    except Exception:
+        db.session.rollback()
+        log.exception("sweeping attempts stuck in scoring failed; the next sweep tries again")
+        return {}
+
+
+def finish_stalled(limit: int = WEB_SWEEP_BATCH) -> dict[int, str]:
+    """Score the stuck attempts with the rule scorer, saying why (STALLED_NOTE): the request
+    that was scoring them died, perhaps waiting on the same LLM."""
+    ids = stuck_attempt_ids(current_app.config["TRAINER_SCORING_STUCK_SECONDS"], limit)
+    for attempt_id in ids:
+        log.warning("attempt %s was left in scoring: using the rule scorer", attempt_id)
+        fallback_score(attempt_id, STALLED_NOTE)
+    return dict.fromkeys(ids, "fallback")
+
+
+class _SweepClock:
+    """When this process may sweep next; one request at a time takes the turn."""
+
+    def __init__(self) -> None:
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def take_turn(self, every: float) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now < self._next:
+                return False
+            self._next = now + max(float(every), 1.0)
+            return True
 
 
 def _resume(queue: Queue, attempt_id: int) -> str:

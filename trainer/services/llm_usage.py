@@ -10,7 +10,8 @@ from sqlalchemy import case, func, select
 
 from ..domain.errors import TrainerError
 from ..extensions import db
-from ..llm import llm_settings
+from ..llm import llm_changes, llm_settings
+from ..llm.compat import SCHEMA_REFUSED
 from ..models import LLMCall
 from ..models._types import utcnow
 
@@ -19,8 +20,9 @@ from ..models._types import utcnow
 class Usage:
     day: str  # YYYY-MM-DD in UTC; "" in totals over the whole period
     model: str
-    calls: int
+    calls: int  # tries: a retried call counts each of its tries
     failures: int
+    retries: int  # tries after a call's first
     tokens_in: int
     tokens_out: int
     mean_latency_ms: float | None
@@ -35,6 +37,10 @@ class Engines:
     endpoint: str = ""
     customer_model: str = ""
     judge_model: str = ""
+    limits: str = ""  # timeout, retries, deadline and output bounds, in words
+    json_mode: str = ""  # in force in this process: "schema", or "object" after a refusal
+    changes: tuple[str, ...] = ()  # what this process switched to after a refusal, with when
+    schema_refusals: int = 0  # recorded refusals of json_schema mode, any process, lately
 
 
 def usage(days: int = 30, by_day: bool = True) -> list[Usage]:
@@ -43,6 +49,7 @@ def usage(days: int = 30, by_day: bool = True) -> list[Usage]:
     keys = [day, LLMCall.model] if by_day else [LLMCall.model]
     query = (select(*keys, func.count().label("calls"),
                     func.sum(case((LLMCall.ok.is_(False), 1), else_=0)).label("failures"),
+                    func.sum(case((LLMCall.try_number > 1, 1), else_=0)).label("retries"),
                     func.sum(LLMCall.tokens_in).label("tokens_in"),
                     func.sum(LLMCall.tokens_out).label("tokens_out"),
                     func.avg(LLMCall.latency_ms).label("latency"))
@@ -50,6 +57,7 @@ def usage(days: int = 30, by_day: bool = True) -> list[Usage]:
              .group_by(*keys).order_by(*([day.desc()] if by_day else []), LLMCall.model))
     return [Usage(day=str(row["day"]) if by_day else "", model=row["model"],
                   calls=row["calls"], failures=int(row["failures"] or 0),
+                  retries=int(row["retries"] or 0),
                   tokens_in=int(row["tokens_in"] or 0), tokens_out=int(row["tokens_out"] or 0),
                   mean_latency_ms=None if row["latency"] is None else float(row["latency"]))
             for row in db.session.execute(query).mappings()]
@@ -62,12 +70,15 @@ def _utc_day(column):
     return func.date(column)  # SQLite keeps the UTC time as text
 
 
-def engines() -> Engines:
-    """Whether an LLM is configured and which engines run; never the key itself."""
+def engines(days: int = 30) -> Engines:
+    """Whether an LLM is configured and which engines run, with its limits and what this
+    process fell back to after the server refused something; never the key itself."""
     try:
-        info = llm_settings().describe()
+        settings = llm_settings()
+        info = settings.describe()
     except TrainerError as exc:  # unusable settings: the app runs on the defaults; say why
-        info = {"configured": False, "problem": f"The LLM settings are not usable: {exc}"}
+        settings, info = None, {"configured": False,
+                                "problem": f"The LLM settings are not usable: {exc}"}
     config = current_app.config
     customer = info.get("customer_engine") or config.get("TRAINER_CUSTOMER_ENGINE") or "scripted"
     scorer = info.get("scorer") or config.get("TRAINER_SCORER") or "rules"
@@ -75,9 +86,29 @@ def engines() -> Engines:
     if not info["configured"] and "problem" not in info:
         summary = (f"Running on the {customer} customer and the {_scorer_name(scorer)}: "
                    "no OPENAI_API_KEY configured.")
-    return Engines(bool(info["configured"]), summary, customer, scorer,
-                   info.get("endpoint") or "", info.get("customer_model") or "",
-                   info.get("judge_model") or "")
+    if settings is None or not settings.configured:
+        return Engines(bool(info["configured"]), summary, customer, scorer)
+    changes = llm_changes()
+    json_mode = next((c.value for c in reversed(changes) if c.setting == "json_mode"),
+                     settings.json_mode)
+    return Engines(True, summary, customer, scorer, info.get("endpoint") or "",
+                   info.get("customer_model") or "", info.get("judge_model") or "",
+                   _limits(settings), json_mode,
+                   tuple(f"{c.when:%Y-%m-%d %H:%M} UTC: {c.what}" for c in changes),
+                   _schema_refusals(days))
+
+
+def _limits(settings) -> str:
+    retries = f"{settings.retries} retr{'y' if settings.retries == 1 else 'ies'}"
+    return (f"{settings.timeout:g} s a try, {retries}, at most {settings.deadline:g} s a call; "
+            f"up to {settings.customer_max_tokens} tokens a customer reply and "
+            f"{settings.judge_max_tokens} a verdict ({settings.max_tokens_param})")
+
+
+def _schema_refusals(days: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(LLMCall).where(
+        LLMCall.created_at >= utcnow() - timedelta(days=days),
+        LLMCall.error.contains(SCHEMA_REFUSED, autoescape=True))) or 0
 
 
 def _scorer_name(scorer: str) -> str:

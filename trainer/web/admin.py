@@ -134,6 +134,8 @@ def change_role(user_id: int):
 @role_required("admin")
 def set_password(user_id: int):
     user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:  # one's own: the current password is required, on this page
+        return redirect(url_for("auth.change_password"))
     form = PasswordForm()
     if form.validate_on_submit():
         try:

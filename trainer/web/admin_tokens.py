@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -11,15 +20,18 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from ..models import ApiToken, AuditEvent, User
+from ..services import audit as audit_service
+from ..services import auth
 from ..services import tokens as service
-from ..services.audit import verify_chain
 from ..services.tokens import TokenError
 from .forms import EmptyForm
 from .guards import role_required
+from .security import SESSION_TOKEN_KEY
 
 bp = Blueprint("admin_tokens", __name__, url_prefix="/admin")
 
 EVENTS_PER_PAGE = 50
+REVEAL_KEY = "token_reveal"  # session key: which new token to show, and the pad half
 
 
 class TokenForm(FlaskForm):
@@ -52,10 +64,28 @@ def create_token():
                                               ip=request.remote_addr)
         except TokenError as exc:
             form.name.errors = [*form.name.errors, _sentence(str(exc))]
-        else:  # rendered, not redirected: the raw token must never sit in a URL or a session
-            return render_template("admin_tokens/created.html", token=token, raw=raw)
+        else:  # POST/redirect/GET: a refresh shows the page again, it never makes a 2nd token
+            pad = auth.stash_secret(session.get(SESSION_TOKEN_KEY), raw)
+            session[REVEAL_KEY] = {"token_id": token.id, "pad": pad}
+            return redirect(url_for(".token_created"))
     return render_template("admin_tokens/tokens.html", tokens=service.list_tokens(),
                            form=form, action_form=EmptyForm()), 400
+
+
+@bp.get("/tokens/created")
+@role_required("admin")
+def token_created():
+    """The new token, once: its value is split between the server-side session and the cookie
+    (never a URL), and the server's half is cleared as it is shown."""
+    reveal = session.pop(REVEAL_KEY, None) or {}
+    raw = auth.take_secret(session.get(SESSION_TOKEN_KEY), reveal.get("pad"))
+    token_id = reveal.get("token_id")
+    token = service.get_token(token_id) if raw and isinstance(token_id, int) else None
+    if token is None:
+        flash("A new token is shown only once, straight after it is created. If it was not "
+              "copied, revoke it and create another.", "info")
+        return redirect(url_for(".tokens"))
+    return render_template("admin_tokens/created.html", token=token, raw=raw)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
@@ -76,14 +106,20 @@ def revoke_token(token_id: int):
 @bp.get("/audit")
 @role_required("admin")
 def audit():
-    action = request.args.get("action", "").strip()
-    query = select(AuditEvent).order_by(AuditEvent.id.desc())
-    if action:
-        query = query.where(AuditEvent.action == action)
-    page = db.paginate(query, per_page=EVENTS_PER_PAGE, max_per_page=EVENTS_PER_PAGE,
-                       error_out=False)
+    """The log, newest first; the chain is verified from the last checkpoint on (or wholly, on
+    request)."""
+    action = request.args.get("action", "").strip()[:40]
+    status, error = 200, None
+    try:
+        page = audit_service.event_page(request.args.get("page"), EVENTS_PER_PAGE, action)
+    except audit_service.BadPage as exc:
+        status, error = 400, _sentence(str(exc))
+        page = audit_service.event_page("1", EVENTS_PER_PAGE, action)
+    full = request.args.get("verify") == "full"
+    report = audit_service.verify_chain() if full else audit_service.verify_recent()
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     actor_ids = {e.actor_id for e in page.items if e.actor_id is not None}
     actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
     return render_template("admin_tokens/audit.html", page=page, actors=actors, action=action,
-                           actions=list(actions), report=verify_chain())
+                           actions=list(actions), report=report, full=full,
+                           error=error), status

@@ -1,14 +1,14 @@
-"""Login and logout pages."""
+"""Login and logout pages, and changing one's own password."""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..services import auth
-from .forms import LoginForm, safe_next
+from .forms import LoginForm, PasswordChangeForm, safe_next
 from .security import SESSION_TOKEN_KEY
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,9 @@ def login():
         return render_template("auth/login.html", form=form)
     outcome = auth.attempt_login(form.email.data, form.password.data, ip=request.remote_addr)
     if outcome.locked:
+        minutes = f"{outcome.retry_minutes} minute{'' if outcome.retry_minutes == 1 else 's'}"
         message = (f"Too many failed attempts to log in. For your security, logging in is "
-                   f"paused: try again in {outcome.retry_minutes} minutes.")
+                   f"paused: try again in {minutes}.")
         return render_template("auth/login.html", form=form, error=message), 429
     if outcome.user is None:
         return render_template("auth/login.html", form=form, error=BAD_CREDENTIALS)
@@ -54,3 +55,22 @@ def logout():
     session.clear()
     flash("You have been logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return render_template("auth/password.html", form=form), 400 if form.is_submitted() else 200
+    user = current_user._get_current_object()
+    try:
+        auth.change_own_password(user, form.current_password.data, form.new_password.data,
+                                 ip=request.remote_addr)
+    except auth.PasswordChangeError as exc:
+        for name, message in exc.errors.items():
+            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        return render_template("auth/password.html", form=form), 429 if exc.locked else 400
+    _begin_session(user)  # every session ended, this browser's too: it continues in a new one
+    flash("Your password has been changed. You have been logged out everywhere else.", "success")
+    return redirect(url_for("trainee.dashboard"))

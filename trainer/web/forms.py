@@ -1,4 +1,5 @@
-"""Shared WTForms classes (EmptyForm for buttons, LoginForm) and the safe next-URL check."""
+"""Shared WTForms classes (EmptyForm for buttons, LoginForm, PasswordChangeForm) and the safe
+next-URL check."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..services.passwords import MAX_LENGTH
+from ..services.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 class EmptyForm(FlaskForm):
@@ -21,6 +22,17 @@ class LoginForm(FlaskForm):
                                   "spellcheck": "false", "autocapitalize": "none"})
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[
+        DataRequired(), Length(max=MAX_LENGTH)], render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("New password", validators=[DataRequired()],
+                                 render_kw={"autocomplete": "new-password",
+                                            "minlength": MIN_LENGTH, "maxlength": MAX_LENGTH})
+    confirm = PasswordField("New password again", validators=[
+        DataRequired(), EqualTo("new_password", message="The two new passwords differ.")],
+        render_kw={"autocomplete": "new-password"})
 
 
 def is_safe_next(target: str | None) -> bool:

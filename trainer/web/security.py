@@ -19,11 +19,24 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+HOST_COOKIE = "__Host-session"  # browsers accept it only Secure, with Path=/ and no Domain
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """Signed cookie sessions, marked Secure whenever the request itself came over HTTPS."""
+    """Signed cookie sessions, marked Secure whenever the request itself came over HTTPS, and
+    then named ``__Host-session``: a sibling subdomain cannot plant or overwrite it."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def get_cookie_name(self, app: Flask) -> str:
+        return HOST_COOKIE if self.get_cookie_secure(app) else super().get_cookie_name(app)
+
+    def get_cookie_domain(self, app: Flask) -> str | None:
+        return None if self.get_cookie_secure(app) else super().get_cookie_domain(app)
+
+    def get_cookie_path(self, app: Flask) -> str:
+        return "/" if self.get_cookie_secure(app) else super().get_cookie_path(app)
 
 
 def init_security(app: Flask) -> None:
