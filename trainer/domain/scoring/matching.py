@@ -5,53 +5,30 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 from ..language.concepts import content_concepts
 from ..language.numbers import Quantity, quantities
 from ..language.stemming import concept
+from ..language.text import clauses as split_clauses
 from ..language.text import (
-    REPORTED,
     is_conditional,
     is_denial,
     is_negated,
     negated_before,
-    normalise,
     statements,
 )
-from ..language.text import clauses as split_clauses
 from .amounts import allowed
 from .casefile import TOPICAL, WEAK, CaseFile, Claim
+from .certainty import REQUEST, is_known_figure, is_own_assertion, restates
 from .reading import Tagged
 from .statements import HEDGED, statement_errors
 
 _SKIP = frozenset({"gaming", "fragment"})
-# A sentence that repeats this share of what a fact or the customer said (in content words) tells
-# what happened; it is not the trainee asserting something of their own. Lower: more restatements
-# found, and more real assertions about the same subject excused.
-RESTATED_SHARE = 0.6
-_RESTATED_MIN_WORDS = 3  # shorter sentences share too few words to tell
-# Words in quotation marks: someone else's, not the trainee's own assertion.
-_QUOTED = re.compile(r"[\"\u201c\u201d]|(?:^|\s)'[^']{3,}'(?:\s|$|[.,!?])")
-_ACTING = re.compile(r"\b(?:i|we)(?:'ll| will| shall|'m going to| am going to|'re going to| are "
-                     r"going to|'ve| have| can|'d| would| could)\b|\blet me\b")
 _WORDS = re.compile(r"[a-z]+")
 _WHEN_KINDS = ("time", "weekday", "date")
 _EARLIER = re.compile(r"\b(?:sooner|earlier|faster|quicker|before|shorter|less|fewer|below|"
                       r"under)\b")
-# Asking or advising the customer to do something, in the forms people use for it.
-_REQUEST = re.compile(
-    r"\b(?:please|can you|could you|would you|will you|have you|did you|you'll (?:need|have) to|"
-    r"you need to|you must|you should|you have to|try|make sure you|i need you to|i'll need you "
-    r"to|we need you to|go ahead and|you(?:'d| would)? (?:need|have) to|you (?:could|can|might|"
-    r"may) (?:always |just |want to |wish to |like to )?|i'd (?:suggest|recommend|advise)|i "
-    r"(?:suggest|recommend|advise|would suggest)|why not|it's (?:best|better|worth|a good idea) "
-    r"to|it (?:may|might|would) be (?:best|better|worth|a good idea)|(?:the|your) (?:best|safest|"
-    r"simplest|easiest|quickest|only) (?:thing|option|way|bet|course)|(?:if|once|when) you "
-    r"(?:send|give|tell|provide|upload|email|post|bring|pay|fill))\b|^\W*(?:send|give|tell|check|"
-    r"restart|reboot|unplug|turn|switch|go|call|contact|pay|come|bring|visit|wait|fill|upload|"
-    r"email|post|just)\b")
 
 
 
@@ -103,19 +80,13 @@ def _fit(claim: Claim, concepts: frozenset[str], qs: tuple[Quantity, ...], low: 
             points, units, missing = points + 1.0, units + 1, missing + 1
         else:
             missing += 1
-            conflict = conflict or not all(_known(q, known) for q in same_kind)
+            conflict = conflict or not all(is_known_figure(q, known) for q in same_kind)
     bonus = sum(1 for b in claim.bonus if b in low) if claim.bonus else 0
     if claim.asks_time and any(q.kind in _WHEN_KINDS for q in qs):
         points, units = points + 1.0, units + 1
     coverage = (points + 1.5 * bonus) / claim.total if claim.total else 0.0
     precise = missing == 0 or (len(claim.figures) >= 3 and missing == 1)
     return _Fit(min(coverage, 1.0), units + bonus, precise, conflict)
-
-
-@lru_cache(maxsize=2048)
-def _known(q: Quantity, known: frozenset[Quantity]) -> bool:
-    """Whether the case file gives this figure somewhere."""
-    return any(q.same_as(k) for k in known)
 
 
 def _needed(claim: Claim) -> int:
@@ -221,30 +192,6 @@ def _certain(match: Match, kind: str = "promise") -> Match:
     return match
 
 
-# Flags about telling or asking the customer something: a condition does not undo them ("if it
-# happens again, ring the courier yourself" still sends them to the courier).
-_ACTS_ON_CUSTOMER = frozenset({"request", "redirect", "blame"})
-
-
-def is_own_assertion(quote: str, kind: str = "promise") -> bool:
-    low = normalise(quote)
-    question = low.rstrip().endswith("?") and kind != "request"
-    fallback = is_conditional(low) and kind not in _ACTS_ON_CUSTOMER
-    return not (question or fallback or _QUOTED.search(quote) or REPORTED.search(low))
-
-
-def restates(quote: str, case: CaseFile) -> bool:
-    """Whether the sentence retells what the case file or the customer says happened (a
-    sentence in which the trainee does, offers or asks something is never a retelling)."""
-    low = normalise(quote)
-    if _ACTING.search(low) or _REQUEST.search(low) or not all(
-            _known(q, case.known) for q in quantities(low)):
-        return False  # doing or asking something, or a figure of its own: not a retelling
-    mine = content_concepts(low)
-    return len(mine) >= _RESTATED_MIN_WORDS and any(
-        len(mine & told) >= RESTATED_SHARE * len(mine) for told in case.accounts)
-
-
 def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Match],
                contradicted: dict[str, Match]) -> None:
     item, low = seen.item, seen.item.sentence.lower
@@ -307,7 +254,7 @@ def _says_in_words(claim: Claim, seen: _Seen, case: CaseFile) -> str:
     figures += claim.asks_time and any(q.kind in _WHEN_KINDS for q in seen.figures)
     strong = figures + sum(1 for c, w in claim.concepts if w == 1.0 and c in concepts)
     distinct = len(claim.distinct & concepts) + figures
-    asked = claim.kind == "request" and bool(_REQUEST.search(low)) and \
+    asked = claim.kind == "request" and bool(REQUEST.search(low)) and \
         not is_negated(_aligned(claim, item)[0])
     if asked and fit.coverage >= 0.8:
         distinct = distinct or 1  # asking for it is what sets the flag apart from a key point
