@@ -98,3 +98,14 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def count_sql(app):
+    """``with count_sql() as sql: client.get(...)``, then ``sql.count`` (tests/sqlcount.py): the
+    statements the app's database engine ran inside the block."""
+    from .sqlcount import count_statements
+
+    with app.app_context():
+        engine = db.engine
+    return lambda: count_statements(engine)

@@ -1,5 +1,6 @@
 """Starting the app: refused without a secret or an audit key (whatever FLASK_DEBUG says), refused
-on a broken library; demo seeding, and a demo reset that refuses to wipe real data."""
+on a broken library; SQLite's settings; demo seeding, and a demo reset that refuses to wipe real
+data."""
 
 from __future__ import annotations
 
@@ -12,6 +13,25 @@ from trainer import DEV_AUDIT_KEY, DEV_SECRET, ConfigError, create_app
 from trainer.domain.errors import LibraryError
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_sqlite_file_runs_in_wal_mode_with_normal_sync(tmp_path):
+    """Every connection the app opens, not just the first: synchronous is per connection."""
+    from sqlalchemy import text
+
+    from trainer.config import TestConfig
+    from trainer.extensions import db
+
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+    with app.app_context():
+        seen = []
+        for _ in range(2):
+            with db.engine.connect() as conn:
+                seen.append([conn.execute(text(f"PRAGMA {name}")).scalar()
+                             for name in ("journal_mode", "synchronous", "foreign_keys")])
+            db.engine.dispose()  # the next connection is a new one
+    assert seen == [["wal", 1, 1]] * 2  # synchronous 1 is NORMAL (2 would be FULL)
 
 
 def test_refuses_to_start_without_a_secret_key(tmp_path):

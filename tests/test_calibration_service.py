@@ -75,3 +75,26 @@ def test_only_the_window_and_the_viewers_scope_count(people):
     assert calibration_for(other_boss).attempts == 1
     assert calibration_for(admin).attempts == 1
     assert calibration_for(admin, days=WINDOW_DAYS + 2).attempts == 2
+
+
+def test_the_widest_gaps_come_first_then_the_newest_review_and_the_counts_stay_whole(
+        people, count_sql):
+    boss, person, *_ = people
+    made = []
+    for level in (1, 2, 0, 2, 3):  # the scorer's empathy; the reviewer says 4 each time
+        attempt = factories.scored_attempt(person, "billing-double-charge",
+                                           levels={"empathy": level, "ownership": 3,
+                                                   "accuracy": 3})
+        override_score(boss, attempt, "empathy", 4, "Named her worry about rent")
+        made.append(attempt.id)
+
+    report = calibration_for(boss)
+    empathy = by_dimension(report, RuleScorer.name)["empathy"]
+    assert [(d.item, d.label, d.scored) for d in empathy.disagreements] == [
+        (made[2], 4, 0), (made[0], 4, 1), (made[3], 4, 2)]  # gap 4, 3, then the newer gap 2
+    assert (empathy.agreement.n, empathy.agreement.exact, empathy.agreement.within_one) == (
+        5, 0.0, 0.2)
+    assert report.attempts == 5
+    with count_sql() as sql:
+        calibration_for(boss)
+    assert sql.count <= 4, sql  # the scope, the pairs, the attempts, the widest gaps

@@ -172,3 +172,21 @@ def test_score_uses_the_default_variant_or_the_one_a_variant_seed_names(tmp_path
     assert out["pasted"]["dimensions"]["accuracy"]["level"] < 3
     assert "'variant' must be a whole number" in out["bad"]["error"]
     assert result.exit_code == 1  # the bad line
+
+
+def test_score_reports_a_line_nested_too_deeply_and_scores_the_rest(tmp_path):
+    deep = '{"id": "deep", "customer": "Hi", "reply": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    scenario = {"id": "deep-scenario", "scenario": {**INLINE, "facts": [[[["x"]]]] * 3},
+                "customer": "Hi", "reply": "Sorry, I'll fix it."}
+    odd_id = {"id": [[["x"]]], "customer": "Hi", "reply": "Sorry."}
+    rows = [{"id": "a", "customer": "Hi", "reply": "I'm sorry, I will fix it today."}, deep,
+            scenario, odd_id, {"id": "b", "customer": "Hi", "reply": "Sorry, I'll fix it."}]
+    result = run(score_command, [write_jsonl(tmp_path, rows)])
+    assert result.exit_code == 1  # three lines failed, the others were scored
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["a", None, "deep-scenario", None, "b"]
+    assert out[1]["error"] == ("line 2: nested too deeply to read (lists or objects inside "
+                               "each other)")
+    assert "line 3: " in out[2]["error"] and "facts[0]" in out[2]["error"]
+    assert out[3]["error"] == "line 4: missing 'id' (a string)"  # not echoed back
+    assert "overall" in out[0] and "overall" in out[4]

@@ -94,3 +94,39 @@ def test_a_bad_import_lists_every_problem_exits_1_and_imports_nothing(app, runne
     assert "staff.csv: line 4: manager 'x@y' not found" in result.stderr
     assert "Nothing was imported: 2 problem(s) to fix first." in result.stderr
     assert count_users(app) == 0
+
+
+def test_import_shows_its_progress_batch_by_batch(app, runner, tmp_path, monkeypatch):
+    from trainer.services import user_import
+
+    monkeypatch.setattr(user_import, "BATCH_SIZE", 2)
+    path = tmp_path / "staff.csv"
+    path.write_text(HEADER + "".join(f"p{i}@example.com,P {i},billing,trainee,\n"
+                                     for i in range(5)))
+    result = runner.invoke(args=["users", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["staff.csv: 2 of 5 rows done",
+                                          "staff.csv: 4 of 5 rows done",
+                                          "staff.csv: 5 of 5 rows done"]
+    assert "Imported 5 user(s) from staff.csv:" in result.stdout
+    assert count_users(app) == 5
+
+
+def test_an_import_that_fails_midway_says_what_was_not_imported(app, runner, tmp_path,
+                                                                 monkeypatch):
+    from trainer.services import passwords
+
+    def broken(password):
+        raise RuntimeError("no hashing today")
+
+    monkeypatch.setattr(passwords, "hash_password", broken)
+    path = tmp_path / "staff.csv"
+    path.write_text("email,name,department,role,manager_email,password\n"
+                    "ann@example.com,Ann,billing,trainee,,a long passphrase\n")
+    result = runner.invoke(args=["users", "import", str(path)])
+    assert result.exit_code == 1
+    assert "Imported 0 user(s) from staff.csv:" in result.stdout
+    assert ("error: The import stopped at an unexpected error (RuntimeError); the server log "
+            "has the details. Users created: 0 of 1. Not imported: line 2; upload a file with "
+            "only those rows to import them.") in result.stderr
+    assert count_users(app) == 0

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from rq import SimpleWorker
 from sqlalchemy import select
 
+from trainer.cli.worker import PromptListener
 from trainer.extensions import db
 from trainer.models import Attempt, Score
 from trainer.models._types import utcnow
@@ -57,13 +58,18 @@ def clear_queue(url: str, name: str) -> None:
     client.close()
 
 
+class _InProcessWorker(PromptListener, SimpleWorker):
+    """rq's SimpleWorker with the worker's prompt command listener: plain RQ's sleeps up to 60 s
+    at exit when the machine is busy (see cli/worker.py)."""
+
+
 def run_burst_worker(app) -> None:
-    """Work the app's queue in this process until it is empty (rq's SimpleWorker)."""
+    """Work the app's queue in this process until it is empty."""
     connection = Redis.from_url(app.config["REDIS_URL"])
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         name = app.config["TRAINER_QUEUE"]
-        SimpleWorker([name], name=f"{name}-{uuid4().hex[:8]}", connection=connection).work(
+        _InProcessWorker([name], name=f"{name}-{uuid4().hex[:8]}", connection=connection).work(
             burst=True, logging_level="WARNING")
     finally:
         for sig, handler in saved.items():

@@ -2,25 +2,81 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint, create_engine, inspect
 
+import trainer.models  # noqa: F401  (every table in db.metadata)
 from trainer import create_app
 from trainer.config import TestConfig
 from trainer.extensions import db
 
+PG_URL = os.environ.get("TRAINER_TEST_DATABASE_URL")
 
-def test_migrations_match_the_models(tmp_path):
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"})
+
+def _app_on(url: str):
+    return create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                       "SQLALCHEMY_DATABASE_URI": url})
+
+
+def _migrated_schema_differences(url: str) -> list:
+    """Upgrade an empty database to the newest revision; what it lacks or has beyond the models.
+    Then down to before the indexes and up again: both directions of 0007 run."""
+    app = _app_on(url)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        downgrade(revision="0006")
+        upgrade()
         db.engine.dispose()
+    return diff
+
+
+def test_migrations_match_the_models(tmp_path):
+    diff = _migrated_schema_differences(f"sqlite:///{tmp_path / 'm.db'}")
     assert diff == [], f"models and migrations differ: {diff}"
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs TRAINER_TEST_DATABASE_URL (PostgreSQL)")
+def test_migrations_match_the_models_on_postgresql():
+    """On a database of its own, so the suite's tables (made by create_all) do not hide a gap."""
+    import psycopg
+    from psycopg import sql
+
+    from trainer.config import database_url
+
+    base, name = PG_URL.rsplit("/", 1)
+    scratch = f"{name}_migrations"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(scratch)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
+    try:
+        diff = _migrated_schema_differences(database_url(f"{base}/{scratch}"))
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(scratch)))
+    assert diff == [], f"models and migrations differ on PostgreSQL: {diff}"
+
+
+def test_every_foreign_key_column_leads_an_index():
+    """Joins, cascades and "what did this person do" never scan a whole table: each foreign key's
+    columns lead an index, a unique constraint or the primary key."""
+    missing = []
+    for table in db.metadata.sorted_tables:
+        keyed = [*table.indexes, *(c for c in table.constraints
+                                   if isinstance(c, PrimaryKeyConstraint | UniqueConstraint))]
+        leads = {tuple(c.name for c in key.columns) for key in keyed}
+        for fk in table.foreign_key_constraints:
+            columns = tuple(c.name for c in fk.columns)
+            if not any(lead[:len(columns)] == columns for lead in leads):
+                missing.append(f"{table.name}({', '.join(columns)})")
+    assert "attempt" in db.metadata.tables
+    assert missing == [], f"foreign keys without an index: {missing}"
 
 
 def test_init_db_creates_the_tables(tmp_path):
@@ -38,9 +94,21 @@ def test_init_db_creates_the_tables(tmp_path):
         db.engine.dispose()
 
 
+def test_the_db_commands_upgrade_and_check_the_schema(tmp_path):
+    """`trainer db ...` (Flask-Migrate's commands, imported only when used) still work."""
+    app = _app_on(f"sqlite:///{tmp_path / 'c.db'}")
+    runner = app.test_cli_runner()
+    upgraded = runner.invoke(args=["db", "upgrade"])
+    checked = runner.invoke(args=["db", "check"])  # exits 1 when models and schema differ
+    listed = runner.invoke(args=["db", "--help"])
+    with app.app_context():
+        db.engine.dispose()
+    assert (upgraded.exit_code, checked.exit_code) == (0, 0), upgraded.output + checked.output
+    assert "Perform database migrations." in listed.output and "downgrade" in listed.output
+
+
 def test_0003_backfills_reviews_from_earlier_overrides(tmp_path):
     """Attempts overridden before reviews were recorded count as reviewed by the last overrider."""
-    from flask_migrate import downgrade
     from sqlalchemy import text
 
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
@@ -86,7 +154,6 @@ def test_upgrading_a_sqlite_database_keeps_turns_and_scores(tmp_path):
 def test_0004_makes_earlier_attempts_assessed_and_new_ones_practice(tmp_path):
     """What clearances and rotations already rest on keeps counting; a new row that names no mode
     is practice, the mode that never counts."""
-    from flask_migrate import downgrade
     from sqlalchemy import text
 
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},

@@ -102,3 +102,17 @@ def test_a_review_takes_an_attempt_off_the_queue_whichever_kind(people):
     override_score(people["boss"], second, "empathy", 2, "Generic apology, nothing more")
     assert second.reviewed_by_id == people["boss"].id and not second.is_confirmed
     assert review_queue(people["lead"]) == [] and review_count(people["admin"]) == 0
+
+
+def test_the_queue_and_its_count_are_one_statement_each_whatever_the_team(people, count_sql):
+    """The scope is a subquery of the queue's own statement, not a list of ids read first."""
+    for n in range(12):
+        flagged(factories.user(manager=people["lead"]), n + 1)
+    flagged(people["admin"], 1)  # an admin's own: never in their queue
+    for name, expected in (("lead", 12), ("boss", 12), ("admin", 12), ("person", 0)):
+        viewer = people[name]
+        db.session.refresh(viewer)  # loaded before counting, not inside
+        with count_sql() as sql:
+            queue, count = review_queue(viewer), review_count(viewer)
+        assert (len(queue), count) == (expected, expected), name
+        assert sql.count == 2, sql

@@ -139,3 +139,17 @@ def test_tracks_report_cli_writes_csv_to_stdout_and_to_a_file(app, runner, tmp_p
     assert out.read_text().splitlines()[0] == ",".join(service.REPORT_COLUMNS)
     bad = runner.invoke(args=["tracks", "report", "--as-of", "5 January"])
     assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
+
+
+def test_tracks_report_cli_neutralises_formulas_in_names_and_departments(app, runner):
+    hostile = {"=HYPERLINK(\"http://evil.example\",\"x\")": "+SUM(1+1)", "@SUM(1)": "-2+3",
+               "\t=1+1": "\r=1+1"}
+    with app.app_context():
+        for name, department in hostile.items():
+            factories.user(name=name, dept=department)
+    result = runner.invoke(args=["tracks", "report"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    got = {(r["name"], r["department"]) for r in rows}
+    assert got >= {("'" + name, "'" + department) for name, department in hostile.items()}
+    assert not any(cell[:1] in "=+-@\t\r" for row in rows for cell in row.values() if cell)

@@ -81,6 +81,10 @@ class Config:
     TRAINER_SCORING_RETRY_INTERVALS = os.environ.get("TRAINER_SCORING_RETRY_INTERVALS", "10,60")
     TRAINER_SCORING_STUCK_SECONDS = int(os.environ.get("TRAINER_SCORING_STUCK_SECONDS", "300"))
     TRAINER_SWEEP_SECONDS = int(os.environ.get("TRAINER_SWEEP_SECONDS", "60"))
+    # User imports (services/import_jobs.py): how long a worker job may run, and how long an
+    # import may go without finishing a batch before it is marked failed.
+    TRAINER_IMPORT_JOB_TIMEOUT = int(os.environ.get("TRAINER_IMPORT_JOB_TIMEOUT", "3600"))
+    TRAINER_IMPORT_STALL_SECONDS = int(os.environ.get("TRAINER_IMPORT_STALL_SECONDS", "300"))
 
 
 class TestConfig(Config):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from .config import ROOT
+
+if TYPE_CHECKING:
+    from flask_migrate import Migrate
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,7 +30,49 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class DeferredMigrate:
+    """Flask-Migrate, bound to the app without importing it: it imports Alembic, which only the
+    schema commands need, never a web worker serving pages.
+
+    ``init_app`` leaves in ``app.extensions["migrate"]`` what Flask-Migrate's own would: the
+    attributes that its functions (``flask_migrate.upgrade``...) and ``migrations/env.py`` read.
+    Its ``migrate``, a real ``flask_migrate.Migrate``, is made on first use, by a caller that has
+    imported Flask-Migrate already. The ``db`` commands are registered by ``trainer.cli``."""
+
+    def __init__(self, directory: str, **configure_args: Any):
+        self.directory = directory
+        self.configure_args = configure_args  # Alembic's context.configure() arguments
+
+    def init_app(self, app: Flask, db: SQLAlchemy) -> None:
+        app.extensions["migrate"] = _MigrateConfig(self, db)
+
+    @cached_property
+    def migrate(self) -> Migrate:
+        from flask_migrate import Migrate
+
+        return Migrate(directory=self.directory, **self.configure_args)
+
+
+class _MigrateConfig:
+    """The shape of Flask-Migrate's ``_MigrateConfig``, one per app."""
+
+    def __init__(self, deferred: DeferredMigrate, db: SQLAlchemy):
+        self._deferred = deferred
+        self.db = db
+        self.directory = deferred.directory
+        self.configure_args = dict(deferred.configure_args)  # env.py may add to it
+
+    @property
+    def migrate(self) -> Migrate:
+        return self._deferred.migrate
+
+    @property
+    def metadata(self) -> MetaData:
+        return self.db.metadata
+
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(directory=str(ROOT / "migrations"), render_as_batch=True)
+# Flask-Migrate's defaults: compare column types; batch mode, so SQLite can alter tables.
+migrate = DeferredMigrate(str(ROOT / "migrations"), compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

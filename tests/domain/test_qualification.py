@@ -296,3 +296,10 @@ def test_an_assessed_pass_beside_a_practice_one_is_what_counts():
     practice = rec("billing-late-fee", days_ago=1, mode=PRACTICE)
     assessed = rec("billing-late-fee", days_ago=3)
     assert eligibility([practice, assessed], BILLING, LEVEL1, NOW).attempt_ids == (assessed.id,)
+
+
+def test_shortfalls_are_named_in_the_rubrics_order_whatever_order_the_scores_came_in():
+    from dataclasses import replace
+
+    record = replace(rec("billing-late-fee"), levels={"accuracy": 1, "ownership": 2, "empathy": 0})
+    assert record.shortfalls == ("empathy", "ownership", "accuracy")

@@ -1,4 +1,5 @@
-"""Admin pages: only admins get in; create, import, deactivate, change role, set a password."""
+"""Admin pages: only admins get in; create, import, deactivate, change role, set a password
+(the import's progress page: test_user_import.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from trainer.extensions import db
-from trainer.models import AuditEvent, User
+from trainer.models import AuditEvent, User, UserImport
+from trainer.services import import_jobs
 from trainer.services.passwords import check_password
+from trainer.services.user_csv import check_csv
+from trainer.services.user_import import queue_import
 
 from .. import factories
 from ..conftest import post_form
@@ -27,12 +31,13 @@ def people(app):
         return {"admin": admin.id, "manager": boss.id}
 
 
-def admin_urls(app, user_id: int) -> list[tuple[str, str]]:
+def admin_urls(app, user_id: int, import_id: int = 1) -> list[tuple[str, str]]:
     """(method, url) for every admin route, so a new route cannot escape these tests."""
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin."):
             url = rule.rule.replace("<int:user_id>", str(user_id))
+            url = url.replace("<int:import_id>", str(import_id))
             urls += [(method, url) for method in sorted(rule.methods & {"GET", "POST"})]
     assert len(urls) >= 11
     return urls
@@ -53,13 +58,16 @@ def count_users(app) -> int:
 
 @pytest.mark.parametrize("email", ["tara@example.com", "mo@example.com"])
 def test_trainees_and_managers_get_403_on_every_admin_route(app, client, auth, people, email):
+    """...and 404 on an import's pages, which exist only for admins."""
+    with app.app_context():
+        job = queue_import(check_csv(HEADER + "new@example.com,New,billing,trainee,\n"))
     auth.login(email)
-    for method, url in admin_urls(app, people["admin"]):
+    for method, url in admin_urls(app, people["admin"], job.job_id):
         if method == "GET":
             response = client.get(url)
         else:  # with a valid CSRF token, so that the role check is what refuses
             response = post_form(client, "/", url)
-        assert response.status_code == 403, (method, url)
+        assert response.status_code == (404 if "/imports/" in url else 403), (method, url)
     assert user_by_email(app, "admin@example.com").active
 
 
@@ -131,28 +139,41 @@ def upload(client, text: str, name: str = "staff.csv"):
         "file": (io.BytesIO(text.encode()), name)}, content_type="multipart/form-data")
 
 
-def test_a_csv_upload_shows_the_report(app, client, auth, people):
+def finish_imports(app) -> None:
+    with app.app_context():
+        assert import_jobs.wait_for_imports(timeout=300)
+
+
+def test_a_csv_upload_leads_to_its_progress_page_and_report(app, client, auth, people):
     auth.login("admin@example.com")
     response = upload(client, HEADER + "ann@example.com,Ann Lee,Support,trainee,bo@example.com\n"
                       + "bo@example.com,Bo Boss,Support,manager,mo@example.com\n")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "Imported 2 users from staff.csv" in html
-    assert "Departments created: Support" in html
+    assert response.status_code == 302
+    assert re.fullmatch(r"/admin/imports/\d+", response.headers["Location"])
+    finish_imports(app)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<h1>Import of staff.csv</h1>" in html
+    assert "Finished: 2 users imported." in html
+    assert "<td>Support</td>" in html  # departments created
     assert "2 users have no password and cannot log in until an admin sets one" in html
     assert user_by_email(app, "ann@example.com").manager_id == \
         user_by_email(app, "bo@example.com").id
+    assert "staff.csv" in client.get("/admin/users/import").get_data(as_text=True)  # recent
 
 
 def test_a_bad_csv_upload_lists_each_line_and_imports_nothing(app, client, auth, people):
     auth.login("admin@example.com")
-    html = upload(client, HEADER + "ann@example.com,Ann,Support,trainee,\n"
-                  + "bob@example.com,Bob,Support,boss,\n"
-                  + "tara@example.com,Tara,billing,trainee,\n").get_data(as_text=True)
+    response = upload(client, HEADER + "ann@example.com,Ann,Support,trainee,\n"
+                      + "bob@example.com,Bob,Support,boss,\n"
+                      + "tara@example.com,Tara,billing,trainee,\n")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
     assert "Nothing was imported" in html
     assert "line 3: unknown role &#39;boss&#39;" in html
     assert "line 4: email already exists: tara@example.com" in html
     assert count_users(app) == 3
+    with app.app_context():
+        assert db.session.scalar(select(func.count(UserImport.id))) == 0
 
 
 def test_the_upload_form_requires_a_csv_file(client, auth, people):

@@ -10,7 +10,7 @@ from trainer.models import AuditEvent, Clearance
 from trainer.services import play
 
 from .. import factories
-from ..conftest import post_form
+from ..conftest import csrf_token, post_form
 
 
 @pytest.fixture
@@ -61,13 +61,68 @@ def test_limit_above_the_level_is_refused(client, auth, team):
     assert response.status_code == 422 and "9999" in response.get_data(as_text=True)
 
 
-def test_nobody_grants_themselves_or_outside_their_team(client, auth, team):
+def test_nobody_grants_themselves_or_outside_their_team(client, auth, team, app):
     auth.login("boss@example.com")
-    assert grant(client, team["tom"], justification="x").status_code == 403
-    assert grant(client, team["boss"], justification="x").status_code == 403
+    # Someone outside the team, oneself and nobody at all look the same: not found.
+    assert grant(client, team["tom"], justification="x").status_code == 404
+    assert grant(client, team["boss"], justification="x").status_code == 404
+    assert grant(client, 999999, justification="x").status_code == 404
     auth.logout()
     auth.login("tara@example.com")  # a trainee is no manager at all
     assert client.post(f"/team/people/{team['tara']}/clearances").status_code in (400, 403)
+    with app.app_context():
+        assert db.session.scalar(select(Clearance)) is None
+
+
+def _answers(client, page: str, urls: list[str], data: dict) -> list[tuple[int, str]]:
+    """Status and page title of each POST: an existing record and a missing one must match."""
+    answers = []
+    for url in urls:
+        response = post_form(client, page, url, data=data)
+        title = response.get_data(as_text=True).split("<title>")[1].split("</title>")[0]
+        answers.append((response.status_code, title))
+    return answers
+
+
+def test_another_teams_records_are_not_found_like_missing_ones(client, auth, team, app):
+    auth.login("boss@example.com")
+    grant(client, team["tara"], justification="Trusted with standard remedies.")
+    with app.app_context():
+        clearance_id = db.session.scalar(select(Clearance.id))
+    auth.logout()
+    auth.login("other@example.com")  # Tom's manager, not Tara's
+    missing = 999999
+    checks = [
+        ("/team/people/{}/clearances", [team["tara"], missing],
+         {"category": "billing-dispute", "level": "1", "limit": "0", "justification": "x"}),
+        ("/team/clearances/{}/revoke", [clearance_id, missing], {"reason": "Guessing ids"}),
+        ("/team/attempts/{}/override", [team["attempt"], missing],
+         {"dimension": "empathy", "level": "4", "comment": "Guessing ids"}),
+        ("/team/attempts/{}/confirm", [team["attempt"], missing], {}),
+    ]
+    for pattern, ids, data in checks:
+        answers = _answers(client, "/team/", [pattern.format(i) for i in ids], data)
+        assert answers[0] == answers[1] and answers[0][0] == 404, (pattern, answers)
+    with app.app_context():
+        clearance = db.session.get(Clearance, clearance_id)
+        assert clearance.revoked_at is None and clearance.level == 1
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+        assert not actions & {"clearance.revoked", "score.overridden", "score.confirmed"}
+
+
+def test_a_trainee_gets_the_same_answer_for_any_record(client, auth, team):
+    auth.login("tom@example.com")  # Tara and her attempt are neither his nor his team's
+    token = csrf_token(client, "/")
+    routes = [("GET", "/team/people/{}"), ("GET", "/team/attempts/{}"), ("GET", "/attempts/{}"),
+              ("GET", "/attempts/{}/scorecard"), ("GET", "/attempts/{}/scorecard/status"),
+              ("GET", "/attempts/{}/end"), ("POST", "/attempts/{}"), ("POST", "/attempts/{}/end"),
+              ("POST", "/team/people/{}/clearances"), ("POST", "/team/attempts/{}/override"),
+              ("POST", "/team/attempts/{}/confirm")]
+    for method, url in routes:
+        record = team["tara"] if "people" in url else team["attempt"]
+        answers = [client.open(url.format(i), method=method, data={"csrf_token": token})
+                   .status_code for i in (record, 999999)]
+        assert answers[0] == answers[1] and answers[0] in (403, 404), (method, url, answers)
 
 
 def test_revoke_needs_a_reason_and_stops_the_clearance(client, auth, team, app):

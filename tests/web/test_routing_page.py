@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .. import factories
 from .test_api import clearance
+from .test_api_paging import cleared_people
 
 
 @pytest.fixture
@@ -74,3 +77,45 @@ def test_an_unknown_category_is_a_form_error(client, auth, staff):
     response, html = page(client, category="no-such-thing", amount="10")
     assert response.status_code == 400
     assert 'class="field-error"' in html
+
+
+def names_shown(html: str) -> list[str]:
+    return re.findall(r"<td>(Person \d{3})<br>", html)
+
+
+def test_a_long_list_is_shown_a_page_at_a_time(app, client, auth, staff):
+    with app.app_context():
+        cleared_people(60, level_of=lambda n: 1)  # Ann (level 3) comes first
+    auth.login("tara@example.com")
+    _, first = page(client, category="billing-dispute", amount="20")
+    assert "61 people are cleared right now; 1–50 shown" in first
+    assert "Ann Able" in first and names_shown(first) == [f"Person {n:03}" for n in range(49)]
+    more = re.search(r'href="(/resolve\?[^"]+)" rel="next"', first)
+    assert more and "category=billing-dispute" in more[1] and "amount=20" in more[1]
+    second = client.get(more[1].replace("&amp;", "&")).get_data(as_text=True)
+    assert "Ann Able" not in second and "Page 2 of 2" in second
+    assert names_shown(second) == [f"Person {n:03}" for n in range(49, 60)]
+    _, past_the_end = page(client, category="billing-dispute", amount="20", page="99")
+    assert names_shown(past_the_end) == names_shown(second)
+    _, no_number = page(client, category="billing-dispute", amount="20", page="abc")
+    assert names_shown(no_number) == names_shown(first)
+
+
+def test_the_page_costs_the_same_for_3_and_for_300_people_cleared(app, client, auth, count_sql,
+                                                                  staff):
+    auth.login("tara@example.com")
+    url = "/resolve?category=billing-dispute&amount=20"
+
+    def cost():
+        client.get(url)
+        with count_sql() as sql:
+            assert client.get(url).status_code == 200
+        return sql
+
+    with app.app_context():
+        cleared_people(2)
+    few = cost()
+    with app.app_context():
+        cleared_people(297, prefix="More")
+    many = cost()
+    assert few.count == many.count, f"3 people: {few}\n\n300 people: {many}"

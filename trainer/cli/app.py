@@ -7,7 +7,6 @@ import os
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy import inspect
 
 from ..extensions import db
@@ -17,6 +16,8 @@ from ..extensions import db
 @with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema (applies every Alembic migration)."""
+    from flask_migrate import upgrade  # imports Alembic: only the commands that migrate need it
+
     upgrade()
     click.echo(f"Database ready: {_safe_url()}")
 
@@ -72,6 +73,8 @@ def demo_command(host: str, port: int, reset: bool, no_serve: bool) -> None:
         refusal = reset_refusal(_safe_url(), bool(app.config.get("TRAINER_DEFAULT_DATABASE")))
         if refusal:
             raise click.ClickException(refusal)
+    from flask_migrate import upgrade
+
     upgrade()
     seeded = seed_demo(reset=reset)
     click.echo("Demo data " + ("seeded." if seeded else "already present (use --reset to "

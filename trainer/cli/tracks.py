@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from ..csv_out import write_csv
 from ..services.tracks import REPORT_COLUMNS, track_report_rows
 
 
@@ -32,12 +31,9 @@ def report_command(output: Path | None, as_of: str | None) -> None:
         click.echo(f"error: --as-of: expected a date as YYYY-MM-DD, got '{as_of}'", err=True)
         click.get_current_context().exit(1)
     rows = track_report_rows(today)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    text = write_csv(rows, REPORT_COLUMNS)  # a formula-like name or department stays text
     if output is None:
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(text, nl=False)
         return
-    output.write_text(buffer.getvalue(), encoding="utf-8")
+    output.write_text(text, encoding="utf-8", newline="")
     click.echo(f"Wrote {len(rows)} row(s) to {output}.", err=True)

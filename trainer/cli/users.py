@@ -8,9 +8,12 @@ from typing import NoReturn
 import click
 from flask.cli import with_appcontext
 
-from ..models import ROLES
+from ..models import ROLES, UserImport
+from ..models.user_import import FAILED
+from ..services import import_jobs
 from ..services import users as service
-from ..services.users import ImportRejected, UserError
+from ..services.user_csv import ImportRejected
+from ..services.users import UserError
 
 
 @click.group("users", help="Create user accounts, one by one or from a CSV file.")
@@ -63,21 +66,51 @@ def create_command(email: str, name: str, role: str, department: str, manager_em
               help="Give each user without a password a random one-time password, printed once.")
 @with_appcontext
 def import_command(csv_file: Path, generate_passwords: bool) -> None:
-    """Import users from CSV_FILE, all or nothing.
+    """Import users from CSV_FILE: the whole file is checked first, and nothing is imported
+    while any row is wrong. Then the users are created in batches, here, with a progress line.
 
     Header row: email,name,department,role,manager_email (optional extra columns:
     start_date as YYYY-MM-DD, password). A blank role means trainee. A manager may be
     an existing user or anyone in the file. Missing departments are created.
     """
+    def progress(job: UserImport, lines: list[int]) -> None:
+        click.echo(f"{csv_file.name}: {job.done} of {job.total} rows done", err=True)
+
     try:
-        report = service.import_users_csv(csv_file.read_bytes(),
-                                          generate_passwords=generate_passwords,
-                                          source=csv_file.name)
+        result = import_jobs.import_here(csv_file.read_bytes(), source=csv_file.name,
+                                         generate_passwords=generate_passwords,
+                                         on_progress=progress)
     except ImportRejected as exc:
         for problem in exc.problems:
             click.echo(f"{csv_file.name}: {problem}", err=True)
         click.echo(f"Nothing was imported: {len(exc.problems)} problem(s) to fix first.",
                    err=True)
         click.get_current_context().exit(1)
-    for line in report.lines():
+    for line in _report(result):
         click.echo(line)
+    if result.job.status == FAILED:
+        click.echo(f"error: {result.job.message}", err=True)
+        click.get_current_context().exit(1)
+
+
+def _report(result: import_jobs.ImportedHere) -> list[str]:
+    """What was imported, line by line, as the admin page shows it in figures."""
+    job, created = result.job, set(result.created_lines)
+    rows = sorted((row for row in result.rows if row.line in created), key=lambda r: r.line)
+    out = [f"Imported {job.created} user(s)" + (f" from {job.source}:" if job.source else ":")]
+    out += [f"  line {r.line}: {r.email} ({r.name}), {r.role}, {r.department}"
+            + (f", manager {r.manager_key}" if r.manager_key else "") for r in rows]
+    out.append("Departments created: " + ", ".join(job.departments_created)
+               if job.departments_created else "No departments created.")
+    if job.problems:
+        out.append(f"{len(job.problems)} row(s) changed since the file was checked:")
+        out += [f"  {problem}" for problem in job.problem_lines]
+    without = [r.email for r in rows if not r.password and r.line not in result.generated]
+    if without:
+        out.append(f"{len(without)} user(s) have no password and cannot log in until an admin "
+                   "sets one: " + ", ".join(without))
+    generated = [(r.email, result.generated[r.line]) for r in rows if r.line in result.generated]
+    if generated:
+        out.append("One-time passwords, shown only this once (give each to its owner):")
+        out += [f"  {email}  {password}" for email, password in generated]
+    return out

@@ -1,15 +1,11 @@
-"""`trainer worker`: an RQ worker for the scoring queue that also re-queues stuck attempts and
-waits out a Redis outage; `trainer sweep`: the sweep alone, for cron."""
+"""The RQ worker behind `trainer worker` (cli/queue.py): it also re-queues stuck attempts and
+waits out a Redis outage. Only that command imports this module, and with it RQ."""
 
 from __future__ import annotations
 
 import logging
 import time
-from uuid import uuid4
 
-import click
-from flask import current_app
-from flask.cli import with_appcontext
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
@@ -20,7 +16,7 @@ from rq.exceptions import StopRequested
 from rq.scheduler import RQScheduler
 
 from ..extensions import db
-from ..services import jobs
+from ..services import import_jobs, jobs
 
 log = logging.getLogger(__name__)
 # How long the command listener may sleep: the longest a stopping worker waits for it. Each
@@ -48,7 +44,24 @@ class _OneLinePerOutage(logging.Filter):
 _QUIET = _OneLinePerOutage()
 
 
-class TrainerWorker(Worker):
+class PromptListener:
+    """A mixin for RQ workers (TrainerWorker; the tests' in-process SimpleWorker too)."""
+
+    def subscribe(self) -> None:
+        """RQ's listener for its commands (stop a job, shut down), waking every
+        LISTENER_WAKE_SECONDS instead of RQ's 60. RQ counts on the UNSUBSCRIBE reply to wake the
+        thread at exit; when the reply came before the worker asked the thread to stop (likely
+        on a busy machine), the thread went back to sleep and redis-py's stop(), which waits
+        for it, held every worker at exit for up to a minute. Same three calls as RQ's own."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=LISTENER_WAKE_SECONDS, daemon=True,
+            exception_handler=self._pubsub_exception_handler)
+
+
+class TrainerWorker(PromptListener, Worker):
     """RQ's forking worker, plus the sweeper at start-up and at every maintenance round
     (every TRAINER_SWEEP_SECONDS), so an attempt whose worker died is scored in the end; and
     when Redis goes away, it waits for it (RQ alone retries some calls and quits on others)."""
@@ -67,6 +80,13 @@ class TrainerWorker(Worker):
         else:
             if done:
                 log.warning("attempts stuck in scoring: %s", done)
+        try:
+            failed = import_jobs.fail_stalled_imports()
+        except Exception:
+            log.exception("sweeping stalled user imports failed")
+        else:
+            if failed:
+                log.warning("user imports stalled and marked failed: %s", [j.id for j in failed])
         finally:
             _release_database()
 
@@ -79,19 +99,6 @@ class TrainerWorker(Worker):
         except RedisError as exc:
             log.warning("cannot sweep stuck attempts now: Redis did not answer (%s)", exc)
             return False
-
-    def subscribe(self) -> None:
-        """RQ's listener for its commands (stop a job, shut down), waking every
-        LISTENER_WAKE_SECONDS instead of RQ's 60. RQ counts on the UNSUBSCRIBE reply to wake the
-        thread at exit; when the reply came before the worker asked the thread to stop (likely
-        on a busy machine), the thread went back to sleep and redis-py's stop(), which waits
-        for it, held every worker at exit for up to a minute. Same three calls as RQ's own."""
-        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
-        self.pubsub = self.connection.pubsub()
-        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-        self.pubsub_thread = self.pubsub.run_in_thread(
-            sleep_time=LISTENER_WAKE_SECONDS, daemon=True,
-            exception_handler=self._pubsub_exception_handler)
 
     def fork_work_horse(self, job, queue) -> None:
         _release_database()
@@ -216,45 +223,3 @@ def _answers(connection: Redis) -> bool:
 def _location(connection: Redis) -> str:
     kwargs = connection.connection_pool.connection_kwargs
     return f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}/{kwargs.get('db', 0)}"
-
-
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="Exit once the queue is empty.")
-@click.option("--queue", "queue_name", metavar="NAME",
-              help="The queue to work on (default: TRAINER_QUEUE, 'trainer').")
-@with_appcontext
-def worker_command(burst: bool, queue_name: str | None) -> None:
-    """Run a scoring worker on REDIS_URL (start several for more throughput)."""
-    config = current_app.config
-    if not config.get("REDIS_URL"):
-        raise click.ClickException("REDIS_URL is not set: the worker needs Redis (e.g. "
-                                   "REDIS_URL=redis://127.0.0.1:6379/0). Without it, scoring "
-                                   "runs inside the web app and no worker is needed.")
-    sweep = max(int(config["TRAINER_SWEEP_SECONDS"]), 1)
-    try:
-        connection = Redis.from_url(config["REDIS_URL"])
-        # worker_ttl - 15 is how long an idle worker blocks waiting for a job, so the
-        # sweeper still runs every `sweep` seconds when nothing comes in.
-        queue = queue_name or config["TRAINER_QUEUE"]
-        worker = TrainerWorker([queue], name=f"{queue}-{uuid4().hex[:12]}", connection=connection,
-                               maintenance_interval=sweep, worker_ttl=sweep + 15)
-    except (RedisError, ValueError) as exc:
-        raise click.ClickException(f"Redis at {jobs.redis_location()} does not answer "
-                                   f"({exc}).") from exc
-    click.echo(f"Worker on {jobs.redis_location()}, queue {worker.queues[0].name}"
-               + (" (burst)" if burst else ""))
-    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
-
-
-@click.command("sweep")
-@click.option("--older-than", type=click.FloatRange(min=0), metavar="SECONDS",
-              help="Stuck after this long (default: TRAINER_SCORING_STUCK_SECONDS, 300).")
-@with_appcontext
-def sweep_command(older_than: float | None) -> None:
-    """Score attempts left "scoring" (their worker or web request died): queued again with
-    REDIS_URL, scored here without. For cron when no `trainer worker` runs."""
-    done = jobs.requeue_stuck_attempts(older_than)
-    for attempt_id, what in done.items():
-        click.echo(f"attempt {attempt_id}: {what}")
-    click.echo(f"{len(done)} attempt(s) were stuck in scoring." if done else
-               "No attempt is stuck in scoring.")

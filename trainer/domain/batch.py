@@ -22,7 +22,7 @@ def parse_item(raw: Any, library: Library | None) -> tuple[str, list[Turn], Scen
     if not isinstance(raw, dict):
         raise BadLine("each line must be a JSON object")
     item_id = raw.get("id")
-    if not isinstance(item_id, str | int) or isinstance(item_id, bool):
+    if not _is_id(item_id):
         raise BadLine("missing 'id' (a string)")
     if "transcript" in raw:
         transcript = _transcript(raw["transcript"])
@@ -35,6 +35,10 @@ def parse_item(raw: Any, library: Library | None) -> tuple[str, list[Turn], Scen
     if not any(t.role == TRAINEE for t in transcript):
         raise BadLine("the transcript has no trainee turn to score")  # an empty one scores 0
     return str(item_id), transcript, _scenario(raw.get("scenario"), library, raw.get("variant"))
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
 
 
 def _transcript(raw: Any) -> list[Turn]:
@@ -68,6 +72,15 @@ def _scenario(raw: Any, library: Library | None, variant: Any = None) -> Scenari
     raise BadLine("'scenario' must be a scenario id or an inline mapping")
 
 
+def _json(line: str) -> Any:
+    """The line's JSON value; nesting past Python's recursion limit (about a thousand levels, far
+    beyond any transcript) is a bad line rather than the end of the run."""
+    try:
+        return json.loads(line)
+    except RecursionError:
+        raise BadLine("nested too deeply to read (lists or objects inside each other)") from None
+
+
 def score_lines(lines: Iterable[str], scorer: Scorer, rubric_for: Any,
                 library: Library | None) -> Iterator[dict[str, Any]]:
     """Yield one output object per non-blank input line, in order. ``rubric_for(scenario)``
@@ -77,8 +90,9 @@ def score_lines(lines: Iterable[str], scorer: Scorer, rubric_for: Any,
             continue
         item_id = None
         try:
-            raw = json.loads(line)
-            item_id = raw.get("id") if isinstance(raw, dict) else None
+            raw = _json(line)
+            if isinstance(raw, dict) and _is_id(raw.get("id")):  # echoed even if the line fails
+                item_id = raw["id"]
             item_id, transcript, scenario = parse_item(raw, library)
             rubric: Rubric = rubric_for(scenario)
             yield scorer.score(transcript, scenario, rubric).to_contract(item_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -170,7 +171,11 @@ class Category:
     levels: tuple[AuthorityLevel, ...]
 
     def level(self, number: int) -> AuthorityLevel | None:
-        return next((lv for lv in self.levels if lv.level == number), None)
+        return self._by_number.get(number)
+
+    @cached_property
+    def _by_number(self) -> dict[int, AuthorityLevel]:
+        return {lv.level: lv for lv in self.levels}
 
 
 @dataclass(frozen=True)

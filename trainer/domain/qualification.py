@@ -6,7 +6,7 @@ import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .library import AuthorityLevel, Category
 from .modes import ASSESSED, is_admissible
@@ -59,10 +59,18 @@ class AttemptRecord:
         return self.passed and not self.shortfalls
 
 
+def pass_levels_of(rubric_snapshot: Mapping[str, Any]) -> dict[str, int]:
+    """Each dimension's pass level in a stored rubric (``Rubric.to_dict()``), in rubric order: all
+    that qualification needs of it (models/attempt.py keeps a copy beside each snapshot)."""
+    return {d["name"]: d["pass_level"] for d in rubric_snapshot.get("dimensions", [])}
+
+
 def _shortfalls(levels: Mapping[str, int | None],
                 pass_levels: Mapping[str, int]) -> tuple[str, ...]:
-    return tuple(name for name, level in levels.items()
-                 if level is not None and level < pass_levels.get(name, 0))
+    # In the rubric's order (pass_levels'), never the order the scores were read in: that is
+    # the database's choice. A dimension the rubric does not name has no pass level to miss.
+    return tuple(name for name, needed in pass_levels.items()
+                 if levels.get(name) is not None and levels[name] < needed)
 
 
 def rests_on_override_by(record: AttemptRecord, person_id: int | None) -> bool:

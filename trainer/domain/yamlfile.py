@@ -13,6 +13,12 @@ from .errors import Problem
 Path = tuple[Any, ...]
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
+# Bounds on one library file, far above what authors write (the shipped files: at most 10 KB,
+# 352 values, 6 levels deep) and low enough that any file is parsed or refused within a second.
+MAX_FILE_CHARS = 200_000
+MAX_VALUES = 5_000  # keys, items and texts, counting every copy an alias (*name) makes
+MAX_DEPTH = 20  # lists and mappings inside each other
+
 
 def path_name(path: Path) -> str:
     """A field path as authors write it: ``key_points[2].id``, ``dimensions.empathy.levels[3]``."""
@@ -42,9 +48,12 @@ class Document:
 
 
 def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Problem]]:
-    """Parse ``text``. A syntax error gives no document and one problem with its line; duplicate or
-    unusable keys give a document and a problem each."""
-    loader = yaml.SafeLoader(text)
+    """Parse ``text``. A syntax error, or a file past the bounds above, gives no document and one
+    problem with its line; duplicate or unusable keys give a document and a problem each."""
+    if len(text) > MAX_FILE_CHARS:
+        return None, [Problem(file, 1, f"file too large: {len(text):,} characters (the limit is "
+                                       f"{MAX_FILE_CHARS:,}; a library file needs far fewer)")]
+    loader = _BoundedLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -53,6 +62,8 @@ def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Problem]]:
         problems: list[Problem] = []
         doc.data = _build(loader, node, (), node.start_mark.line + 1, doc, problems)
         return doc, problems
+    except _TooBig as exc:
+        return None, [Problem(file, exc.line, exc.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -64,6 +75,62 @@ def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(file, 1, f"YAML error: {exc}")]
     finally:
         loader.dispose()
+
+
+class _TooBig(yaml.YAMLError):
+    """A file past one of the bounds above, at the line where it crossed it."""
+
+    def __init__(self, mark: yaml.Mark, message: str):
+        super().__init__(message)
+        self.line, self.message = mark.line + 1, message
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader that counts while it composes nodes, before any Python object is built: a
+    file past MAX_DEPTH or MAX_VALUES (aliases expanded) stops at the line that crosses it,
+    instead of exhausting the stack, the memory or the clock."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self._depth = 0  # lists and mappings open around the node being composed
+        self._reach = 0  # the deepest level reached inside the current node, aliases expanded
+        self._values = 0  # values composed so far, aliases expanded
+        self._shape: dict[int, tuple[int, int]] = {}  # anchored node -> (values, levels)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            node = super().compose_node(parent, index)
+            if id(node) not in self._shape:  # its anchor is still open around this alias
+                raise _TooBig(event.start_mark, f"alias '*{event.anchor}' is used inside its "
+                              f"own anchor '&{event.anchor}', which would repeat it forever")
+            values, levels = self._shape[id(node)]
+            self._count(values, self._depth + levels, event.start_mark, alias=True)
+            return node
+        outer = self._depth
+        depth = outer + isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
+        self._count(1, depth, event.start_mark)
+        values_before, reach_before = self._values - 1, self._reach
+        self._depth = self._reach = depth
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth = outer
+        if event.anchor is not None:
+            self._shape[id(node)] = (self._values - values_before, self._reach - outer)
+        self._reach = max(self._reach, reach_before)
+        return node
+
+    def _count(self, values: int, depth: int, mark: yaml.Mark, alias: bool = False) -> None:
+        self._values += values
+        self._reach = max(self._reach, depth)
+        repeats = " (an alias *name repeats everything under its anchor &name)" if alias else ""
+        if depth > MAX_DEPTH:
+            raise _TooBig(mark, f"nested more than {MAX_DEPTH} levels deep (lists and mappings "
+                                f"inside each other){repeats}")
+        if self._values > MAX_VALUES:
+            raise _TooBig(mark, f"the file holds more than {MAX_VALUES:,} values"
+                                + (f" once this alias is expanded{repeats}" if alias else ""))
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, line: int, doc: Document,

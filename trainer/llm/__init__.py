@@ -49,6 +49,8 @@ def configure(app: Flask) -> LLMSettings:
                     "outlasts gunicorn's default %ds worker timeout", settings.deadline,
                     WORKER_TIMEOUT)
     app.extensions[EXTENSION] = LLMState(settings)
+    if settings.configured and KIND in (settings.customer_engine, settings.scorer):
+        import openai  # noqa: F401  (used: loaded now, at start-up, not in a trainee's first turn)
     return settings
 
 

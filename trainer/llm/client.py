@@ -3,6 +3,7 @@ which ends every call within a wall-clock deadline and keeps a record of every t
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -10,14 +11,15 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import openai
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..domain.errors import LLMError
 from .compat import Compat
 from .schema import schema_problem
 from .settings import LLMSettings
+
+if TYPE_CHECKING:  # imported where a client is made: a process that never calls an LLM skips it
+    import openai
 
 log = logging.getLogger(__name__)
 _sending = threading.local()
@@ -126,6 +128,8 @@ class OpenAIClient:
     not the whole, and a server that drips a byte a second never trips them."""
 
     def __init__(self, settings: LLMSettings, budget: Callable[[], float | None] | None = None):
+        import openai
+
         self.settings = settings
         self.compat = Compat(settings.json_mode, settings.max_tokens_param)
         self._budget = budget  # the monotonic time the current web request's LLM time ends
@@ -133,7 +137,7 @@ class OpenAIClient:
         self._client = openai.OpenAI(
             api_key=settings.api_key or "unused", base_url=settings.base_url or None,
             timeout=settings.timeout, max_retries=0,
-            http_client=_HttpClient(event_hooks={"request": [_trace_sending]}))
+            http_client=_http_client_class()(event_hooks={"request": [_trace_sending]}))
 
     def complete(self, request: LLMRequest) -> LLMResult:
         started = time.monotonic()
@@ -153,6 +157,8 @@ class OpenAIClient:
 
     def attempt(self, request: LLMRequest, number: int, timeout: float) -> LLMResult:
         """One try. Raises _TryFailed, which says whether another try may help."""
+        import openai
+
         model = self.settings.model_for(request.purpose)
         mode, param = self.compat.json_mode, self.compat.max_tokens_param
         started = time.perf_counter()
@@ -314,19 +320,28 @@ def _log_try(usage: Mapping[str, Any]) -> None:
                 usage["model"], usage["try_number"], usage["latency_ms"], usage["error"])
 
 
-class _HttpClient(openai.DefaultHttpxClient):
-    """openai's default HTTP client, closed when dropped (as openai's own is): a client made for
-    one CLI run has no owner to close it."""
+@functools.cache
+def _http_client_class() -> type[openai.DefaultHttpxClient]:
+    """The HTTP client class, defined on first use (it subclasses one of openai's)."""
+    import openai
 
-    def __del__(self) -> None:
-        if not self.is_closed:
-            try:
-                self.close()
-            except Exception:  # nothing more to be done while being collected
-                pass
+    class _HttpClient(openai.DefaultHttpxClient):
+        """openai's default HTTP client, closed when dropped (as openai's own is): a client made
+        for one CLI run has no owner to close it."""
+
+        def __del__(self) -> None:
+            if not self.is_closed:
+                try:
+                    self.close()
+                except Exception:  # nothing more to be done while being collected
+                    pass
+
+    return _HttpClient
 
 
 def _reason(exc: openai.OpenAIError) -> str:
+    import openai
+
     if isinstance(exc, openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, openai.APIStatusError):

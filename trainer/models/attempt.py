@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -20,6 +21,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.modes import ASSESSED, PRACTICE
+from ..domain.qualification import pass_levels_of
 from ..extensions import db
 from ._types import UTCDateTime, utcnow
 from .user import User
@@ -28,21 +30,39 @@ IN_PROGRESS, SCORING, SCORED = "in_progress", "scoring", "scored"
 ABANDONED = "abandoned"  # ended by the trainee too early to score (domain/modes.py): never counts
 
 
+def _pass_levels_of_row(context) -> dict[str, int]:
+    """The default of Attempt.pass_levels: read from the rubric snapshot in the same insert."""
+    return pass_levels_of(context.get_current_parameters()["rubric_snapshot"])
+
+
 class Attempt(db.Model):
+    # Each index leads with what a page filters on and ends with what it sorts by: a person's
+    # history (newest first), a person's scored attempts (eligibility, tracks, progress), other
+    # people's latest passes of a scenario, and the scoring queue and recent scores by status.
+    __table_args__ = (
+        Index("ix_attempt_user_id_started_at", "user_id", "started_at"),
+        Index("ix_attempt_user_id_status_finished_at", "user_id", "status", "finished_at"),
+        Index("ix_attempt_scenario_id_finished_at", "scenario_id", "finished_at"),
+        Index("ix_attempt_status_scored_at", "status", "scored_at"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    scenario_id: Mapped[str] = mapped_column(String(80), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    scenario_id: Mapped[str] = mapped_column(String(80))
     category: Mapped[str] = mapped_column(String(80), index=True)
     difficulty: Mapped[int] = mapped_column(Integer)
     # Copies of what was played: editing a YAML file never changes a past result.
     scenario_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     rubric_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Each dimension's pass level, copied out of rubric_snapshot on insert whoever writes the row:
+    # qualification (services/eligibility.py) reads these few bytes, never the snapshot.
+    pass_levels: Mapped[dict[str, int]] = mapped_column(JSON, default=_pass_levels_of_row)
     customer_engine: Mapped[str] = mapped_column(String(40))
     # practice or assessed (domain/modes.py), chosen on starting: only assessed attempts are
     # evidence. A row written without one is practice, the mode that never counts.
     mode: Mapped[str] = mapped_column(String(16), default=PRACTICE, server_default=PRACTICE,
                                       index=True)
-    status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS)
     outcome: Mapped[str | None] = mapped_column(String(16))  # resolved/gave_up/turn_limit/ended
     mood: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -113,7 +133,7 @@ class Turn(db.Model):
     mood: Mapped[str | None] = mapped_column(String(16))  # the customer's mood after this turn
     engine: Mapped[str | None] = mapped_column(String(60))  # which engine wrote a customer turn
     note: Mapped[str | None] = mapped_column(Text)  # e.g. a fallback notice
-    llm_call_id: Mapped[int | None] = mapped_column(ForeignKey("llm_call.id"))
+    llm_call_id: Mapped[int | None] = mapped_column(ForeignKey("llm_call.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     attempt: Mapped[Attempt] = relationship(back_populates="turns")
@@ -130,11 +150,11 @@ class Score(db.Model):
     feedback: Mapped[str] = mapped_column(Text, default="")
     scorer: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    llm_call_id: Mapped[int | None] = mapped_column(ForeignKey("llm_call.id"))
+    llm_call_id: Mapped[int | None] = mapped_column(ForeignKey("llm_call.id"), index=True)
     # A manager's override keeps the scorer's level beside the new one, with the reason.
     original_level: Mapped[int | None] = mapped_column(Integer)
     override_comment: Mapped[str] = mapped_column(Text, default="")
-    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="scores")

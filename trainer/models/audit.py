@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -14,10 +14,13 @@ from ._types import UTCDateTime, utcnow
 
 
 class AuditEvent(db.Model):
+    # The audit page lists one action's events newest first.
+    __table_args__ = (Index("ix_audit_event_action_id", "action", "id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    action: Mapped[str] = mapped_column(String(40), index=True)  # e.g. login.failed, user.created
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))  # e.g. login.failed, user.created
     subject: Mapped[str] = mapped_column(String(254), default="", index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

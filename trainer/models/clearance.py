@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -17,12 +17,16 @@ from .user import User
 class Clearance(db.Model):
     """Who may resolve which category of complaint, up to what amount, until when."""
 
+    # The routing API's question: this category's unrevoked clearances that have not expired.
+    __table_args__ = (Index("ix_clearance_category_revoked_at_expires_at",
+                            "category", "revoked_at", "expires_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    category: Mapped[str] = mapped_column(String(80), index=True)
+    category: Mapped[str] = mapped_column(String(80))
     level: Mapped[int] = mapped_column(Integer)
     limit: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     basis: Mapped[list[int]] = mapped_column(JSON, default=list)  # qualifying attempt ids
@@ -33,7 +37,7 @@ class Clearance(db.Model):
     justification: Mapped[str] = mapped_column(Text, default="")
     renewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
@@ -56,10 +60,10 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hint: Mapped[str] = mapped_column(String(12))  # the token's first characters, for lists
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

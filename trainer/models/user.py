@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -23,9 +23,18 @@ class Department(db.Model):
 
 
 class User(UserMixin, db.Model):
+    # People are listed by name: everyone, one manager's direct reports, one department, one
+    # role, the active ones.
+    __table_args__ = (
+        Index("ix_user_manager_id_name", "manager_id", "name"),
+        Index("ix_user_department_id_name", "department_id", "name"),
+        Index("ix_user_role_name", "role", "name"),
+        Index("ix_user_active_name", "active", "name"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="trainee")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
@@ -59,8 +68,9 @@ class UserSession(db.Model):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's token
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Both bound a session's life: expiring old sessions looks them up by either.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(255))
     # A secret waiting to be shown once on the next page (a new API token), XOR a one-time pad

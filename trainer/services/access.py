@@ -1,7 +1,11 @@
-"""Who may see whom: pure permission predicates over users and their reporting lines."""
+"""Who may see whom: permission predicates over users and their reporting lines, and the same
+scope as SQL (one recursive query, whatever the size of the team)."""
 
 from __future__ import annotations
 
+from sqlalchemy import Select, false, select
+
+from ..extensions import db
 from ..models import Attempt, User
 
 
@@ -40,19 +44,25 @@ def scope_ids(viewer: User) -> list[int] | None:
     whose own attempts the caller still leaves out); a manager has their team; others nobody."""
     if viewer.is_admin:
         return None
-    return [p.id for p in team_of(viewer)] if viewer.is_manager else []
+    return list(db.session.scalars(scope_query(viewer))) if viewer.is_manager else []
+
+
+def scope_query(viewer: User) -> Select | None:
+    """scope_ids as SQL, to put inside another query (``User.id.in_(scope_query(viewer))``):
+    None means everyone; a manager's team is everyone below them in the reporting lines, found
+    by one recursive query (UNION, not UNION ALL, so a loop in the lines ends)."""
+    if viewer.is_admin:
+        return None
+    return _below(viewer) if viewer.is_manager else select(User.id).where(false())
+
+
+def _below(person: User) -> Select:
+    below = select(User.id).where(User.manager_id == person.id).cte("below", recursive=True)
+    below = below.union(select(User.id).join(below, User.manager_id == below.c.id))
+    return select(below.c.id).where(below.c.id != person.id)
 
 
 def team_of(manager: User) -> list[User]:
-    """Everyone below ``manager`` in the reporting lines, nearest first."""
-    team: list[User] = []
-    frontier = list(manager.reports)
-    seen = {manager.id}
-    while frontier:
-        person = frontier.pop(0)
-        if person.id in seen:
-            continue
-        seen.add(person.id)
-        team.append(person)
-        frontier.extend(person.reports)
-    return team
+    """Everyone below ``manager`` in the reporting lines, by name."""
+    return list(db.session.scalars(
+        select(User).where(User.id.in_(_below(manager))).order_by(User.name, User.id)))

@@ -14,12 +14,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ScalarResult, func, select, text
+from sqlalchemy import ScalarResult, select, text
 
 from ..domain.errors import TrainerError
 from ..extensions import db
 from ..models import AuditCheckpoint, AuditEvent, User
 from ..models._types import utcnow
+from .columns import fit
+from .paging import Page, paginate
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +85,10 @@ def record(action: str, actor: User | None = None, subject: str = "", reason: st
     key = audit_key()  # refuse before touching the transaction
     _lock_the_log()
     last = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    # The subject (an email, a file name) and the address are only recorded: cut, never fatal.
     event = AuditEvent(at=utcnow(), actor_id=actor.id if actor else None, action=action,
-                       subject=(subject or "")[:254], reason=reason, detail=detail or {},
-                       ip=ip[:64] if ip else ip)  # only recorded: a long header is cut, not fatal
+                       subject=fit(AuditEvent.subject, subject or ""), reason=reason,
+                       detail=detail or {}, ip=fit(AuditEvent.ip, ip))
     event.prev_hash = last or GENESIS
     event.hash = event_mac(event.prev_hash, event, key)
     db.session.add(event)
@@ -240,38 +243,7 @@ def store_checkpoint(report: ChainReport) -> AuditCheckpoint | None:
     return mark
 
 
-@dataclass(frozen=True)
-class EventPage:
-    """One page of the log, newest first (the shape templates expect of a pagination)."""
-
-    items: list[AuditEvent]
-    page: int
-    pages: int
-    total: int
-
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1)
-    next_num = property(lambda self: self.page + 1)
-
-
-class BadPage(TrainerError):
-    """A page number that is not a whole number from 1."""
-
-
-def event_page(page: str | None, per_page: int, action: str = "") -> EventPage:
-    """The events on page ``page`` (as typed in the URL): past the last page gives the last
-    page; anything but a whole number from 1 raises BadPage."""
-    raw = (page or "1").strip()
-    digits = raw.lstrip("0")
-    if not raw.isascii() or not raw.isdigit() or not digits:
-        raise BadPage("the page number must be a whole number from 1")
+def event_page(number: int, per_page: int, action: str = "") -> Page[AuditEvent]:
+    """The log newest first, one page (services/paging.py: past the end is the last page)."""
     query = select(AuditEvent).where(AuditEvent.action == action) if action else select(AuditEvent)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    # Never int() a huge string (and an offset past 64 bits is a database error): 10 digits are
-    # past any real page.
-    number = pages if len(digits) > 10 else min(int(digits), pages)
-    items = db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(per_page)
-                               .offset((number - 1) * per_page)).all()
-    return EventPage(list(items), number, pages, total)
+    return paginate(query.order_by(AuditEvent.id.desc()), number, per_page)

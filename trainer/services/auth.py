@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from ..domain.errors import TrainerError
 from ..extensions import db
 from ..models import User, UserSession
 from ..models._types import utcnow
 from . import audit, login_limits
+from .columns import fit
 from .passwords import check_password, hash_password, password_problems
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def attempt_login(email: str, password: str, ip: str | None = None) -> LoginOutc
     if not reservation.allowed:
         log.warning("login refused while locked out: email=%r ip=%s", email, ip)
         return LoginOutcome(locked=True, retry_minutes=reservation.retry_minutes)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = db.session.scalar(select(User).where(User.email == email))  # stored lower-cased
     password_ok = check_password((user and user.password_hash) or _dummy_hash(), password)
     if user is None or not user.password_hash or not password_ok or not user.active:
         reason = "unknown email" if user is None else \
@@ -78,8 +79,9 @@ def start_session(user: User, ip: str | None = None, user_agent: str | None = No
     """Store a new server-side session and return its raw token (kept only in the cookie)."""
     purge_expired_sessions()  # sessions whose cookie simply expired are never logged out
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=token_digest(token), user_id=user.id, ip=(ip or "")[:64] or None,
-                               user_agent=(user_agent or "")[:255] or None))
+    db.session.add(UserSession(id=token_digest(token), user_id=user.id,
+                               ip=fit(UserSession.ip, ip) or None,
+                               user_agent=fit(UserSession.user_agent, user_agent) or None))
     db.session.commit()
     return token
 
@@ -96,12 +98,15 @@ def _is_expired(row: UserSession, now: datetime) -> bool:
 
 
 def purge_expired_sessions(now: datetime | None = None) -> int:
-    """Delete sessions past their idle timeout or absolute lifetime (the caller commits)."""
+    """Delete sessions past their idle timeout or absolute lifetime (the caller commits). Run at
+    each login, not each request; one range on one index per statement, so each reads only the
+    expired rows (PostgreSQL plans an OR of the two as a whole-table scan until it has
+    statistics)."""
     now = now or utcnow()
     idle, absolute = _limits()
-    result = db.session.execute(delete(UserSession).where(
-        (UserSession.last_seen < now - idle) | (UserSession.created_at < now - absolute)))
-    return result.rowcount
+    return sum(db.session.execute(delete(UserSession).where(too_old)).rowcount
+               for too_old in (UserSession.last_seen < now - idle,
+                               UserSession.created_at < now - absolute))
 
 
 def user_for_session(token: object, user_id: str) -> User | None:

@@ -1,7 +1,7 @@
 """The scorer measured against managers: agreement of each scorer with the reviewed levels.
 
-Only the labelled scores in the window are loaded (a few columns each, no snapshots), so the
-page costs what the last 90 days of reviews cost, not the company's whole history."""
+The database counts the (reviewer, scorer) level pairs in the window and ranks the widest gaps,
+so the page reads a few rows per scorer and dimension, however many reviews there were."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from ..domain.agreement import Agreement, Disagreement, agreement, biggest_disagreements
 from ..domain.library import DIMENSIONS
@@ -51,26 +51,49 @@ def calibration_for(viewer: User, now: datetime | None = None,
     on the attempts reviewed in the last ``days`` days in ``viewer``'s scope."""
     now = now or utcnow()
     since = now - timedelta(days=days)
-    query = scoped(
-        select(Score.scorer, Score.dimension, Score.level, Score.scorer_level, Attempt.id)
-        .join(Attempt, Attempt.id == Score.attempt_id)
-        .where(Attempt.status == SCORED, Attempt.reviewed_at >= since,
-               Attempt.reviewed_at <= now)
-        .order_by(Attempt.reviewed_at.desc(), Attempt.id.desc()), viewer)
-    items: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    reviewed = scoped(select(Attempt.id, Attempt.reviewed_at).where(
+        Attempt.status == SCORED, Attempt.reviewed_at >= since, Attempt.reviewed_at <= now),
+        viewer).subquery()
+    pairs: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     unjudged: dict[tuple[str, str], int] = defaultdict(int)
-    attempts: set[int] = set()
-    for scorer, dimension, label, scored, attempt_id in db.session.execute(query):
-        attempts.add(attempt_id)
+    for scorer, dimension, label, scored, n in db.session.execute(
+            select(Score.scorer, Score.dimension, Score.level, Score.scorer_level, func.count())
+            .join(reviewed, reviewed.c.id == Score.attempt_id)
+            .group_by(Score.scorer, Score.dimension, Score.level, Score.scorer_level)):
         if label is None or scored is None:
-            unjudged[scorer, dimension] += 1
+            unjudged[scorer, dimension] += n
         else:
-            items[scorer, dimension].append((attempt_id, label, scored))
-    names = sorted({scorer for scorer, _ in (*items, *unjudged)})
-    return Calibration(since=since, until=now, attempts=len(attempts), scorers=[
-        ScorerCalibration(name, [_dimension(d, items[name, d], unjudged[name, d])
-                                 for d in _dimensions(name, items, unjudged)])
+            pairs[scorer, dimension].extend([(label, scored)] * n)
+    attempts = db.session.scalar(select(func.count(distinct(Score.attempt_id)))
+                                 .join(reviewed, reviewed.c.id == Score.attempt_id))
+    widest = _widest(reviewed)
+    names = sorted({scorer for scorer, _ in (*pairs, *unjudged)})
+    return Calibration(since=since, until=now, attempts=attempts or 0, scorers=[
+        ScorerCalibration(name, [_dimension(d, pairs[name, d], widest[name, d], unjudged[name, d])
+                                 for d in _dimensions(name, pairs, unjudged)])
         for name in names])
+
+
+def _widest(reviewed) -> dict[tuple[str, str], list[tuple[int, int, int]]]:
+    """Per scorer and dimension, the SHOWN_DISAGREEMENTS (attempt, label, scored) furthest apart,
+    newest review first among equal gaps: the database ranks them, so only those few are read."""
+    gap = func.abs(Score.level - Score.scorer_level)
+    ranked = (select(Score.scorer, Score.dimension, Score.attempt_id, Score.level,
+                     Score.scorer_level.label("scored"),
+                     func.row_number().over(
+                         partition_by=(Score.scorer, Score.dimension),
+                         order_by=(gap.desc(), reviewed.c.reviewed_at.desc(),
+                                   reviewed.c.id.desc())).label("rank"))
+              .join(reviewed, reviewed.c.id == Score.attempt_id)
+              .where(Score.level.is_not(None), Score.scorer_level.is_not(None),
+                     Score.level != Score.scorer_level).subquery())
+    found: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    for scorer, dimension, attempt_id, label, scored in db.session.execute(
+            select(ranked.c.scorer, ranked.c.dimension, ranked.c.attempt_id, ranked.c.level,
+                   ranked.c.scored)
+            .where(ranked.c.rank <= SHOWN_DISAGREEMENTS).order_by(ranked.c.rank)):
+        found[scorer, dimension].append((attempt_id, label, scored))
+    return found
 
 
 def _dimensions(scorer: str, *found: dict) -> list[str]:
@@ -79,7 +102,8 @@ def _dimensions(scorer: str, *found: dict) -> list[str]:
     return [d for d in DIMENSIONS if d in seen] + sorted(seen - set(DIMENSIONS))
 
 
-def _dimension(name: str, items: list[tuple[int, int, int]], unjudged: int) -> DimensionAgreement:
+def _dimension(name: str, pairs: list[tuple[int, int]], widest: list[tuple[int, int, int]],
+               unjudged: int) -> DimensionAgreement:
     return DimensionAgreement(
-        dimension=name, agreement=agreement((label, scored) for _, label, scored in items),
-        disagreements=biggest_disagreements(items, SHOWN_DISAGREEMENTS), unjudged=unjudged)
+        dimension=name, agreement=agreement(pairs),
+        disagreements=biggest_disagreements(widest, SHOWN_DISAGREEMENTS), unjudged=unjudged)

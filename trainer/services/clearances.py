@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.errors import TrainerError
 from ..domain.library import AuthorityLevel, Category
@@ -153,7 +154,8 @@ def _check_allowed(actor: User, person: User, action: str) -> None:
         raise GrantRefused(refusal)
 
 
-def _decimal(value: Decimal | float | int | str, what: str) -> Decimal:
+def as_amount(value: Decimal | float | int | str, what: str) -> Decimal:
+    """``value`` as a finite amount of 0 or more; GrantError names ``what`` otherwise."""
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
@@ -165,12 +167,13 @@ def _decimal(value: Decimal | float | int | str, what: str) -> Decimal:
 
 
 def _limit(value: Decimal | float | int | str, authority: AuthorityLevel) -> Decimal:
-    amount = _decimal(value, "limit")
+    amount = as_amount(value, "limit")
+    # The ceiling first: quantizing a 41-digit amount needs more than Decimal's 28 digits.
+    if amount > Decimal(str(authority.max_limit)):
+        raise GrantError(f"the limit {value} is above what level {authority.level} "
+                         f"({authority.title}) allows: at most {authority.max_limit:g}")
     if amount != amount.quantize(CENT):
         raise GrantError(f"the limit can have at most 2 decimal places, got '{value}'")
-    if amount > Decimal(str(authority.max_limit)):
-        raise GrantError(f"the limit {amount} is above what level {authority.level} "
-                         f"({authority.title}) allows: at most {authority.max_limit:g}")
     return amount.quantize(CENT)
 
 
@@ -186,10 +189,15 @@ def _expiry(now: datetime, expires_at: datetime | None) -> datetime:
     return expires_at
 
 
-def _current_query(now: datetime):
+def _is_current(clearance: type[Clearance], now: datetime) -> tuple:
+    """SQL for Clearance.is_current (of ``clearance``, the entity or an alias of it)."""
     now = now.astimezone(UTC)
-    return select(Clearance).where(Clearance.revoked_at.is_(None), Clearance.granted_at <= now,
-                                   Clearance.expires_at > now)
+    return (clearance.revoked_at.is_(None), clearance.granted_at <= now,
+            clearance.expires_at > now)
+
+
+def _current_query(now: datetime):
+    return select(Clearance).where(*_is_current(Clearance, now))
 
 
 def current_clearances(user: User, now: datetime | None = None) -> list[Clearance]:
@@ -199,8 +207,10 @@ def current_clearances(user: User, now: datetime | None = None) -> list[Clearanc
 
 
 def clearances_of(user: User) -> list[Clearance]:
-    """Every clearance the user ever held, newest first (expired and revoked ones included)."""
+    """Every clearance the user ever held, newest first (expired and revoked ones included), with
+    who granted each (pages show the name)."""
     return list(db.session.scalars(select(Clearance).where(Clearance.user_id == user.id)
+                                   .options(joinedload(Clearance.granted_by))
                                    .order_by(Clearance.granted_at.desc(), Clearance.id.desc())))
 
 
@@ -217,31 +227,57 @@ def list_clearances(category_id: str | None = None, include_all: bool = False,
         .order_by(Clearance.category, Clearance.level.desc(), User.name, Clearance.id)))
 
 
-def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
-              now: datetime | None = None) -> list[Clearance]:
-    """Who may resolve a complaint of this category and amount right now: highest level first,
-    then by name; one clearance per person."""
+class ResolverKey(NamedTuple):
+    """Where a resolver sits in the answer's order, so the next page can start after it."""
+
+    level: int
+    name: str
+    clearance_id: int
+
+    @classmethod
+    def of(cls, clearance: Clearance) -> ResolverKey:
+        return cls(clearance.level, clearance.user.name, clearance.id)
+
+
+def resolvers_query(category_id: str, amount: Decimal | float | int | str = 0,
+                    now: datetime | None = None) -> Select:
+    """Who may resolve a complaint of this category and amount right now, with their user and
+    department: highest level first, then by name and clearance; one clearance per person (their
+    highest level). Ordered, so it pages (by number or after a ResolverKey)."""
     category_of(category_id)
-    value = _decimal(amount, "amount")
-    query = (_current_query(now or utcnow()).join(Clearance.user)
-             .where(Clearance.category == category_id, Clearance.limit >= value,
-                    User.active.is_(True))
-             .options(contains_eager(Clearance.user))
-             .order_by(Clearance.level.desc(), User.name, Clearance.id))
-    seen: set[int] = set()
-    found = []
-    for clearance in db.session.scalars(query):
-        if clearance.user_id not in seen:
-            seen.add(clearance.user_id)
-            found.append(clearance)
-    return found
+    value, now = as_amount(amount, "amount"), now or utcnow()
+    # Each person's clearances that count, best first: one pass, where a correlated "is there a
+    # better one" would look at every clearance of the category once per clearance.
+    ranked = (select(Clearance.id, func.row_number().over(
+        partition_by=Clearance.user_id, order_by=(Clearance.level.desc(), Clearance.id))
+        .label("rank"))
+        .where(*_is_current(Clearance, now), Clearance.category == category_id,
+               Clearance.limit >= value).subquery())
+    return (select(Clearance).join(ranked, and_(ranked.c.id == Clearance.id, ranked.c.rank == 1))
+            .join(Clearance.user).outerjoin(User.department).where(User.active.is_(True))
+            .options(contains_eager(Clearance.user).contains_eager(User.department))
+            .order_by(Clearance.level.desc(), User.name, Clearance.id))
 
 
-def ready_team(manager: User, now: datetime | None = None) -> list[Readiness]:
-    """Who in the manager's team (everyone, for an admin) is eligible for a level above the one
-    they hold: the highest such level per person and category."""
+def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
+              now: datetime | None = None, limit: int | None = None,
+              after: ResolverKey | None = None) -> list[Clearance]:
+    """The resolvers_query's clearances: all of them, or at most ``limit`` after ``after``."""
+    query = resolvers_query(category_id, amount, now)
+    if after is not None:  # strictly after it in resolvers_query's order
+        level, name, clearance_id = after
+        query = query.where(or_(Clearance.level < level, and_(Clearance.level == level, or_(
+            User.name > name, and_(User.name == name, Clearance.id > clearance_id)))))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def ready_team(manager: User, now: datetime | None = None,
+               people: Iterable[User] | None = None) -> list[Readiness]:
+    """Who in the manager's team (everyone, for an admin; only ``people``, e.g. the page shown,
+    when given) is eligible for a level above the one they hold: the highest such level per
+    person and category."""
     now = now or utcnow()
-    people = [p for p in people_of(manager) if p.active]
+    people = [p for p in (people_of(manager) if people is None else people) if p.active]
     records = records_of(p.id for p in people)
     held: dict[tuple[int, str], int] = {}
     for c in db.session.scalars(_current_query(now).where(

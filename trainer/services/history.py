@@ -1,16 +1,54 @@
-"""Reading attempts back: a person's history and a team's progress."""
+"""Reading attempts back: a person's history as light lines for a list (no snapshot, no
+transcript: only the pages that show one attempt load those)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from dataclasses import dataclass
+from datetime import datetime
 
-from ..extensions import db
+from sqlalchemy import func, select
+
 from ..models import Attempt, User
+from ..models.attempt import IN_PROGRESS
+from .paging import Page, paginate
+
+LINES_PAGE = 50  # attempts a page of a person's history
 
 
-def attempts_of(user: User, limit: int = 50) -> list[Attempt]:
-    return list(db.session.scalars(
-        select(Attempt).where(Attempt.user_id == user.id)
-        .options(selectinload(Attempt.scores))
-        .order_by(Attempt.started_at.desc(), Attempt.id.desc()).limit(limit)))
+@dataclass(frozen=True)
+class AttemptLine:
+    """One attempt as a list shows it: no transcript, no snapshot but the scenario's title as it
+    was played."""
+
+    id: int
+    started_at: datetime
+    title: str
+    mode: str
+    status: str
+    outcome: str | None
+    passed: bool | None
+    overall: float | None
+    copied_from: str | None
+    reviewed_at: datetime | None
+
+    @property
+    def is_finished(self) -> bool:
+        """As Attempt.is_finished: a finished attempt links to its scorecard, else to play on."""
+        return self.status != IN_PROGRESS
+
+
+# The title is read out of the snapshot by the database: the rest of the document stays there.
+_LINE_COLUMNS = (Attempt.id, Attempt.started_at,
+                 func.coalesce(Attempt.scenario_snapshot["title"].as_string(), Attempt.scenario_id),
+                 Attempt.mode, Attempt.status, Attempt.outcome, Attempt.passed, Attempt.overall,
+                 Attempt.copied_from, Attempt.reviewed_at)
+
+
+def attempt_lines(user: User, number: int = 1, size: int = LINES_PAGE) -> Page[AttemptLine]:
+    """Page ``number`` of ``user``'s attempts, newest first (out-of-range numbers read as the
+    nearest page): two statements, whatever the history's length."""
+    query = (select(*_LINE_COLUMNS).where(Attempt.user_id == user.id)
+             .order_by(Attempt.started_at.desc(), Attempt.id.desc()))
+    return paginate(query, number, size, rows=True).map(
+        lambda rows: [AttemptLine(*row) for row in rows])
+

@@ -11,14 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, has_app_context
-from redis import Redis
-from redis.exceptions import RedisError
-from rq import Callback, Queue, Retry, Worker
-from rq.exceptions import DuplicateJobError
-from rq.job import Job, JobStatus
-from rq.registry import StartedJobRegistry
 from sqlalchemy import func, or_, select, update
 
 from ..domain.library import Rubric, Scenario
@@ -29,14 +24,20 @@ from ..models._types import utcnow
 from ..models.attempt import SCORED, SCORING
 from .scoring import score_attempt, score_transcript, store_scorecard
 
+if TYPE_CHECKING:  # redis and rq are imported where a queue is used: only with REDIS_URL set
+    from redis import Redis
+    from rq import Queue, Retry
+    from rq.job import Job
+
 log = logging.getLogger(__name__)
 
 FALLBACK_NOTE = "Scoring job failed; the rule scorer was used."
 STALLED_NOTE = "Scoring did not finish; the rule scorer was used."
+# Job states, as rq.job.JobStatus values (a JobStatus is a str and equals its value).
 # A job in one of these states will still run: enqueuing the attempt again would score it twice.
-LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
+LIVE = frozenset({"queued", "started", "deferred", "scheduled"})
 # Every try has been used up (a worker killed mid-job may not have run the failure callback).
-GAVE_UP = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+GAVE_UP = frozenset({"failed", "stopped", "canceled"})
 FAILED_JOB_TTL = 7 * 24 * 3600  # long enough to look into, short enough not to pile up
 # The most stuck attempts one web request finishes (a few ms each with the rule scorer); any
 # more wait for the next sweep, so no page is held up for long.
@@ -53,6 +54,8 @@ def redis_connection() -> Redis | None:
         return None
     client = current_app.extensions.get(_REDIS_KEY)
     if client is None:
+        from redis import Redis
+
         try:  # short timeouts: a web request must not hang on a Redis that does not answer
             client = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
         except ValueError as exc:
@@ -66,6 +69,8 @@ def get_queue(name: str | None = None) -> Queue | None:
     connection = redis_connection()
     if connection is None:
         return None
+    from rq import Queue
+
     return Queue(name or current_app.config["TRAINER_QUEUE"], connection=connection)
 
 
@@ -85,6 +90,8 @@ def enqueue_scoring(attempt_id: int) -> bool:
     queue = get_queue()
     if queue is None:
         return False
+    from redis.exceptions import RedisError
+
     try:
         _enqueue(queue, attempt_id)
     except RedisError as exc:
@@ -95,6 +102,9 @@ def enqueue_scoring(attempt_id: int) -> bool:
 
 
 def _enqueue(queue: Queue, attempt_id: int) -> Job:
+    from rq import Callback
+    from rq.exceptions import DuplicateJobError
+
     jid = job_id(attempt_id, queue.name)
     existing = queue.fetch_job(jid)
     if existing is not None:
@@ -117,6 +127,8 @@ def _retry() -> Retry | None:
     retries = int(config["TRAINER_SCORING_RETRIES"])
     raw = str(config["TRAINER_SCORING_RETRY_INTERVALS"])
     intervals = [int(part) for part in raw.split(",") if part.strip()] or [0]
+    from rq import Retry
+
     return Retry(max=retries, interval=intervals) if retries > 0 else None
 
 
@@ -210,6 +222,9 @@ def requeue_stuck_attempts(older_than: float | None = None) -> dict[int, str]:
 def resume_scoring(attempt_ids: list[int]) -> dict[int, str]:
     queue = get_queue() if attempt_ids else None
     if queue is not None:
+        from redis.exceptions import RedisError
+        from rq.registry import StartedJobRegistry
+
         try:
             # RQ's own check for jobs whose worker died: retried, or failed with the callback.
             StartedJobRegistry(queue=queue).cleanup()
@@ -314,6 +329,9 @@ def queue_status() -> QueueStatus:
     queue = get_queue()
     if queue is None:
         return QueueStatus(configured=False, scoring=scoring, stuck=stuck)
+    from redis.exceptions import RedisError
+    from rq import Worker
+
     base = {"configured": True, "location": redis_location(), "queue": queue.name,
             "scoring": scoring, "stuck": stuck}
     try:

@@ -3,6 +3,7 @@ no composition rules)."""
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -37,3 +38,19 @@ def password_problems(password: str, email: str = "", name: str = "") -> list[st
     if lowered in _common_passwords() or lowered in personal:
         problems.append("This password is too common or too easy to guess: choose another.")
     return problems
+
+
+def mask(password: str) -> tuple[str, str]:
+    """(the password XOR a random pad of its length, the pad), both hex. Either half alone says
+    nothing about the password: keep them in different places (a job's rows and its runner)."""
+    data = password.encode()
+    pad = secrets.token_bytes(len(data))
+    return bytes(a ^ b for a, b in zip(data, pad, strict=True)).hex(), pad.hex()
+
+
+def unmask(masked: str, pad: str) -> str:
+    """The password back from its two halves; ValueError if they do not belong together."""
+    if len(pad) != len(masked):
+        raise ValueError("the pad does not fit the masked password")
+    data = bytes(a ^ b for a, b in zip(bytes.fromhex(masked), bytes.fromhex(pad), strict=True))
+    return data.decode()

@@ -1,4 +1,6 @@
-"""Playing a scenario: start, answer (stored first), the customer's reply, the end."""
+"""Playing a scenario: start, answer (stored first), the customer's reply, the end. Each step that
+checks the conversation and then writes to it does both under the row's lock (services/locks.py),
+so racing requests are refused with a reason instead of interleaving their turns."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ import logging
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..domain.customer import CustomerReply, get_customer_engine
 from ..domain.errors import TrainerError
@@ -14,9 +15,11 @@ from ..domain.library import Scenario
 from ..domain.modes import PRACTICE, is_abandoned
 from ..domain.transcript import Turn as Said
 from ..extensions import db
+from ..llm import llm_settings
 from ..models import Attempt, Turn, User
 from ..models._types import utcnow
 from ..models.attempt import ABANDONED, IN_PROGRESS, SCORING
+from . import locks
 from .jobs import enqueue_scoring
 from .library import get_rubric
 from .scoring import record_llm_call, score_attempt
@@ -29,15 +32,35 @@ class AnswerRejected(TrainerError):
     """The answer cannot be taken (empty, too long, or the conversation is over)."""
 
 
+class AnswerConflict(AnswerRejected):
+    """Another request got to the conversation first: this answer was not taken, and may be
+    sent again once the person has read what changed."""
+
+
+ENDED = "This conversation has ended; your scorecard is ready."
+PENDING = ("Your previous answer is still being answered. Read the customer's reply, then send "
+           "this one again.")
+MOVED_ON = ("The conversation moved on while you were typing. Read the customer's latest reply, "
+            "then send your answer again.")
+# An answer still without a reply this long after the customer's own deadline was left by a
+# request that died between storing it and storing the reply: the next visit answers it.
+REPLY_GRACE_SECONDS = 10
+
+
 def start_attempt(user: User, scenario_id: str, mode: str = PRACTICE) -> Attempt:
     """Resume the user's unfinished attempt at this scenario in this mode (practice or
-    assessed, domain/modes.py), or open a new one."""
+    assessed, domain/modes.py), or open a new one: one only, however many clicks."""
     existing = unfinished_attempt(user, scenario_id, mode)
     if existing:
         return existing
     scenario = scenario_for_attempt(user, scenario_id)  # a variant; a follow-up's history
     engine = get_customer_engine(current_app.config["TRAINER_CUSTOMER_ENGINE"])
     opening = engine.opening(scenario)
+    locks.lock(user)  # one start at a time per person; checked again under the lock
+    existing = unfinished_attempt(user, scenario_id, mode)
+    if existing:
+        db.session.commit()
+        return existing
     attempt = Attempt(user_id=user.id, scenario_id=scenario.id, category=scenario.category,
                       difficulty=scenario.difficulty, scenario_snapshot=scenario.to_dict(),
                       rubric_snapshot=get_rubric(scenario.rubric).to_dict(),
@@ -55,43 +78,109 @@ def unfinished_attempt(user: User, scenario_id: str, mode: str) -> Attempt | Non
 
 
 def submit_answer(attempt: Attempt, text: str, expected_index: int | None = None) -> Attempt:
-    """Store the trainee's answer first, then let the customer reply; finish when it ends.
-    ``expected_index`` (the turn number the page was showing) makes a resubmitted form harmless."""
+    """Store the trainee's answer first (committed), then let the customer reply; finish when it
+    ends. ``expected_index`` (the turn number the page was showing) makes a resubmitted form
+    harmless. Raises AnswerConflict when another request got there first."""
     text = (text or "").strip()
     if attempt.is_finished:
-        raise AnswerRejected("This conversation has ended; your scorecard is ready.")
+        raise AnswerRejected(ENDED)
     if not text:
         raise AnswerRejected("Write your answer to the customer first.")
     limit = current_app.config["ANSWER_MAX_CHARS"]
     if len(text) > limit:
         raise AnswerRejected(f"Keep your answer under {limit} characters "
                              f"(it has {len(text)}).")
-    index = len(attempt.turns)
-    if expected_index is not None and expected_index != index:
+    index = _store_answer(attempt, text, expected_index)
+    if index is None:
         return attempt  # the same form sent twice: the first one already counted
+    return _reply(attempt, index)
+
+
+def _store_answer(attempt: Attempt, text: str, expected_index: int | None) -> int | None:
+    """Allocate the answer's turn under the attempt's lock and commit it; the checks are made
+    again under the lock, where no other answer, reply or end can come in between."""
+    locks.lock(attempt)
+    turns = attempt.turns
+    index = len(turns)
+    refusal = None
+    if attempt.is_finished:
+        refusal = AnswerRejected(ENDED)
+    elif expected_index is not None and expected_index != index:
+        resent = 0 < expected_index < index and turns[expected_index].role == "trainee" \
+            and turns[expected_index].text == text
+        if resent:
+            db.session.rollback()
+            return None
+        refusal = AnswerConflict(MOVED_ON)
+    elif turns and turns[-1].role == "trainee":
+        refusal = AnswerConflict(PENDING)
+    if refusal is not None:
+        db.session.rollback()  # let go of the lock
+        raise refusal
     attempt.turns.append(Turn(index=index, role="trainee", text=text))
-    try:
-        db.session.commit()  # the answer is safe before anything else happens to it
-    except IntegrityError:
-        db.session.rollback()
-        return attempt
-    engine, scenario, transcript = _customer_engine(attempt), scenario_of(attempt), \
-        transcript_of(attempt)
+    db.session.commit()  # the answer is safe before anything else happens to it
+    return index
+
+
+def _reply(attempt: Attempt, index: int) -> Attempt:
+    """The customer's reply to the trainee's turn ``index``, stored if the conversation is still
+    where it was; no lock is held while the engine (perhaps an LLM) thinks."""
+    engine, scenario = _customer_engine(attempt), scenario_of(attempt)
+    transcript = transcript_of(attempt)[:index + 1]
     db.session.commit()  # hand the connection back: an LLM customer may take seconds
     reply = engine.respond(scenario, transcript)
+    locks.lock(attempt)
+    if attempt.is_finished or len(attempt.turns) != index + 1:
+        log.info("attempt %s: the reply to turn %s came after the conversation had moved on "
+                 "(ended, or answered by another request); it is dropped", attempt.id, index)
+        if reply.usage:  # the call was made and paid for: keep its record all the same
+            record_llm_call(reply.usage, attempt.id)
+        db.session.commit()
+        return attempt
     attempt.turns.append(_customer_turn(index + 1, reply, attempt.id))
     attempt.mood = reply.mood
     if reply.status != "open":
-        return finish_attempt(attempt, reply.status)
+        return _close(attempt, reply.status)
     db.session.commit()
     return attempt
 
 
+def is_awaiting_reply(attempt: Attempt) -> bool:
+    """Whether the trainee's last answer has no reply yet (being written, or lost)."""
+    return not attempt.is_finished and bool(attempt.turns) and attempt.turns[-1].role == "trainee"
+
+
+def reply_to_pending(attempt: Attempt) -> bool:
+    """Reply to an answer left without one by a request that died in between (a crash, a killed
+    worker, an engine error), once that request can no longer be replying itself. True when a
+    reply was stored. Never raises: a page view must not fail on it; the next one tries again."""
+    if not is_awaiting_reply(attempt):
+        return False
+    last = attempt.turns[-1]
+    waited = (utcnow() - last.created_at).total_seconds()
+    if waited < llm_settings().deadline + REPLY_GRACE_SECONDS:
+        return False
+    log.warning("attempt %s: answer %s had no reply after %.0fs; replying now", attempt.id,
+                last.index, waited)
+    try:
+        _reply(attempt, last.index)
+    except Exception:  # logged; the answer stays stored for the next visit to try again
+        db.session.rollback()
+        log.exception("attempt %s: replying to a lost answer failed", attempt.id)
+        return False
+    return not is_awaiting_reply(attempt)
+
+
 def end_attempt(attempt: Attempt) -> Attempt:
     """The trainee ends the conversation (after confirming): scored as it stands, or abandoned
-    (not scored, never counted either way) when the customer never had a real answer."""
-    if attempt.is_finished or not is_abandoned(attempt.trainee_turn_count):
-        return finish_attempt(attempt, "ended")
+    (not scored, never counted either way) when the customer never had a real answer. An answer
+    still awaiting its reply is part of what is scored; the reply, when it comes, is dropped."""
+    locks.lock(attempt)
+    if attempt.is_finished:
+        db.session.rollback()
+        return attempt
+    if not is_abandoned(attempt.trainee_turn_count):
+        return _close(attempt, "ended")
     attempt.status = attempt.outcome = ABANDONED
     attempt.finished_at = utcnow()
     db.session.commit()
@@ -99,10 +188,18 @@ def end_attempt(attempt: Attempt) -> Attempt:
 
 
 def finish_attempt(attempt: Attempt, outcome: str = "ended") -> Attempt:
-    """Close the conversation and score it (the trainee may end it themselves: "ended"):
-    queued for `trainer worker` when REDIS_URL is set, here and now otherwise."""
+    """Close the conversation and score it (the trainee may end it themselves: "ended"), once:
+    an attempt closed meanwhile is returned as it is."""
+    locks.lock(attempt)
     if attempt.is_finished:
+        db.session.rollback()
         return attempt
+    return _close(attempt, outcome)
+
+
+def _close(attempt: Attempt, outcome: str) -> Attempt:
+    """Under the attempt's lock: mark it closed, then score it, queued for `trainer worker` when
+    REDIS_URL is set, here and now otherwise."""
     attempt.outcome = outcome
     attempt.status = SCORING
     attempt.finished_at = utcnow()

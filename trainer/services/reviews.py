@@ -17,7 +17,7 @@ from ..models import Attempt, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
 from . import audit
-from .access import review_refusal, scope_ids
+from .access import review_refusal, scope_query
 from .library import get_library
 from .tracks import after_attempt_scored
 
@@ -82,10 +82,10 @@ def confirm_scorecard(actor: User, attempt: Attempt, ip: str | None = None) -> A
 
 def scoped(query: Select, viewer: User) -> Select:
     """Only attempts of the people ``viewer`` reviews (their team; everyone for an admin), never
-    their own."""
-    ids = scope_ids(viewer)
+    their own: the scope is a subquery of ``query``, not a list of ids fetched first."""
+    scope = scope_query(viewer)
     query = query.where(Attempt.user_id != viewer.id)
-    return query if ids is None else query.where(Attempt.user_id.in_(ids))
+    return query if scope is None else query.where(Attempt.user_id.in_(scope))
 
 
 def _waiting() -> Select:

@@ -99,10 +99,12 @@ def statuses_for(user: User, today: date | None = None) -> list[TrackStatus]:
     return _statuses(get_tracks(), user, passes_of([user.id])[user.id], today or _day(utcnow()))
 
 
-def overdue_people(manager: User, today: date | None = None) -> list[tuple[User, TrackStatus]]:
-    """The manager's people (everyone, for an admin) with an overdue track, by name."""
+def overdue_people(manager: User, today: date | None = None,
+                   people: Iterable[User] | None = None) -> list[tuple[User, TrackStatus]]:
+    """The manager's people (everyone, for an admin; only ``people``, e.g. the page shown, when
+    given) with an overdue track, by name."""
     today = today or _day(utcnow())
-    people = [p for p in people_of(manager) if p.active]
+    people = [p for p in (people_of(manager) if people is None else people) if p.active]
     tracks, passes = get_tracks(), passes_of(p.id for p in people)
     return [(person, status) for person in people
             for status in _statuses(tracks, person, passes[person.id], today)

@@ -1,320 +1,309 @@
-"""Importing staff from CSV: each bad row reported by its line; nothing imported unless all pass."""
+"""Importing checked staff rows as a stored job: queued with every password masked, then run a
+batch of users per transaction (resumable, never creating a row's user twice), and ended as done
+or as failed with what was and was not imported."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Any
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.errors import TrainerError
 from ..extensions import db
-from ..models import Department, User
-from . import audit
-from .passwords import hash_password
-from .users import (
-    ImportRejected,
-    Invalid,
-    check_department,
-    check_email,
-    check_manager_role,
-    check_name,
-    check_password,
-    check_role,
-    check_start_date,
-    created_detail,
-    get_or_create_department,
-)
+from ..models import Department, User, UserImport, UserImportRow
+from ..models._types import utcnow
+from ..models.user_import import DONE, FAILED, QUEUED, RUNNING
+from . import audit, passwords
+from .user_csv import CheckedRow
+from .users import MANAGER_ROLES, created_detail, get_or_create_department
 
 log = logging.getLogger(__name__)
 
-REQUIRED_COLUMNS = ("email", "name", "department", "role", "manager_email")
-OPTIONAL_COLUMNS = ("start_date", "password")
+# Users created per transaction: a few seconds of password hashing (about 0.1 s each), then one
+# short write. Progress moves, and a stalled job is noticed, between batches.
+BATCH_SIZE = 50
+# Tries at a batch that collided with someone else's write (the same user or department added
+# at the same moment); the retry finds their row and skips or reuses it.
+BATCH_TRIES = 3
+SOURCE_MAX = 255  # UserImport.source: a longer file name is cut, it is only recorded
+
+Progress = Callable[[UserImport, list[int]], None]  # the job, and the lines created just now
+
+
+class ImportFailed(TrainerError):
+    """The job cannot go on; the message says why, for the admin."""
 
 
 @dataclass(frozen=True)
-class ImportedUser:
-    line: int
-    email: str
-    name: str
-    role: str
-    department: str
-    manager_email: str | None
-    has_password: bool
-    one_time_password: str | None = None  # generated on request: shown once, stored only hashed
+class QueuedImport:
+    """A stored job and what only the process that queued it knows: the pads that unmask the
+    passwords (by row position), and the one-time passwords it generated (by line)."""
+
+    job_id: int
+    pads: dict[int, str]
+    generated: dict[int, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    users: tuple[ImportedUser, ...]
-    departments_created: tuple[str, ...]
-    source: str = ""
-
-    @property
-    def without_password(self) -> tuple[ImportedUser, ...]:
-        return tuple(u for u in self.users if not u.has_password and not u.one_time_password)
-
-    @property
-    def generated(self) -> tuple[ImportedUser, ...]:
-        return tuple(u for u in self.users if u.one_time_password)
-
-    def lines(self) -> list[str]:
-        """The report as text, as the CLI prints it (the admin page shows the same facts)."""
-        out = [f"Imported {len(self.users)} user(s)" + (f" from {self.source}:" if self.source
-                                                         else ":")]
-        out += [f"  line {u.line}: {u.email} ({u.name}), {u.role}, {u.department}"
-                + (f", manager {u.manager_email}" if u.manager_email else "") for u in self.users]
-        out.append("Departments created: " + ", ".join(self.departments_created)
-                   if self.departments_created else "No departments created.")
-        if self.without_password:
-            out.append(f"{len(self.without_password)} user(s) have no password and cannot log in "
-                       "until an admin sets one: "
-                       + ", ".join(u.email for u in self.without_password))
-        if self.generated:
-            out.append("One-time passwords, shown only this once (give each to its owner):")
-            out += [f"  {u.email}  {u.one_time_password}" for u in self.generated]
-        return out
-
-
-@dataclass
-class _Row:
-    """One data row: checked values, or None where the value was bad (already reported)."""
-
-    line: int
-    email: str | None = None
-    name: str | None = None
-    role: str | None = None
-    department: str | None = None
-    manager: str | None = None  # as typed, for messages
-    manager_key: str | None = None  # normalised, for look-ups
-    start_date: date | None = None
-    password: str | None = None
-
-
-def import_users(data: str | bytes | IO[Any], actor: User | None = None, *,
-                 generate_passwords: bool = False, source: str = "",
-                 ip: str | None = None) -> ImportReport:
-    """Check the whole file, then create every user in one transaction (or none)."""
-    rows, existing = _validate(_decode(data))
-    try:
-        report = _write(rows, existing, actor, generate_passwords, source, ip)
-    except IntegrityError:
-        db.session.rollback()
-        raise ImportRejected(["someone added one of these users or departments while the file "
-                              "was being imported; nothing was imported: try again"]) from None
-    except Exception:
-        db.session.rollback()
-        raise
-    log.info("imported %s user(s) from %r", len(report.users), source)
-    return report
-
-
-def _decode(data: str | bytes | IO[Any]) -> str:
-    if hasattr(data, "read"):
-        data = data.read()
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise ImportRejected([f'line {line}: the file is not UTF-8 text (save it as "CSV UTF-8")'])\
-            from None
-
-
-def _records(text: str) -> list[tuple[int, list[str]]]:
-    """(first line number, values) for each CSV record, skipping blank lines."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records, end = [], 0
-    try:
-        for values in reader:
-            start, end = end + 1, reader.line_num
-            if any(v.strip() for v in values):
-                records.append((start, values))
-    except csv.Error as exc:
-        raise ImportRejected([f"line {reader.line_num}: {exc}"]) from None
-    return records
-
-
-def _header(line: int, values: list[str]) -> list[str]:
-    header = [v.strip().lower() for v in values]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    twice = sorted({c for c in header if header.count(c) > 1})
-    problems = []
-    if missing:
-        problems.append(f"line {line}: missing column(s) {', '.join(missing)} (the header row "
-                        f"must name {','.join(REQUIRED_COLUMNS)})")
-    if unknown:
-        problems.append(f"line {line}: unknown column(s) {', '.join(unknown)} (the only "
-                        f"optional columns are {' and '.join(OPTIONAL_COLUMNS)})")
-    if twice:
-        problems.append(f"line {line}: column(s) named twice: {', '.join(twice)}")
-    if problems:
-        raise ImportRejected(problems)
-    return header
-
-
-def _validate(text: str) -> tuple[list[_Row], dict[str, User]]:
-    records = _records(text)
-    if not records:
-        raise ImportRejected(["line 1: the file is empty (it needs a header row "
-                              f"{','.join(REQUIRED_COLUMNS)} and one row per user)"])
-    header = _header(*records[0])
-    problems: list[tuple[int, str]] = []
-    rows = [row for line, values in records[1:]
-            if (row := _check_row(line, values, header, problems)) is not None]
-    if not rows and not problems:
-        raise ImportRejected([f"line {records[0][0]}: there are no users below the header row"])
-    existing = _existing_users(rows)
-    _check_emails(rows, existing, problems)
-    _check_managers(rows, existing, problems)
-    if problems:
-        raise ImportRejected([f"line {line}: {message}"
-                              for line, message in sorted(problems, key=lambda p: p[0])])
-    return rows, existing
-
-
-def _check_row(line: int, values: list[str], header: list[str],
-               problems: list[tuple[int, str]]) -> _Row | None:
-    if len(values) != len(header):
-        problems.append((line, f"expected {len(header)} values, found {len(values)}"))
-        return None
-    cells = {column: value.strip() for column, value in zip(header, values, strict=True)}
-    row = _Row(line, manager=cells["manager_email"] or None)
-
-    def take(check: Any, *args: Any) -> Any:
-        try:
-            return check(*args)
-        except Invalid as exc:
-            problems.append((line, str(exc)))
-            return None
-
-    row.email = take(check_email, cells["email"])
-    row.name = take(check_name, cells["name"])
-    row.department = take(check_department, cells["department"])
-    row.role = take(check_role, cells["role"] or "trainee")
-    row.start_date = take(check_start_date, cells.get("start_date"))
-    row.password = take(check_password, cells.get("password"), row.email or "", row.name or "")
-    if row.manager:
-        try:
-            row.manager_key = check_email(row.manager)
-        except Invalid:
-            row.manager_key = row.manager.lower()  # cannot match anyone: reported as not found
-    return row
-
-
-def _existing_users(rows: list[_Row]) -> dict[str, User]:
-    """Users already in the database that the file names, as users or as managers."""
-    keys = {key for row in rows for key in (row.email, row.manager_key) if key}
-    if not keys:
-        return {}
-    found = db.session.scalars(select(User).where(func.lower(User.email).in_(keys)))
-    return {user.email.lower(): user for user in found}
-
-
-def _check_emails(rows: list[_Row], existing: dict[str, User],
-                  problems: list[tuple[int, str]]) -> None:
-    first_line: dict[str, int] = {}
-    for row in rows:
-        if row.email is None:
-            continue
-        if row.email in existing:
-            problems.append((row.line, f"email already exists: {row.email}"))
-        elif row.email in first_line:
-            problems.append((row.line, f"duplicate email {row.email} (already on line "
-                                       f"{first_line[row.email]})"))
-        else:
-            first_line[row.email] = row.line
-
-
-def _check_managers(rows: list[_Row], existing: dict[str, User],
-                    problems: list[tuple[int, str]]) -> None:
-    """Second pass: a manager may be an existing user or anyone in the file, above or below."""
-    in_file = {}
-    for row in rows:
-        if row.email:
-            in_file.setdefault(row.email, row)
-    for row in rows:
-        key = row.manager_key
-        if not key:
-            continue
-        try:
-            if key == row.email:
-                raise Invalid("a user cannot be their own manager")
-            if key in existing:
-                check_manager_role(row.manager, existing[key].role, existing[key].active)
-            elif key in in_file:
-                if in_file[key].role:  # a bad role was reported on its own line
-                    check_manager_role(row.manager, in_file[key].role, True)
-                if _in_loop(row, in_file):
-                    raise Invalid(f"manager chain from '{row.manager}' loops back to {row.email}")
-            else:
-                raise Invalid(f"manager '{row.manager}' not found")
-        except Invalid as exc:
-            problems.append((row.line, str(exc)))
-
-
-def _in_loop(row: _Row, in_file: dict[str, _Row]) -> bool:
-    seen: set[str] = set()
-    key = row.manager_key
-    while key in in_file and key not in seen:
-        seen.add(key)
-        key = in_file[key].manager_key
-        if key == row.email:
-            return True
-    return False
-
-
-def _write(rows: list[_Row], existing: dict[str, User], actor: User | None,
-           generate_passwords: bool, source: str, ip: str | None) -> ImportReport:
-    departments, created = _departments(rows)
-    users: dict[str, User] = {}
-    passwords: dict[str, str] = {}
-    for row in rows:
+def queue_import(rows: list[CheckedRow], actor: User | None = None, *, source: str = "",
+                 ip: str | None = None, runs_in: str = "web",
+                 generate_passwords: bool = False) -> QueuedImport:
+    """Store the checked rows as a queued job (committed); nothing is hashed here."""
+    job = UserImport(status=QUEUED, source=(source or "")[:SOURCE_MAX], runs_in=runs_in,
+                     created_by_id=actor.id if actor else None, total=len(rows),
+                     departments_created=[], problems=[], message="")
+    db.session.add(job)
+    db.session.flush()
+    pads: dict[int, str] = {}
+    generated: dict[int, str] = {}
+    stored = []
+    for position, row in enumerate(rows):
         password = row.password
         if password is None and generate_passwords:
-            password = passwords[row.email] = secrets.token_urlsafe(12)
-        users[row.email] = User(
-            email=row.email, name=row.name, role=row.role, start_date=row.start_date,
-            department=departments[row.department.lower()],
-            password_hash=hash_password(password) if password else None)
-        db.session.add(users[row.email])
-    for row in rows:
-        if row.manager_key:
-            users[row.email].manager = users.get(row.manager_key) or existing[row.manager_key]
-    db.session.flush()
-    for row in rows:
-        user = users[row.email]
-        audit.record("user.created", actor, subject=user.email, ip=ip, detail=created_detail(
-            user, user.department.name in created, via="import", line=row.line))
-    audit.record("users.imported", actor, subject=source, ip=ip, detail={
-        "count": len(rows), "emails": list(users), "departments_created": created})
+            password = generated[row.line] = secrets.token_urlsafe(12)
+        masked = None
+        if password:
+            masked, pads[position] = passwords.mask(password)
+        stored.append(UserImportRow(import_id=job.id, position=position, line=row.line,
+                                    data=_data(row), password=masked))
+    db.session.add_all(stored)
+    audit.record("users.import_queued", actor, subject=job.source, ip=ip, detail={
+        "import": job.id, "rows": len(rows), "with_password": len(pads)})
     db.session.commit()
-    return ImportReport(tuple(_imported(row, users[row.email], passwords.get(row.email))
-                              for row in rows), tuple(created), source)
+    return QueuedImport(job.id, pads, generated)
 
 
-def _departments(rows: list[_Row]) -> tuple[dict[str, Department], list[str]]:
-    """Each department the file names, by lower-cased name; new ones are added to the session."""
-    departments: dict[str, Department] = {}
-    created: list[str] = []
+def run_import(import_id: int, pads: dict[int, str], *, batch_size: int | None = None,
+               on_progress: Progress | None = None) -> UserImport | None:
+    """Create the job's users a batch at a time. A finished job is left as it is; an unfinished
+    one goes on from its remaining rows. Each row is deleted in the transaction that creates its
+    user, and a batch commits only while this run still holds the job, so no row is imported
+    twice, however often or however many times at once this runs."""
+    token = secrets.token_hex(8)
+    if not _claim(import_id, token):
+        return _reloaded(import_id)
+    while rows := _next_batch(import_id, batch_size or BATCH_SIZE):
+        created = _import_batch_with_retries(import_id, token, rows, pads)
+        if created is None:
+            log.warning("import %s: another run took it over, or it was failed", import_id)
+            return _reloaded(import_id)
+        if on_progress is not None:
+            on_progress(_reloaded(import_id), created)
+    return _finish(import_id, token)
+
+
+def fail_import(import_id: int, reason: str) -> UserImport | None:
+    """End an unfinished job as failed: its remaining rows and their masked passwords are
+    deleted, and the message says which lines were not imported. A no-op once finished."""
+    db.session.rollback()  # whatever a failed batch left behind
+    failed = db.session.execute(
+        update(UserImport).where(UserImport.id == import_id,
+                                 UserImport.status.in_((QUEUED, RUNNING)))
+        .values(status=FAILED, finished_at=utcnow(), runner=None)
+        .execution_options(synchronize_session=False))
+    if failed.rowcount != 1:
+        db.session.rollback()
+        return _reloaded(import_id)
+    job = _reloaded(import_id)  # the counts as the last batch committed them
+    lines = sorted(db.session.scalars(select(UserImportRow.line).where(
+        UserImportRow.import_id == import_id)))
+    job.message = failure_message(reason, job.created, job.total, lines)
+    db.session.execute(delete(UserImportRow).where(UserImportRow.import_id == import_id))
+    try:
+        audit.record("users.import_failed", job.created_by, subject=job.source, detail={
+            "import": job.id, "created": job.created, "not_imported": len(lines),
+            "reason": reason})
+    except audit.AuditKeyMissing:  # the failure itself must still be recorded on the job
+        log.error("import %s failed; no audit event without TRAINER_AUDIT_KEY", import_id)
+    db.session.commit()
+    log.warning("import %s failed: %s", import_id, job.message)
+    return job
+
+
+def failure_message(reason: str, created: int, total: int, lines: list[int]) -> str:
+    message = f"{reason} Users created: {created} of {total}."
+    if lines:
+        message += (f" Not imported: {'line' if len(lines) == 1 else 'lines'} {_ranges(lines)};"
+                    " upload a file with only those rows to import them.")
+    return message
+
+
+def _ranges(lines: list[int]) -> str:
+    """2, 3, 4, 7 -> "2-4, 7"."""
+    spans: list[list[int]] = []
+    for line in lines:
+        if spans and line == spans[-1][1] + 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def _data(row: CheckedRow) -> dict[str, Any]:
+    return {"email": row.email, "name": row.name, "role": row.role,
+            "department": row.department, "manager": row.manager,
+            "manager_key": row.manager_key,
+            "start_date": row.start_date.isoformat() if row.start_date else None}
+
+
+def _unmask(masked: str, pad: str | None) -> str:
+    try:
+        return passwords.unmask(masked, pad or "")
+    except ValueError:
+        raise ImportFailed("The passwords in this import can no longer be read: only the run "
+                           "that queued it held them.") from None
+
+
+def _reloaded(import_id: int) -> UserImport | None:
+    return db.session.get(UserImport, import_id, populate_existing=True)
+
+
+def _claim(import_id: int, token: str) -> bool:
+    now = utcnow()
+    claimed = db.session.execute(
+        update(UserImport).where(UserImport.id == import_id,
+                                 UserImport.status.in_((QUEUED, RUNNING)))
+        .values(status=RUNNING, runner=token, heartbeat_at=now,
+                started_at=func.coalesce(UserImport.started_at, now))
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def _next_batch(import_id: int, size: int) -> list[UserImportRow]:
+    return list(db.session.scalars(
+        select(UserImportRow).where(UserImportRow.import_id == import_id)
+        .order_by(UserImportRow.position).limit(size)))
+
+
+def _import_batch_with_retries(import_id: int, token: str, rows: list[UserImportRow],
+                               pads: dict[int, str]) -> list[int] | None:
+    hashes: dict[int, str | None] = {}  # by row id: hashed once, whatever the tries
+    for _ in range(BATCH_TRIES):
+        for row in rows:  # the slow part, before any write lock is taken
+            if row.id not in hashes:
+                hashes[row.id] = (passwords.hash_password(_unmask(row.password,
+                                                                  pads.get(row.position)))
+                                  if row.password else None)
+        try:
+            return _import_batch(import_id, token, rows, hashes)
+        except IntegrityError:
+            db.session.rollback()
+            log.warning("import %s: a batch collided with another change; trying again",
+                        import_id)
+            rows = _next_batch(import_id, len(rows))
+            if not rows:
+                return []
+    raise ImportFailed("Other changes to the users kept colliding with this import.")
+
+
+def _import_batch(import_id: int, token: str, rows: list[UserImportRow],
+                  hashes: dict[int, str | None]) -> list[int] | None:
+    """One transaction: the job's heartbeat (refused unless this run holds the job), the users,
+    their audit events, the rows deleted and the counts. The created lines, or None."""
+    held = db.session.execute(
+        update(UserImport).where(UserImport.id == import_id, UserImport.runner == token,
+                                 UserImport.status == RUNNING)
+        .values(heartbeat_at=utcnow()).execution_options(synchronize_session=False))
+    if held.rowcount != 1:
+        db.session.rollback()
+        return None
+    job = _reloaded(import_id)
+    batch = _Batch(job, rows)
     for row in rows:
-        key = row.department.lower()
-        if key not in departments:
-            departments[key], is_new = get_or_create_department(row.department)
-            if is_new:
-                created.append(row.department)
-    return departments, created
+        batch.add(row, hashes.get(row.id))
+    db.session.flush()
+    for user, row, department_created in batch.created:
+        audit.record("user.created", job.created_by, subject=user.email, detail=created_detail(
+            user, department_created, via="import", line=row.line, import_id=job.id))
+    db.session.execute(delete(UserImportRow).where(
+        UserImportRow.id.in_([row.id for row in rows])))
+    batch.count_into(job)
+    db.session.commit()
+    return [row.line for _, row, _ in batch.created]
 
 
-def _imported(row: _Row, user: User, one_time_password: str | None) -> ImportedUser:
-    return ImportedUser(line=row.line, email=user.email, name=user.name, role=user.role,
-                        department=user.department.name,
-                        manager_email=user.manager.email if user.manager else None,
-                        has_password=bool(row.password), one_time_password=one_time_password)
+def _finish(import_id: int, token: str) -> UserImport | None:
+    finished = db.session.execute(
+        update(UserImport).where(UserImport.id == import_id, UserImport.runner == token,
+                                 UserImport.status == RUNNING)
+        .values(status=DONE, finished_at=utcnow(), runner=None)
+        .execution_options(synchronize_session=False))
+    if finished.rowcount != 1:
+        db.session.rollback()
+        return _reloaded(import_id)
+    job = _reloaded(import_id)
+    audit.record("users.imported", job.created_by, subject=job.source, detail={
+        "import": job.id, "count": job.created, "skipped": job.skipped,
+        "departments_created": job.departments_created})
+    db.session.commit()
+    log.info("import %s: %s user(s) created, %s skipped", job.id, job.created, job.skipped)
+    return job
+
+
+class _Batch:
+    """The users of one batch, with what the job will count and report about them."""
+
+    def __init__(self, job: UserImport, rows: list[UserImportRow]):
+        emails = [row.data["email"] for row in rows]
+        self.taken = set(db.session.scalars(select(User.email).where(
+            User.email.in_(emails))))
+        bosses = {row.data["manager_key"] for row in rows if row.data.get("manager_key")}
+        self.users: dict[str, User] = {user.email.lower(): user for user in db.session.scalars(
+            select(User).where(User.email.in_(bosses)))} if bosses else {}
+        self.departments: dict[str, tuple[Department, bool]] = {}
+        self.created: list[tuple[User, UserImportRow, bool]] = []
+        self.problems: list[dict[str, Any]] = []
+        self.skipped = 0
+
+    def add(self, row: UserImportRow, password_hash: str | None) -> None:
+        data = row.data
+        if data["email"] in self.taken:  # added by someone else since the file was checked
+            self.skipped += 1
+            self._problem(row, f"email already exists: {data['email']} (added after the file "
+                               "was checked); skipped", skipped=True)
+            return
+        key = data["department"].lower()
+        if key not in self.departments:
+            self.departments[key] = get_or_create_department(data["department"])
+        department, is_new = self.departments[key]
+        user = User(email=data["email"], name=data["name"], role=data["role"], active=True,
+                    department=department, manager=self._manager(row),
+                    start_date=date.fromisoformat(data["start_date"]) if data["start_date"]
+                    else None, password_hash=password_hash)
+        db.session.add(user)
+        self.users[user.email] = user
+        self.created.append((user, row, is_new))
+
+    def _manager(self, row: UserImportRow) -> User | None:
+        key, typed = row.data.get("manager_key"), row.data.get("manager")
+        if not key:
+            return None
+        manager = self.users.get(key)  # in this batch, or found before it
+        if manager is None:
+            self._problem(row, f"manager '{typed}' was not found when the user was created: "
+                               "created without a manager")
+        elif manager.role not in MANAGER_ROLES or not manager.active:
+            self._problem(row, f"manager '{typed}' is no longer an active manager or admin: "
+                               "created without a manager")
+        else:
+            return manager
+        return None
+
+    def _problem(self, row: UserImportRow, message: str, skipped: bool = False) -> None:
+        self.problems.append({"line": row.line, "message": message, "skipped": skipped})
+
+    def count_into(self, job: UserImport) -> None:
+        made = [user for user, _, _ in self.created]
+        job.done += len(made) + self.skipped
+        job.created += len(made)
+        job.skipped += self.skipped
+        job.without_password += sum(1 for user in made if user.password_hash is None)
+        job.departments_created = [*job.departments_created, *(
+            department.name for department, is_new in self.departments.values() if is_new)]
+        job.problems = [*job.problems, *self.problems]

@@ -1,30 +1,31 @@
-"""Managing people: create users, change their role or status, set passwords, import a staff CSV."""
+"""Managing people: create users, change their role or status, set passwords; the checks of one
+value that the staff CSV import (services/user_csv.py) shares."""
 
 from __future__ import annotations
 
 import logging
 import re
 from datetime import date
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..domain.errors import TrainerError
 from ..extensions import db
 from ..models import ROLES, Department, User
 from . import audit
+from .paging import Page, paginate, where_contains
 from .passwords import hash_password, password_problems
-
-if TYPE_CHECKING:
-    from .user_import import ImportReport
 
 log = logging.getLogger(__name__)
 
 NAME_MAX, DEPARTMENT_MAX = 120, 80
 MANAGER_ROLES = ("manager", "admin")
+STATUSES = ("active", "deactivated")  # the user list's filter on ``User.active``
+PAGE_SIZE = 50  # users a page of the admin list: a screenful, and a small page to send
 ROLE_LIST = ", ".join(ROLES[:-1]) + " or " + ROLES[-1]
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -37,14 +38,6 @@ class UserError(TrainerError):
         super().__init__("; ".join(self.problems.values()))
 
 
-class ImportRejected(TrainerError):
-    """A staff CSV had problems, so nothing was imported; ``problems`` read "line N: message"."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
 class Invalid(ValueError):
     """One input value is unusable; the message reads well after "line N: "."""
 
@@ -52,7 +45,7 @@ class Invalid(ValueError):
 # --- reading -------------------------------------------------------------------------------
 
 def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
 def find_department(name: str) -> Department | None:
@@ -60,9 +53,24 @@ def find_department(name: str) -> Department | None:
     return db.session.scalar(select(Department).where(func.lower(Department.name) == name))
 
 
-def list_users() -> list[User]:
-    return list(db.session.scalars(select(User).options(
-        selectinload(User.department), selectinload(User.manager)).order_by(User.name, User.id)))
+def users_query(search: str = "", role: str = "", status: str = "") -> Select:
+    """Every user by name, each with their department and manager in the same statement; with
+    ``search``, those whose name or email contains it; ``role`` and ``status`` ("active" or
+    "deactivated") narrow it further, and an unknown value of either is ignored."""
+    query = select(User).options(joinedload(User.department), joinedload(User.manager))
+    query = where_contains(query, search, User.name, User.email)
+    if role in ROLES:
+        query = query.where(User.role == role)
+    if status in STATUSES:
+        query = query.where(User.active.is_(status == "active"))
+    return query.order_by(User.name, User.id)
+
+
+def users_page(number: int = 1, search: str = "", role: str = "", status: str = "",
+               size: int = PAGE_SIZE) -> Page[User]:
+    """Page ``number`` of ``users_query`` (out-of-range numbers read as the nearest page): two
+    statements, whatever the number of users."""
+    return paginate(users_query(search, role, status), number, size)
 
 
 def possible_managers() -> list[User]:
@@ -281,13 +289,3 @@ def set_password(user: User, password: str, actor: User | None = None, *,
     db.session.commit()
     return user
 
-
-def import_users_csv(text_or_file: str | bytes | IO[Any], actor: User | None = None, *,
-                     generate_passwords: bool = False, source: str = "",
-                     ip: str | None = None) -> ImportReport:
-    """All-or-nothing import of a staff CSV (see services/user_import.py): an ImportReport,
-    or ImportRejected carrying every problem as "line N: message"."""
-    from .user_import import import_users
-
-    return import_users(text_or_file, actor, generate_passwords=generate_passwords,
-                        source=source, ip=ip)

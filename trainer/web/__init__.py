@@ -1,8 +1,11 @@
-"""Web blueprints by who uses them, plus error pages and security headers."""
+"""Web blueprints by who uses them, plus error pages, security headers and the id converter
+that every route's ``<int:...>`` uses."""
 
 from __future__ import annotations
 
 from flask import Flask
+
+from .converters import IdConverter
 
 
 def register_web(app: Flask) -> None:
@@ -20,6 +23,8 @@ def register_web(app: Flask) -> None:
         trainee,
     )
 
+    # Before any blueprint: each rule builds its converters when it is added.
+    app.url_map.converters["int"] = IdConverter
     security.init_security(app)
     app.context_processor(_library_context)
     errors.init_errors(app)

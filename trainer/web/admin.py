@@ -1,21 +1,28 @@
-"""Admin pages: the user list, creating and importing users, role, status and password changes."""
+"""Admin pages: the user list, creating and importing users (with the import's progress page),
+role, status and password changes."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from ..extensions import db
-from ..models import ROLES, User
+from ..models import ROLES, User, UserImport
+from ..services import import_jobs
 from ..services import users as service
-from ..services.users import ImportRejected, UserError
+from ..services.user_csv import ImportRejected
+from ..services.users import UserError
 from .admin_forms import NO_MANAGER, ImportForm, PasswordForm, RoleForm, UserForm
 from .forms import EmptyForm
 from .guards import role_required
+from .paging import page_number
 
 log = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,7 +55,12 @@ def index():
 @bp.get("/users")
 @role_required("admin")
 def users():
-    return render_template("admin/users.html", users=service.list_users(), roles=ROLES,
+    """A page of users (``?page=``), found by name or email (``?q=``), by ``?role=`` and by
+    ``?status=`` (active or deactivated); the page links keep the search and the filters."""
+    filters = {arg: request.args.get(arg, "").strip() for arg in ("q", "role", "status")}
+    page = service.users_page(page_number(), filters["q"], filters["role"], filters["status"])
+    return render_template("admin/users.html", page=page, roles=ROLES, statuses=service.STATUSES,
+                           filters=filters, kept={arg: v for arg, v in filters.items() if v},
                            action_form=EmptyForm())
 
 
@@ -77,16 +89,48 @@ def new_user():
 @bp.route("/users/import", methods=["GET", "POST"])
 @role_required("admin")
 def import_users():
+    """Check the whole file now; import it in a job, whose progress page comes next."""
     form = ImportForm()
-    report, problems = None, []
+    problems = []
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            report = service.import_users_csv(upload.stream, actor=_actor(),
-                                              source=upload.filename or "", ip=request.remote_addr)
+            job = import_jobs.start_import(upload.stream, _actor(), source=upload.filename or "",
+                                           ip=request.remote_addr)
         except ImportRejected as exc:
             problems = exc.problems
-    return render_template("admin/import.html", form=form, report=report, problems=problems)
+        else:
+            return redirect(url_for(".user_import", import_id=job.id))
+    return render_template("admin/import.html", form=form, problems=problems,
+                           imports=import_jobs.recent_imports()), (422 if problems else 200)
+
+
+def _admin_or_404(view: Callable) -> Callable:
+    """An import's page exists only for admins: anyone else finds nothing there."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/imports/<int:import_id>")
+@_admin_or_404
+def user_import(import_id: int):
+    job = import_jobs.refresh(db.get_or_404(UserImport, import_id))
+    return render_template("admin/import_progress.html", job=job)
+
+
+@bp.get("/imports/<int:import_id>/status")
+@_admin_or_404
+def user_import_status(import_id: int):
+    """The progress partial alone: htmx polls it until the import has finished."""
+    job = import_jobs.refresh(db.get_or_404(UserImport, import_id))
+    return render_template("admin/_import_progress.html", job=job)
 
 
 @bp.post("/users/<int:user_id>/deactivate")

@@ -26,6 +26,7 @@ from ..services import tokens as service
 from ..services.tokens import TokenError
 from .forms import EmptyForm
 from .guards import role_required
+from .paging import page_number
 from .security import SESSION_TOKEN_KEY
 
 bp = Blueprint("admin_tokens", __name__, url_prefix="/admin")
@@ -109,17 +110,11 @@ def audit():
     """The log, newest first; the chain is verified from the last checkpoint on (or wholly, on
     request)."""
     action = request.args.get("action", "").strip()[:40]
-    status, error = 200, None
-    try:
-        page = audit_service.event_page(request.args.get("page"), EVENTS_PER_PAGE, action)
-    except audit_service.BadPage as exc:
-        status, error = 400, _sentence(str(exc))
-        page = audit_service.event_page("1", EVENTS_PER_PAGE, action)
+    page = audit_service.event_page(page_number(), EVENTS_PER_PAGE, action)
     full = request.args.get("verify") == "full"
     report = audit_service.verify_chain() if full else audit_service.verify_recent()
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     actor_ids = {e.actor_id for e in page.items if e.actor_id is not None}
     actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
     return render_template("admin_tokens/audit.html", page=page, actors=actors, action=action,
-                           actions=list(actions), report=report, full=full,
-                           error=error), status
+                           actions=list(actions), report=report, full=full)

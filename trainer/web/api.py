@@ -13,9 +13,10 @@ from flask import Blueprint, Response, abort, g, jsonify, request
 from ..extensions import csrf
 from ..models import Clearance
 from ..models._types import utcnow
-from ..services.clearances import resolvers
+from ..services.clearances import ResolverKey, resolvers
 from ..services.library import get_library
 from ..services.tokens import token_for
+from . import cursors
 from .routing import parse_amount
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie ever authenticates here, so no CSRF to forge
 
 REALM = 'Bearer realm="trainer"'
+DEFAULT_LIMIT = 50  # resolvers a page: a routing system needs the first few, rarely all
+MAX_LIMIT = 200
+CURSOR = "resolvers"
 
 
 def _unauthorized(message: str, bad_token: bool) -> Response:
@@ -78,6 +82,8 @@ def health():
 @bp.get("/resolvers")
 @token_required
 def list_resolvers():
+    """One page of the people cleared right now, highest level first (README, "The routing
+    API"): ``limit`` a page, the next page after ``cursor``, ``next_cursor`` null on the last."""
     category_id = request.args.get("category", "").strip()
     if not category_id:
         abort(400, description="the category parameter is required, e.g. ?category=billing-dispute")
@@ -85,10 +91,35 @@ def list_resolvers():
         abort(404, description=f"unknown category '{category_id}'")
     try:
         amount = parse_amount(request.args.get("amount"))
+        limit = parse_limit(request.args.get("limit"))
+        after = _after(request.args.get("cursor"))
     except ValueError as exc:
         abort(400, description=str(exc))
-    found = resolvers(category_id, amount, utcnow())  # one per person, highest level first
-    return jsonify(category=category_id, resolvers=[_resolver(c) for c in found])
+    # One more than the page: whether it exists says if there is a next page.
+    found = resolvers(category_id, amount, utcnow(), limit=limit + 1, after=after)
+    page = found[:limit]
+    more = len(found) > limit
+    return jsonify(category=category_id, resolvers=[_resolver(c) for c in page],
+                   next_cursor=cursors.encode(CURSOR, list(ResolverKey.of(page[-1])))
+                   if more else None)
+
+
+def parse_limit(raw: str | None) -> int:
+    """How many resolvers a page holds: DEFAULT_LIMIT unless a whole number from 1 to MAX_LIMIT
+    is given; ValueError says what is wrong."""
+    text = (raw or "").strip()
+    if not text:
+        return DEFAULT_LIMIT
+    if not (text.isascii() and text.isdigit() and len(text) <= 3  # never int() a huge one
+            and 1 <= int(text) <= MAX_LIMIT):
+        raise ValueError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(text)
+
+
+def _after(cursor: str | None) -> ResolverKey | None:
+    if not cursor:
+        return None
+    return ResolverKey(*cursors.decode(CURSOR, cursor, (int, str, int)))
 
 
 def _resolver(clearance: Clearance) -> dict[str, Any]:

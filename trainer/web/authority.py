@@ -1,5 +1,6 @@
 """Manager actions on resolution authority: grant and revoke clearances; review scores (confirm
-or override them)."""
+or override them). Another team's record answers 404, exactly like a missing one (guards.py),
+before any form is read; bad input re-renders the form with what was typed, and a 422."""
 
 from __future__ import annotations
 
@@ -7,17 +8,22 @@ from datetime import UTC, datetime, time
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
-from ..extensions import db
-from ..models import Clearance, User
+from ..models import Clearance
 from ..services.clearances import GrantError, GrantRefused, grant_clearance, revoke_clearance
 from ..services.library import get_library
 from ..services.overrides import OverrideError, override_score
 from ..services.reviews import ReviewError, ReviewRefused, confirm_scorecard
 from .authority_forms import GrantForm, OverrideForm, RevokeForm
 from .forms import EmptyForm
-from .guards import role_required
-from .manager import render_person, reviewable
+from .guards import (
+    managed_attempt_or_404,
+    managed_clearance_or_404,
+    managed_person_or_404,
+    role_required,
+)
+from .manager import render_attempt, render_person
 
 bp = Blueprint("authority", __name__, url_prefix="/team")
 
@@ -31,7 +37,7 @@ def grant_form() -> GrantForm:
 @bp.post("/people/<int:user_id>/clearances")
 @role_required("manager")
 def grant(user_id: int):
-    person = db.get_or_404(User, user_id)
+    person = managed_person_or_404(user_id)
     form = grant_form()
     if form.validate_on_submit():
         expires = (datetime.combine(form.expires.data, time(23, 59, 59), UTC)
@@ -60,10 +66,10 @@ def _exception_note(clearance: Clearance) -> str:
 @bp.post("/clearances/<int:clearance_id>/revoke")
 @role_required("manager")
 def revoke(clearance_id: int):
-    clearance = db.get_or_404(Clearance, clearance_id)
+    clearance = managed_clearance_or_404(clearance_id)
     form = RevokeForm()
     if not form.validate_on_submit():
-        flash("Say why the clearance is revoked.", "error")
+        _flash_errors(form)
     else:
         try:
             revoke_clearance(current_user, clearance, form.reason.data, request.remote_addr)
@@ -76,10 +82,16 @@ def revoke(clearance_id: int):
     return redirect(url_for("manager.person", user_id=clearance.user_id))
 
 
+def _flash_errors(form: FlaskForm) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+
+
 @bp.post("/attempts/<int:attempt_id>/override")
 @role_required("manager")
 def override(attempt_id: int):
-    attempt = reviewable(attempt_id)
+    attempt = managed_attempt_or_404(attempt_id)
     form = OverrideForm()
     if form.validate_on_submit():
         try:
@@ -88,20 +100,21 @@ def override(attempt_id: int):
         except ReviewRefused:
             abort(403)
         except OverrideError as exc:
-            flash(str(exc), "error")
+            form.form_errors.append(_sentence(str(exc)))
         else:
             flash(f"{form.dimension.data.capitalize()} set to {form.level.data}.", "success")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-    return redirect(url_for("manager.attempt", attempt_id=attempt.id))
+            return redirect(url_for("manager.attempt", attempt_id=attempt.id))
+    return render_attempt(attempt, override=form, status=422)
+
+
+def _sentence(message: str) -> str:
+    return f"{message[:1].upper()}{message[1:]}" + ("" if message.endswith(".") else ".")
 
 
 @bp.post("/attempts/<int:attempt_id>/confirm")
 @role_required("manager")
 def confirm(attempt_id: int):
-    attempt = reviewable(attempt_id)
+    attempt = managed_attempt_or_404(attempt_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

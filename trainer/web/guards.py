@@ -1,4 +1,5 @@
-"""Route guards: every view states who may use it, checked on the server."""
+"""Route guards: every view states who may use it, checked on the server; and the record checks
+that make another team's records answer exactly like missing ones (404), so ids tell nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Attempt, Clearance, User
+from ..services.access import can_view_user
 
 
 def role_required(*roles: str) -> Callable:
@@ -24,3 +29,29 @@ def role_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def managed_person(person: User | None) -> User:
+    """Someone the current manager (or admin) looks after; anyone else, oneself included, and
+    nobody at all are the same 404: a 403 would confirm that the record exists."""
+    if person is None or person.id == current_user.id or not can_view_user(current_user, person):
+        abort(404)
+    return person
+
+
+def managed_person_or_404(user_id: int) -> User:
+    return managed_person(db.session.get(User, user_id))
+
+
+def managed_attempt_or_404(attempt_id: int) -> Attempt:
+    """An attempt of someone the current manager looks after (never their own), else 404."""
+    attempt = db.session.get(Attempt, attempt_id)
+    managed_person(attempt.user if attempt else None)
+    return attempt
+
+
+def managed_clearance_or_404(clearance_id: int) -> Clearance:
+    """A clearance of someone the current manager looks after (never their own), else 404."""
+    clearance = db.session.get(Clearance, clearance_id)
+    managed_person(clearance.user if clearance else None)
+    return clearance

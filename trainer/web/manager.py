@@ -1,46 +1,47 @@
-"""Manager pages: the team's progress, each person's standing, transcripts and scorecards, the
-review queue and the scorer's calibration against the reviews."""
+"""Manager pages: the team's progress (50 people a page, with a search), each person's standing
+and attempts (a page at a time), transcripts and scorecards, the review queue and the scorer's
+calibration against the reviews."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import Attempt, User
 from ..models._types import utcnow
-from ..services.access import can_view_attempt, can_view_user
 from ..services.assessment import model_answer_shown
 from ..services.calibration import calibration_for
 from ..services.clearances import expiring_for, ready_team
-from ..services.history import attempts_of
+from ..services.history import attempt_lines
 from ..services.overview import person_overview
 from ..services.play import scenario_of
 from ..services.reviews import review_count, review_queue
-from ..services.team import team_progress
+from ..services.team import team_page
 from ..services.tracks import overdue_people
 from .authority_forms import GrantForm, OverrideForm, RevokeForm
 from .forms import EmptyForm
-from .guards import role_required
+from .guards import managed_attempt_or_404, managed_person, role_required
+from .paging import page_number
 
 bp = Blueprint("manager", __name__, url_prefix="/team")
 
 
 def _visible(person: User) -> User:
     """Someone in the manager's scope; anyone else (and oneself) is simply not found here."""
-    if person.id == current_user.id or not can_view_user(current_user, person):
-        abort(404)
-    return person
+    return managed_person(person)
 
 
 @bp.get("/")
 @role_required("manager")
 def team():
-    rows = team_progress(current_user)
-    return render_template("manager/team.html", rows=rows, now=utcnow(),
-                           ready=ready_team(current_user), overdue=overdue_people(current_user),
-                           expiring=expiring_for([r.user for r in rows]),
-                           to_review=review_count(current_user))
+    search = request.args.get("q", "").strip()
+    page = team_page(current_user, page_number(), search)
+    people = [row.user for row in page]  # the sections below cover the people shown
+    return render_template("manager/team.html", page=page, search=search, now=utcnow(),
+                           ready=ready_team(current_user, people=people),
+                           overdue=overdue_people(current_user, people=people),
+                           expiring=expiring_for(people), to_review=review_count(current_user))
 
 
 @bp.get("/review")
@@ -67,7 +68,7 @@ def render_person(person: User, grant: GrantForm | None = None, status: int = 20
     from .authority import grant_form
 
     return render_template("manager/person.html", person=_visible(person),
-                           attempts=attempts_of(person),
+                           attempts=attempt_lines(person, page_number()),
                            overview=person_overview(person, granter_id=current_user.id),
                            grant=grant or grant_form(), revoke=RevokeForm()), status
 
@@ -75,17 +76,17 @@ def render_person(person: User, grant: GrantForm | None = None, status: int = 20
 @bp.get("/attempts/<int:attempt_id>")
 @role_required("manager")
 def attempt(attempt_id: int):
-    attempt = reviewable(attempt_id)
+    return render_attempt(reviewable(attempt_id))
+
+
+def render_attempt(attempt: Attempt, override: OverrideForm | None = None, status: int = 200):
     return render_template("manager/attempt.html", attempt=attempt,
-                           scenario=scenario_of(attempt), override=OverrideForm(),
+                           scenario=scenario_of(attempt), override=override or OverrideForm(),
                            confirm=EmptyForm(),
-                           show_model_answer=model_answer_shown(attempt, current_user))
+                           show_model_answer=model_answer_shown(attempt, current_user)), status
 
 
 def reviewable(attempt_id: int) -> Attempt:
     """An attempt of someone in the manager's scope; one's own and anyone else's are simply not
     found here."""
-    attempt = db.get_or_404(Attempt, attempt_id)
-    if attempt.user_id == current_user.id or not can_view_attempt(current_user, attempt):
-        abort(404)
-    return attempt
+    return managed_attempt_or_404(attempt_id)

@@ -15,8 +15,10 @@ from wtforms import SelectField, StringField, ValidationError
 from ..domain.library import Category
 from ..models import Clearance
 from ..models._types import utcnow
-from ..services.clearances import resolvers
+from ..services.clearances import resolvers_query
 from ..services.library import get_library
+from ..services.paging import paginate
+from .paging import page_number
 
 bp = Blueprint("routing", __name__)
 
@@ -24,6 +26,7 @@ MAX_AMOUNT_CHARS = 40
 CENT = Decimal("0.01")
 AMOUNT_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 EXPIRES_SOON = timedelta(days=30)  # the same warning window the holders and managers see
+ROWS_PER_PAGE = 50
 
 
 def parse_amount(raw: str | None) -> Decimal:
@@ -104,6 +107,7 @@ def resolve():
     if not form.validate():
         return render_template("routing/resolve.html", form=form, category=None), 400
     category, amount, now = categories[form.category.data], parse_amount(form.amount.data), utcnow()
-    rows = [_row(c, category, now) for c in resolvers(category.id, amount, now)]
+    page = paginate(resolvers_query(category.id, amount, now), page_number(), ROWS_PER_PAGE)
+    rows = page.map(lambda clearances: [_row(c, category, now) for c in clearances])
     return render_template("routing/resolve.html", form=form, category=category, rows=rows,
                            amount=money(amount), empty=empty_message(category, amount))

@@ -15,10 +15,12 @@ from ..models import Attempt
 from ..services import play
 from ..services.access import can_view_attempt
 from ..services.assessment import model_answer_shown
-from ..services.history import attempts_of
+from ..services.history import attempt_lines
 from ..services.library import scenarios_for
+from ..services.locks import Busy
 from ..services.overview import person_overview
 from .forms import EmptyForm
+from .paging import page_number
 
 bp = Blueprint("trainee", __name__)
 
@@ -48,8 +50,9 @@ def _own_attempt(attempt_id: int) -> Attempt:
 def dashboard():
     dept = current_user.department.name if current_user.department else None
     return render_template("trainee/dashboard.html", scenarios=scenarios_for(dept),
-                           attempts=attempts_of(current_user), start_form=EmptyForm(),
-                           overview=person_overview(current_user), revoke=None)
+                           attempts=attempt_lines(current_user, page_number()),
+                           start_form=EmptyForm(), overview=person_overview(current_user),
+                           revoke=None)
 
 
 @bp.post("/scenarios/<scenario_id>/start")
@@ -63,6 +66,9 @@ def start(scenario_id: str):
         abort(400)
     except UnknownScenario:
         abort(404)
+    except Busy as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("trainee.dashboard"))
     return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
 
 
@@ -74,21 +80,38 @@ def attempt(attempt_id: int):
         return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
     if attempt.user_id != current_user.id:  # managers read transcripts; only the trainee plays
         return redirect(url_for("manager.attempt", attempt_id=attempt.id))
-    form = AnswerForm()
+    if play.reply_to_pending(attempt) and attempt.is_finished:  # a lost reply, given now
+        return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
+    form, status = AnswerForm(), 200
     if form.validate_on_submit():
-        try:
-            expected = int(form.expected_turn.data) if form.expected_turn.data else None
-            play.submit_answer(attempt, form.answer.data, expected)
-        except (play.AnswerRejected, ValueError) as exc:
-            form.answer.errors.append(str(exc))
-        else:
-            return redirect(url_for("trainee.attempt", attempt_id=attempt.id) + "#reply-form")
+        sent = _send_answer(attempt, form)
+        if not isinstance(sent, int):
+            return sent
+        status = sent
     elif request.method == "GET":
         form.answer.data = ""
+    elif form.errors:
+        status = 422
     form.expected_turn.data = str(len(attempt.turns))
     return render_template("trainee/play.html", attempt=attempt, form=form,
-                           scenario=play.scenario_of(attempt)), \
-        (422 if form.errors else 200)
+                           scenario=play.scenario_of(attempt),
+                           awaiting_reply=play.is_awaiting_reply(attempt)), status
+
+
+def _send_answer(attempt: Attempt, form: AnswerForm):
+    """Send the answer: a redirect once it is taken (or when the conversation ended meanwhile),
+    else the status to show the page with, the reason on the form and what was typed kept:
+    409 when another request got there first, 422 when the answer itself is refused."""
+    try:
+        expected = int(form.expected_turn.data) if form.expected_turn.data else None
+        play.submit_answer(attempt, form.answer.data, expected)
+    except (play.AnswerRejected, Busy, ValueError) as exc:
+        if attempt.is_finished:  # ended in another tab, or by the customer, meanwhile
+            flash(f"{play.ENDED} Your last answer was not sent.", "info")
+            return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
+        form.answer.errors.append(str(exc))
+        return 409 if isinstance(exc, (play.AnswerConflict, Busy)) else 422
+    return redirect(url_for("trainee.attempt", attempt_id=attempt.id) + "#reply-form")
 
 
 @bp.route("/attempts/<int:attempt_id>/end", methods=["GET", "POST"])
@@ -107,7 +130,11 @@ def end(attempt_id: int):
         return render_template("trainee/end.html", attempt=attempt, form=form,
                                scenario=play.scenario_of(attempt),
                                abandons=is_abandoned(attempt.trainee_turn_count))
-    play.end_attempt(attempt)
+    try:
+        play.end_attempt(attempt)
+    except Busy as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
     flash("Conversation abandoned: it is not scored and counts neither way." if
           attempt.is_abandoned else "Conversation ended. Here is your scorecard.", "success")
     return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))

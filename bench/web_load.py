@@ -1,0 +1,264 @@
+"""Requests per second and latency of the main pages under gunicorn, each beside a bare Flask
+hello-world served by the same gunicorn settings in the same run (issue 10, "Figures").
+
+Usage: python bench/web_load.py [--concurrency N] [--duration S] [--requests N] [--workers N]
+                                [--worker-class sync] [--postgres URL]
+Seeds a fresh database with the app's own demo data (migrations, then `trainer demo`'s seeding),
+one extra trainee per client thread for the role-play turns, and an API token; starts gunicorn for
+the app and for the hello-world; then loads each endpoint in turn with N client threads (one
+connection and cookie jar each) for S seconds or N requests, whichever ends first. Any answer
+but 2xx/3xx is an error. Runs on SQLite, then on PostgreSQL when --postgres is given (that
+database's public schema is dropped and rebuilt: give the bench a database of its own)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._server import (  # noqa: E402
+    Client,
+    Gunicorn,
+    app_config,
+    cpu_by_pid,
+    cpu_used,
+    csrf_token,
+    login,
+    postgres_backends,
+    reset_postgres,
+    sqlite_url,
+)
+from bench._turns import TurnPlayer  # noqa: E402
+
+LOAD_PASSWORD = "bench-load-trainee-pass-4821"
+AIMS = {"trainee dashboard": 0.3, "scorecard": 0.3, "role-play turn": 0.15, "routing API": 0.5}
+
+
+def prepare(url: str, instance: Path, threads: int) -> tuple[dict[str, str], str]:
+    """Schema by the migrations, the demo data, a trainee per thread and an API token."""
+    from flask_migrate import upgrade
+
+    from trainer import create_app
+    from trainer.extensions import db
+    from trainer.services.demo import DEMO_LOGINS, seed_demo
+    from trainer.services.tokens import create_token
+    from trainer.services.users import create_user
+
+    app = create_app(app_config(url, instance))
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        for n in range(threads):  # manager2's team: the measured manager's page stays the demo's
+            create_user(f"load{n}@example.com", f"Load Trainee {n}", "trainee", "billing",
+                        manager_email="manager2@example.com", password=LOAD_PASSWORD)
+        _, raw = create_token("bench web_load")
+        db.session.remove()
+        db.engine.dispose()
+    return {role: (email, password) for role, email, password in DEMO_LOGINS}, raw
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    first_error: str = ""
+    elapsed: float = 0.0  # wall time of the phase, less the clients' bookkeeping time
+    cpu: float = 0.0  # the gunicorn workers' CPU seconds during the phase
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    def quantile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu / len(self.latencies) * 1000 if self.latencies else 0.0
+
+
+def run_phase(name: str, states: list, hit, server_pids, duration: float,
+              max_requests: int, warmup: int = 3) -> Result:
+    """Every thread calls ``hit(state)`` (one timed request; bookkeeping inside it is timed by
+    the state as ``state.bookkeeping``) until the time or the request budget runs out.
+    ``server_pids()``: the processes whose CPU the requests cost (workers, database backends)."""
+    result, lock = Result(name), threading.Lock()
+    budget = [max_requests]
+    for state in states:  # templates compiled, connections open: not part of the figure
+        for _ in range(warmup):
+            hit(state)
+        state.bookkeeping = 0.0
+    stop = time.monotonic() + duration
+
+    def loop(state) -> None:
+        while time.monotonic() < stop:
+            with lock:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            try:
+                answer = hit(state)
+                ok, why = answer.status < 400, f"HTTP {answer.status}"
+            except Exception as exc:  # noqa: BLE001 - a failed request is an error, not a crash
+                answer, ok, why = None, False, f"{type(exc).__name__}: {exc}"[:120]
+            with lock:
+                if ok:
+                    result.latencies.append(answer.seconds)
+                else:
+                    result.errors[why] = result.errors.get(why, 0) + 1
+                    result.first_error = result.first_error or (
+                        f"{why}: {answer.text[:200]!r}" if answer is not None else why)
+
+    cpu, started = cpu_by_pid(server_pids()), time.perf_counter()
+    threads = [threading.Thread(target=loop, args=(s,)) for s in states]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    result.cpu = cpu_used(cpu, cpu_by_pid(server_pids()))
+    result.elapsed = wall - sum(s.bookkeeping for s in states) / len(states)
+    return result
+
+
+class Browser:
+    """A client thread's state: its connection and cookies (no bookkeeping: every request is
+    the one measured)."""
+
+    def __init__(self, base: str):
+        self.client, self.bookkeeping = Client(base), 0.0
+
+
+def measure(url: str, args, instance: Path) -> tuple[list[Result], str]:
+    logins, token = prepare(url, instance, args.concurrency)
+    n = args.concurrency
+    with Gunicorn("_hello:app", args.workers, args.worker_class, instance,
+                  pythonpath=ROOT / "bench") as hello, \
+            Gunicorn("trainer.wsgi:app", args.workers, args.worker_class, instance,
+                     database_url=url) as app:
+        hello.wait("/")
+        app.wait("/login")
+
+        def browsers(role: str | None = None, base: str = app.url) -> list[Browser]:
+            out = [Browser(base) for _ in range(n)]
+            for b in out:
+                if role:
+                    login(b.client, *logins[role])
+            return out
+
+        def phase(name, states, hit, server=app):
+            def pids():
+                return server.workers() + (postgres_backends(url) if server is app and
+                                           not url.startswith("sqlite") else [])
+            return run_phase(name, states, hit, pids, args.duration, args.requests)
+
+        trainees = browsers("trainee")
+        dashboard = trainees[0].client.get("/")
+        if dashboard.status != 200:
+            raise RuntimeError(f"the demo trainee's dashboard answered HTTP {dashboard.status}")
+        page = dashboard.text
+        scorecard = re.search(r'href="(/attempts/\d+/scorecard)"', page).group(1)
+        scenario = re.search(r'action="(/scenarios/[^"]+/start)"', page).group(1)
+        started = trainees[0].client.post(scenario, {"csrf_token": csrf_token(page),
+                                                     "mode": "practice"})
+        play = started.location.replace(app.url, "")
+
+        def get(path, headers=None):
+            return lambda b: b.client.get(path, headers)
+
+        def fresh_login_page(b):
+            b.client.cookies.clear()  # a new visitor each time
+            return b.client.get("/login")
+
+        players = [TurnPlayer(Client(app.url), f"load{i}@example.com", LOAD_PASSWORD, i)
+                   for i in range(n)]
+        bearer = {"Authorization": f"Bearer {token}"}
+        results = [phase("hello-world", browsers(base=hello.url), get("/"), hello),
+                   phase("login page", browsers(), fresh_login_page),
+                   phase("trainee dashboard", trainees, get("/")),
+                   phase("play page", trainees, get(play)),
+                   phase("role-play turn", players, TurnPlayer.turn),
+                   phase("scorecard", trainees, get(scorecard)),
+                   phase("team view (manager)", browsers("manager"), get("/team/")),
+                   phase("routing API", browsers(), get(
+                       "/api/v1/resolvers?category=billing-dispute&amount=20", bearer)),
+                   phase("hello-world, again", browsers(base=hello.url), get("/"), hello)]
+        note = (f"role-play turns, warm-up included: {sum(p.turns for p in players)} answers over "
+                f"{sum(p.started for p in players)} attempts, {sum(p.ended for p in players)} "
+                "of them ended (and scored in the request that ended them)")
+    return results, note
+
+
+def report(title: str, results: list[Result], note: str) -> list[str]:
+    hello = [r for r in results if r.name.startswith("hello-world")]
+    base_rate = sum(r.rate for r in hello) / len(hello)
+    base_cpu = sum(r.cpu_ms for r in hello) / len(hello)
+    print(f"\n{title}")
+    print(f"  hello-world: {hello[0].rate:,.0f} req/s before the endpoints, "
+          f"{hello[-1].rate:,.0f} after (the difference is this machine's noise)")
+    print(f"  {'endpoint':<22}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}"
+          f"{'p95 ms':>8}{'p99 ms':>8}{'CPU ms':>8}{'x hello':>9}{'(by CPU)':>9}  aim")
+    misses = []
+    for r in results:
+        ratio = r.rate / base_rate if base_rate else 0.0
+        by_cpu = base_cpu / r.cpu_ms if r.cpu_ms else 0.0
+        aim, verdict = AIMS.get(r.name), ""
+        if aim is not None:
+            verdict = f">= {aim}x " + ("ok" if ratio >= aim else "MISS")
+            if (ratio >= aim) != (by_cpu >= aim):  # the machine's noise decided it
+                verdict += f" (by CPU: {'ok' if by_cpu >= aim else 'MISS'})"
+            if ratio < aim:
+                misses.append(f"{title}: {r.name} {ratio:.3f}x < {aim}x (by CPU {by_cpu:.3f}x)")
+        print(f"  {r.name:<22}{len(r.latencies):>9}{sum(r.errors.values()):>7}{r.rate:>8.1f}"
+              f"{r.quantile(0.5):>8.1f}{r.quantile(0.95):>8.1f}{r.quantile(0.99):>8.1f}"
+              f"{r.cpu_ms:>8.2f}{ratio:>8.3f}x{by_cpu:>8.3f}x  {verdict}")
+        if r.errors:
+            print(f"      errors {r.errors}; first: {r.first_error}")
+    print(f"  {note}")
+    return misses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per endpoint")
+    parser.add_argument("--requests", type=int, default=100_000,
+                        help="at most this many requests per endpoint")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both servers)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class")
+    parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL database "
+                        "(its public schema is dropped and rebuilt)")
+    args = parser.parse_args()
+    print(f"{args.workers} {args.worker_class} gunicorn workers per server, {args.concurrency} "
+          f"client threads, {args.duration:g} s or {args.requests} requests per endpoint")
+    print("req/s: answers per second of the clients' time (time spent starting a new attempt "
+          "when one ends is left out); CPU ms: the workers' CPU per answer, and PostgreSQL's "
+          "for this database; x hello: req/s over hello-world's; (by CPU): hello-world's CPU "
+          "per request over this one's")
+    misses = []
+    with tempfile.TemporaryDirectory(prefix="trainer-web-load-") as tmp:
+        runs = [("SQLite", sqlite_url(Path(tmp) / "sqlite"), Path(tmp) / "sqlite")]
+        if args.postgres:
+            runs.append(("PostgreSQL", args.postgres, Path(tmp) / "postgres"))
+        for title, url, instance in runs:
+            instance.mkdir()
+            if title == "PostgreSQL":
+                reset_postgres(url)
+            misses += report(title, *measure(url, args, instance))
+    print("\nAims (issue 10): dashboard and scorecard >= 0.3x hello-world, role-play turn "
+          ">= 0.15x, routing API >= 0.5x (judged on req/s).")
+    print("Misses:\n  " + "\n  ".join(misses) if misses else "Every aim met.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""No main page reads a whole table that grows with the company's history: every statement a page
+runs finds its rows through an index (SQLite's EXPLAIN QUERY PLAN, on a SQLite file whatever
+database the suite runs on, since the plan is SQLite's). Without ANALYZE, SQLite plans as if the
+tables were large, which is the case this guards."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event, select
+
+from trainer import create_app
+from trainer.config import TestConfig
+from trainer.extensions import db
+from trainer.models import ApiToken, Attempt
+
+from .. import factories
+from ..conftest import CSRF_RE
+from .teams import build_team, clearance
+
+# Tables that grow with people and their history.
+GROWING = ("attempt", "turn", "score", "audit_event", "llm_call", "clearance", "user_session",
+           "user")
+_FULL_SCAN = re.compile(rf"SCAN ({'|'.join(GROWING)})\b(?! USING (COVERING )?INDEX)")
+# Newest first, a page at a time, no filter: walking the primary key backwards and stopping at
+# the limit is what an index would do.
+_NEWEST_FIRST = re.compile(r"^SELECT (?:(?!WHERE).)* ORDER BY \w+\.id DESC LIMIT \?", re.DOTALL)
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A manager with 12 reports (each with a scored history), an admin, some clearances."""
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'plans.db'}"})
+    with app.app_context():
+        db.create_all()
+        boss = factories.user("manager", email="boss@example.com")
+        admin = factories.user("admin", email="admin@example.com")
+        people = build_team(boss, 12, "Report")
+        for person in people[:3]:
+            clearance(person, boss, "billing-dispute")
+        person = people[0]
+        attempt = db.session.scalar(select(Attempt.id).where(Attempt.user_id == person.id))
+        db.session.add(ApiToken(name="router", token_hash="0" * 64, hint="0000",
+                                created_by_id=admin.id))
+        db.session.commit()
+        pages = {
+            person.email: ["/", f"/attempts/{attempt}/scorecard"],
+            boss.email: ["/team/", "/team/review", "/team/calibration",
+                         f"/team/people/{person.id}", f"/team/attempts/{attempt}"],
+            admin.email: ["/team/", "/admin/users", "/admin/audit",
+                          "/admin/audit?action=login.failed", "/admin/tokens", "/admin/llm",
+                          "/resolve?category=billing-dispute"],
+        }
+    yield app, pages
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _statements(app, client, url: str) -> list[tuple[str, object]]:
+    with app.app_context():
+        engine = db.engine
+    ran: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            ran.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    return ran
+
+
+def _full_scans(app, statements) -> list[str]:
+    found = []
+    with app.app_context(), db.engine.connect() as conn:
+        for statement, parameters in statements:
+            if _NEWEST_FIRST.match(" ".join(statement.split())):
+                continue
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            scans = [row[3] for row in plan if _FULL_SCAN.match(row[3])]
+            if scans:
+                found.append(f"{' '.join(statement.split())[:400]}\n    -> {scans}")
+    return found
+
+
+def test_no_main_page_reads_a_whole_growing_table(site):
+    app, pages = site
+    problems = []
+    for email, urls in pages.items():
+        client = app.test_client()
+        token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
+        client.post("/login", data={"csrf_token": token, "email": email,
+                                    "password": factories.PASSWORD})
+        for url in urls:
+            problems += [f"{url}: {scan}" for scan in _full_scans(app, _statements(app, client,
+                                                                                   url))]
+    assert problems == [], "\n".join(problems)

@@ -1,0 +1,94 @@
+"""One page of a long list: its rows, how many there are in all, and where it sits.
+
+Two statements whatever the list's length: a count and the page itself. A page number out of
+range (0, negative, past the end, absurdly large) is read as the nearest page that exists, so a
+stale or hand-edited link still shows something."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, or_, select
+
+from ..extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """Named like Flask-SQLAlchemy's Pagination, so one pager template serves both."""
+
+    items: Sequence[T]
+    page: int  # 1-based, always within 1..pages
+    per_page: int
+    total: int  # items on every page together
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first item in the whole list (1-based; 0 when empty)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def map(self, convert: Callable[[Sequence[T]], Sequence[Any]]) -> Page:
+        """The same page with its items converted as a whole (e.g. users to their progress)."""
+        return Page(list(convert(self.items)), self.page, self.per_page, self.total)
+
+
+def paginate(query: Select, number: int, size: int, rows: bool = False) -> Page:
+    """Page ``number`` of ``query`` (which must be ordered), ``size`` a page: entities (the
+    query's first column) unless ``rows`` asks for whole result rows. Like ``db.paginate`` with
+    ``error_out=False``, but a number past the end gives the last page, never an empty one
+    (nor an offset too large for the database)."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-(total or 0) // size))
+    number = min(max(1, number), pages)
+    page = query.limit(size).offset((number - 1) * size)
+    items = list(db.session.execute(page) if rows else db.session.scalars(page))
+    return Page(items, number, size, total or 0)
+
+
+SEARCH_MAX = 100  # characters of a search that are used: a name or an email, never a document
+
+
+def where_contains(query: Select, search: str, *columns: Any) -> Select:
+    """``query`` narrowed to rows where any of ``columns`` contains ``search`` (any case, ``%``
+    and ``_`` matching themselves); unchanged for a blank search."""
+    search = (search or "").strip()[:SEARCH_MAX]
+    if not search:
+        return query
+    return query.where(or_(*(column.icontains(search, autoescape=True) for column in columns)))
