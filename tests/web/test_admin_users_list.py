@@ -155,21 +155,27 @@ def test_filters_by_role_and_by_status(client, crowd):
     assert count_line(unknown) == "121 accounts; 1–50 shown."
 
 
-def test_every_action_works_from_a_later_page(app, client, crowd):
-    page = "/admin/users?page=2"
+def test_every_action_works_from_a_later_page_and_comes_back_to_it(app, client, crowd):
+    page = "/admin/users?page=2&q=person"
     html = client.get(page).get_data(as_text=True)
-    target = int(re.search(r'action="/admin/users/(\d+)/deactivate"', html).group(1))
+    found = re.search(r'action="(/admin/users/(\d+)/deactivate[^"]*)"', html)
+    deactivate, target = found.group(1).replace("&amp;", "&"), int(found.group(2))
     assert target in rows(html)
-    assert f'action="/admin/users/{target}/role"' in html
+    role = re.search(rf'action="(/admin/users/{target}/role[^"]*)"', html).group(1)
+    role = role.replace("&amp;", "&")
     assert f'href="/admin/users/{target}/password"' in html
     assert html.count('name="csrf_token"') >= 2 * len(rows(html))
-    assert post_form(client, page, f"/admin/users/{target}/role",
-                     data={"role": "manager"}).status_code == 302
-    assert post_form(client, page, f"/admin/users/{target}/deactivate").status_code == 302
+    changed = post_form(client, page, role, data={"role": "manager"})
+    assert changed.status_code == 302 and changed.location.endswith(page)
+    gone = post_form(client, page, deactivate)
+    assert gone.status_code == 302 and gone.location.endswith(page)
     with app.app_context():
         person = db.session.get(User, target)
         assert (person.role, person.active) == ("manager", False)
-    assert client.post(f"/admin/users/{target}/reactivate").status_code == 400  # no CSRF token
-    assert post_form(client, page, f"/admin/users/{target}/reactivate").status_code == 302
+    reactivate = deactivate.replace("/deactivate", "/reactivate")
+    assert client.post(reactivate).status_code == 400  # no CSRF token
+    assert post_form(client, page, reactivate).location.endswith(page)
     with app.app_context():
         assert db.session.get(User, target).active
+    elsewhere = post_form(client, page, f"/admin/users/{target}/deactivate?next=https://evil.example/")
+    assert elsewhere.location.endswith("/admin/users")  # only back to the users list

@@ -155,7 +155,7 @@ def _set_active(user_id: int, active: bool):
         flash(_sentence(str(exc)), "error")
     else:
         flash(f"{user.name} is {'active again' if active else 'deactivated'}.", "success")
-    return redirect(url_for(".users"))
+    return _back_to_list()
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -171,7 +171,14 @@ def change_role(user_id: int):
         flash(_sentence(str(exc)), "error")
     else:
         flash(f"{user.name} is now {user.role}.", "success")
-    return redirect(url_for(".users"))
+    return _back_to_list()
+
+
+def _back_to_list():
+    """Back to the page of the users list the action was taken on (its page, search and
+    filters travel in ``?next=``); anywhere else, or nothing, is the list's first page."""
+    back, users_list = request.args.get("next", ""), url_for(".users")
+    return redirect(back if back.startswith(users_list + "?") else users_list)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
