@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from trainer.domain.scoring.rules import RuleScorer
 from trainer.extensions import db
-from trainer.models import Attempt, Clearance, Score, User
+from trainer.models import Attempt, Clearance, Score, Turn, User
 from trainer.models._types import utcnow
 from trainer.services import play
 from trainer.services.library import KEY, get_library
@@ -94,3 +94,33 @@ def test_playing_the_whole_rotation_renews_the_clearances_it_covers(ctx):
     db.session.refresh(clearance)
     assert clearance.expires_at > utcnow() + timedelta(days=360)
     assert clearance.renewed_at is not None
+
+
+def test_a_turn_is_two_transactions_and_the_customer_replies_outside_both(ctx, monkeypatch):
+    """The answer is committed, the customer thinks with no transaction open (an LLM customer
+    may take seconds: no lock or connection held), then the reply is committed: two commits,
+    and the answer is already in the database when the customer is asked."""
+    trainee = factories.user()
+    attempt = play.start_attempt(trainee, "billing-double-charge")
+    engine = play._customer_engine(attempt)
+    real_respond, seen = engine.respond, {}
+
+    def respond(scenario, transcript):
+        seen["open transaction"] = db.session().in_transaction()
+        with db.engine.connect() as other:  # another connection sees the answer committed
+            seen["stored"] = other.execute(
+                select(func.count()).select_from(Turn).where(Turn.attempt_id == attempt.id,
+                                                             Turn.role == "trainee")).scalar()
+        return real_respond(scenario, transcript)
+
+    monkeypatch.setattr(type(engine), "respond", lambda self, s, t: respond(s, t))
+    commits, session = [], db.session()
+    count = commits.append  # one bound method: event.remove matches it by identity
+    event.listen(session, "after_commit", count)
+    try:
+        play.submit_answer(attempt, "I'm so sorry about the double charge; I'll refund it today.")
+    finally:
+        event.remove(session, "after_commit", count)
+    assert seen == {"open transaction": False, "stored": 1}
+    assert len(commits) == 2
+    assert [t.role for t in attempt.turns] == ["customer", "trainee", "customer"]

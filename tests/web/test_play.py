@@ -47,6 +47,50 @@ def test_dashboard_lists_scenarios_with_category_department_and_difficulty(clien
     assert "No attempts yet" in page
 
 
+def _listed(page: str) -> list[str]:
+    """The scenario ids in the order the dashboard's start buttons list them."""
+    return list(dict.fromkeys(re.findall(r'formaction="/scenarios/([^"/]+)/start"', page)))
+
+
+def test_each_department_sees_its_own_scenarios_first_each_with_both_start_buttons(
+        client, auth, app, people):
+    from trainer.services.library import get_library
+    with app.app_context():
+        factories.user("trainee", email="dev@example.com", dept="technical-support")
+        library = get_library()
+    department = {s.id: s.department for s in library.scenarios.values()}
+    auth.login("tara@example.com")
+    page = client.get("/").get_data(as_text=True)
+    billing = _listed(page)
+    assert sorted(billing) == sorted(library.scenarios)
+    assert {department[s] for s in billing[:6]} == {"billing"}
+    # every button posts the page's one start form, which carries the CSRF token
+    assert re.search(r'<form method="post" id="start-scenario"[^>]*>\s*<input[^>]*csrf_token',
+                     page)
+    assert page.count('form="start-scenario"') == 2 * len(library.scenarios)
+    auth.logout()
+    auth.login("dev@example.com")
+    support = _listed(client.get("/").get_data(as_text=True))
+    assert {department[s] for s in support[:6]} == {"technical-support"}
+    assert sorted(support) == sorted(billing)
+
+
+def test_a_new_library_shows_on_the_dashboard(client, auth, app, people):
+    """The scenario table is rendered once per library: replacing the library renews it."""
+    import dataclasses
+
+    from trainer.services.library import KEY, get_library
+    auth.login("tara@example.com")
+    assert "Charged twice for the same month" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        library = get_library()
+        scenario = library.scenarios[SCENARIO]
+        app.extensions[KEY] = dataclasses.replace(library, scenarios={
+            **library.scenarios, SCENARIO: dataclasses.replace(scenario, title="Billed twice")})
+    page = client.get("/").get_data(as_text=True)
+    assert "Billed twice" in page and "Charged twice for the same month" not in page
+
+
 def test_start_shows_opening_beside_the_case_file_and_mood(client, auth, people):
     auth.login("tara@example.com")
     response = start(client)

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from ..domain.errors import TrainerError
 from ..extensions import db
@@ -113,16 +114,19 @@ def user_for_session(token: object, user_id: str) -> User | None:
     """The active user whose live session this token is, or None (a forged or ended session)."""
     if not isinstance(token, str) or not token:
         return None
-    row = db.session.get(UserSession, token_digest(token))
-    if row is None or str(row.user_id) != str(user_id):
+    found = db.session.execute(  # one statement: the session, its user and their department
+        select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .options(joinedload(User.department))
+        .where(UserSession.id == token_digest(token))).first()
+    if found is None or str(found[0].user_id) != str(user_id):
         return None
+    row, user = found
     now = utcnow()
     if _is_expired(row, now):
         db.session.delete(row)
         db.session.commit()
         return None
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not user.active:
         return None
     if now - row.last_seen >= LAST_SEEN_EVERY:
         row.last_seen = now

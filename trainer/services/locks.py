@@ -53,7 +53,10 @@ def lock(instance: T) -> T:
         session.expire(instance)
         # NO KEY: other rows may still be written pointing at this one (an audit event naming
         # the user, an LLM call naming the attempt) while it is held; SQLite ignores the clause.
-        session.refresh(instance, with_for_update={"key_share": True})
+        # OF its own table: a refresh repeats the loader options the row was first loaded
+        # with (a joined department, say), and PostgreSQL locks no outer join's nullable side.
+        # instance.__class__, not type(): current_user is a proxy for the row.
+        session.refresh(instance, with_for_update={"key_share": True, "of": instance.__class__})
     except OperationalError as exc:
         session.rollback()
         if not _is_lock_wait(exc):

@@ -5,11 +5,12 @@ so racing requests are refused with a reason instead of interleaving their turns
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import select
 
-from ..domain.customer import CustomerReply, get_customer_engine
+from ..domain.customer import CustomerEngine, CustomerReply, get_customer_engine
 from ..domain.errors import TrainerError
 from ..domain.library import Scenario
 from ..domain.modes import PRACTICE, is_abandoned
@@ -90,15 +91,17 @@ def submit_answer(attempt: Attempt, text: str, expected_index: int | None = None
     if len(text) > limit:
         raise AnswerRejected(f"Keep your answer under {limit} characters "
                              f"(it has {len(text)}).")
-    index = _store_answer(attempt, text, expected_index)
-    if index is None:
+    exchange = _store_answer(attempt, text, expected_index)
+    if exchange is None:
         return attempt  # the same form sent twice: the first one already counted
-    return _reply(attempt, index)
+    return _reply(attempt, exchange)
 
 
-def _store_answer(attempt: Attempt, text: str, expected_index: int | None) -> int | None:
+def _store_answer(attempt: Attempt, text: str, expected_index: int | None) -> _Exchange | None:
     """Allocate the answer's turn under the attempt's lock and commit it; the checks are made
-    again under the lock, where no other answer, reply or end can come in between."""
+    again under the lock, where no other answer, reply or end can come in between. What the
+    customer needs to reply is read from the locked state before the commit, so nothing is read
+    again while the customer thinks."""
     locks.lock(attempt)
     turns = attempt.turns
     index = len(turns)
@@ -118,17 +121,30 @@ def _store_answer(attempt: Attempt, text: str, expected_index: int | None) -> in
         db.session.rollback()  # let go of the lock
         raise refusal
     attempt.turns.append(Turn(index=index, role="trainee", text=text))
+    exchange = _exchange(attempt, index)
     db.session.commit()  # the answer is safe before anything else happens to it
-    return index
+    return exchange
 
 
-def _reply(attempt: Attempt, index: int) -> Attempt:
-    """The customer's reply to the trainee's turn ``index``, stored if the conversation is still
-    where it was; no lock is held while the engine (perhaps an LLM) thinks."""
-    engine, scenario = _customer_engine(attempt), scenario_of(attempt)
-    transcript = transcript_of(attempt)[:index + 1]
-    db.session.commit()  # hand the connection back: an LLM customer may take seconds
-    reply = engine.respond(scenario, transcript)
+class _Exchange(NamedTuple):
+    """What the customer replies to: the trainee's turn ``index`` and the talk up to it."""
+
+    index: int
+    engine: CustomerEngine
+    scenario: Scenario
+    transcript: list[Said]
+
+
+def _exchange(attempt: Attempt, index: int) -> _Exchange:
+    return _Exchange(index, _customer_engine(attempt), scenario_of(attempt),
+                     transcript_of(attempt)[:index + 1])
+
+
+def _reply(attempt: Attempt, exchange: _Exchange) -> Attempt:
+    """The customer's reply to the trainee's turn, stored if the conversation is still where it
+    was; no lock (and no transaction) is held while the engine (perhaps an LLM) thinks."""
+    index = exchange.index
+    reply = exchange.engine.respond(exchange.scenario, exchange.transcript)
     locks.lock(attempt)
     if attempt.is_finished or len(attempt.turns) != index + 1:
         log.info("attempt %s: the reply to turn %s came after the conversation had moved on "
@@ -163,7 +179,9 @@ def reply_to_pending(attempt: Attempt) -> bool:
     log.warning("attempt %s: answer %s had no reply after %.0fs; replying now", attempt.id,
                 last.index, waited)
     try:
-        _reply(attempt, last.index)
+        exchange = _exchange(attempt, last.index)
+        db.session.commit()  # hand the connection back: an LLM customer may take seconds
+        _reply(attempt, exchange)
     except Exception:  # logged; the answer stays stored for the next visit to try again
         db.session.rollback()
         log.exception("attempt %s: replying to a lost answer failed", attempt.id)

@@ -16,10 +16,10 @@ from ..services import play
 from ..services.access import can_view_attempt
 from ..services.assessment import model_answer_shown
 from ..services.history import attempt_lines
-from ..services.library import scenarios_for
 from ..services.locks import Busy
 from ..services.overview import person_overview
 from .forms import EmptyForm
+from .fragments import scenario_table
 from .paging import page_number
 
 bp = Blueprint("trainee", __name__)
@@ -49,7 +49,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
 @login_required
 def dashboard():
     dept = current_user.department.name if current_user.department else None
-    return render_template("trainee/dashboard.html", scenarios=scenarios_for(dept),
+    return render_template("trainee/dashboard.html", scenario_table=scenario_table(dept),
                            attempts=attempt_lines(current_user, page_number()),
                            start_form=EmptyForm(), overview=person_overview(current_user),
                            revoke=None)
