@@ -38,7 +38,8 @@ def grant(runner, *extra: str, user="amy@example.com", by="boss@example.com", le
 def test_grant_within_scope_prints_the_clearance_and_audits_it(people, runner):
     result = grant(runner)
     assert result.exit_code == 0, result.output
-    assert "Granted amy@example.com billing-dispute level 1, limit 0.00" in result.output
+    assert "<amy@example.com> for Billing disputes, level 1: " in result.output
+    assert "(no money), until " in result.output
     assert "Basis: attempts" in result.output
     with people.app_context():
         clearance = db.session.scalar(select(Clearance))

@@ -3,13 +3,17 @@ without it (or when Redis does not answer); a worker job is harmless to run twic
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from trainer.extensions import db
-from trainer.models import User, UserImport
+from trainer.models import ImportPasswordSheet, User, UserImport
+from trainer.models._types import utcnow
 from trainer.services import import_jobs, passwords
+from trainer.services.password_sheets import SHEET_KEPT_FOR
 from trainer.services.passwords import check_password
 from trainer.services.user_csv import check_csv
 from trainer.services.user_import import QueuedImport, queue_import
@@ -83,3 +87,19 @@ def test_without_an_answering_redis_the_import_runs_in_the_web_process(app, ctx,
     done = reloaded(job)
     assert (done.status, done.runs_in, done.created) == ("done", "web", 2)
     assert "runs in the web process" in caplog.text
+
+
+def test_the_sweep_deletes_generated_passwords_nobody_downloaded_in_time(ctx):
+    admin = factories.user("admin")
+    old, fresh = (UserImport(status="done", created_by_id=admin.id) for _ in range(2))
+    db.session.add_all([old, fresh])
+    db.session.flush()
+    db.session.add_all([
+        ImportPasswordSheet(import_id=old.id, owner_id=admin.id, entries=[],
+                            created_at=utcnow() - SHEET_KEPT_FOR - timedelta(minutes=1)),
+        ImportPasswordSheet(import_id=fresh.id, owner_id=admin.id, entries=[])])
+    db.session.commit()
+    import_jobs.fail_stalled_imports()
+    db.session.expire_all()
+    left = db.session.scalars(select(ImportPasswordSheet.import_id)).all()
+    assert left == [fresh.id]

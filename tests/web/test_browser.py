@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from .. import factories
+from .browser import chromium, needs_chromium, new_page, serve
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -22,26 +15,14 @@ def live_server(app):
     with app.app_context():
         boss = factories.user("manager", email="boss@example.com")
         factories.user("trainee", email="tara@example.com", name="Tara Singh", manager=boss)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture
 def page(live_server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.errors = errors
-        yield page
-        browser.close()
+    with chromium() as browser:
+        yield new_page(browser)
 
 
 def test_trainee_logs_in_plays_to_the_end_and_reads_the_scorecard(page, live_server):

@@ -37,13 +37,14 @@ def people_listed(page: str) -> list[str]:
 def test_a_persons_row_shows_attempts_passes_averages_and_weakest_skill(client, auth, team):
     auth.login("lee@example.com")
     page = client.get("/team/").get_data(as_text=True)
-    name, department, attempts, passed, empathy, ownership, accuracy, weakest, last = row(
-        page, team["first"])
+    (name, department, attempts, passed, empathy, ownership, accuracy, weakest, recent, _tracks,
+     held, last) = row(page, team["first"])
     assert (name, department) == ("Many 001", "billing")
     assert attempts == "3"  # the abandoned attempt counts neither way
     assert passed == "1 (+1 practice)"
     assert (empathy, ownership, accuracy, weakest) == ("2.7", "1.3", "2.3", "ownership")
-    assert last != "never"
+    assert recent == "75, 20"  # the assessed scores, oldest first (not the practice one)
+    assert held == "–" and last != "never"
 
 
 def test_someone_without_attempts_shows_dashes_and_never(client, auth, app):
@@ -52,7 +53,9 @@ def test_someone_without_attempts_shows_dashes_and_never(client, auth, app):
         newcomer = build_team(boss, 1, "New", history=())[0].id
     auth.login("boss@example.com")
     page = client.get("/team/").get_data(as_text=True)
-    assert row(page, newcomer)[2:] == ["0", "0", "–", "–", "–", "–", "never"]
+    cells = row(page, newcomer)
+    assert cells[2:9] == ["0", "0", "–", "–", "–", "–", "–"]  # ... and no recent scores
+    assert cells[10:] == ["–", "never"]  # no clearance, never active
 
 
 def test_the_team_comes_fifty_people_a_page_with_the_count(client, auth, team):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 
 import click
 from flask import current_app
@@ -34,7 +36,8 @@ def _require_schema() -> None:
 
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="The port to listen on (choose another if 5000 is taken).")
 @click.option("--debug", is_flag=True, help="Development mode (never in production).")
 @with_appcontext
 def run_command(host: str, port: int, debug: bool) -> None:
@@ -51,13 +54,15 @@ def run_command(host: str, port: int, debug: bool) -> None:
 
         app.config["TRAINER_AUDIT_KEY"] = DEV_AUDIT_KEY  # --debug only, like the secret above
     _require_schema()
+    _require_free_port(host, port, "run")
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or app.config["SECRET_KEY"]
     _serve(app, host, port, debug)
 
 
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="The port to listen on (choose another if 5000 is taken).")
 @click.option("--reset", is_flag=True, help="Delete and re-seed the demo data first (only on the "
               "default demo database, or one that holds nothing but demo users).")
 @click.option("--no-serve", is_flag=True, help="Seed the data and exit.")
@@ -67,6 +72,8 @@ def demo_command(host: str, port: int, reset: bool, no_serve: bool) -> None:
     from .. import DEV_AUDIT_KEY, DEV_SECRET
     from ..services.demo import DEMO_LOGINS, reset_refusal, seed_demo
 
+    if not no_serve:  # before the migrations and the seeding: fail fast, and say what to do
+        _require_free_port(host, port, "demo")
     app = current_app._get_current_object()
     app.config["TRAINER_AUDIT_KEY"] = app.config.get("TRAINER_AUDIT_KEY") or DEV_AUDIT_KEY
     if reset:  # checked before anything, migrations included, touches the database
@@ -86,6 +93,37 @@ def demo_command(host: str, port: int, reset: bool, no_serve: bool) -> None:
         return
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or DEV_SECRET
     _serve(app, host, port)
+
+
+def port_refusal(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port`` (taken, or not an address of this
+    machine), or None when it can. Binds as the development server does (SO_REUSEADDR), so a
+    port that only has connections closing down is not refused."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                       flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as exc:
+        return f"cannot listen on {host}: {exc}"
+    family, kind, proto, _, address = addresses[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return (f"port {port} on {host} is already in use (another trainer, or another "
+                    "program)" if exc.errno == errno.EADDRINUSE
+                    else f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    return None
+
+
+def _require_free_port(host: str, port: int, command: str) -> None:
+    refusal = port_refusal(host, port)
+    if refusal:
+        other = port + 1 if port < 65535 else 8000
+        raise click.ClickException(f"{refusal}. Choose another port with --port, for example "
+                                   f"`trainer {command} --port {other}`"
+                                   + (f" (or `scripts/demo --port {other}`)."
+                                      if command == "demo" else "."))
 
 
 def _serve(app, host: str, port: int, debug: bool = False) -> None:

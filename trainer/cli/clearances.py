@@ -9,11 +9,13 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from ..domain.authority_text import authority_phrase
 from ..domain.qualification import expiring_soon
 from ..extensions import db
 from ..models import Clearance, User
 from ..models._types import utcnow
 from ..services.clearances import GrantError, GrantRefused, grant_clearance, list_clearances
+from ..services.library import get_library
 
 
 @click.group("clearances", help="Grant and list who may resolve which complaints, up to what.")
@@ -68,8 +70,10 @@ def grant_command(user_email: str, category: str, level: int, limit: str, by_ema
                                     expires_at=_expiry(expires), justification=reason)
     except (GrantError, GrantRefused) as exc:
         _fail(str(exc))
-    click.echo(f"Granted {grantee.email} {clearance.category} level {clearance.level}, limit "
-               f"{clearance.limit}, until {clearance.expires_at:%Y-%m-%d %H:%M} UTC.")
+    phrase = authority_phrase(get_library().categories.get(clearance.category),
+                              clearance.category, clearance.level, clearance.limit)
+    click.echo(f"Cleared {grantee.name} <{grantee.email}> for {phrase}, until "
+               f"{clearance.expires_at:%Y-%m-%d %H:%M} UTC.")
     if clearance.is_exception:
         click.echo("Marked as an exception: not eligible; the justification is recorded.")
     else:

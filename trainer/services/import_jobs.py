@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import User, UserImport
 from ..models._types import utcnow
 from ..models.user_import import FAILED, QUEUED, RUNNING
+from . import password_sheets
 from .jobs import FAILED_JOB_TTL, LIVE, get_queue, redis_location
 from .jobs import _job_context as job_context
 from .user_csv import CheckedRow, check_csv
@@ -42,18 +43,38 @@ def start_import(data: str | bytes | IO[Any], actor: User | None, *, source: str
                  ip: str | None = None) -> UserImport:
     """Check the whole file here and now (ImportRejected lists every problem, and nothing is
     stored), then queue the job: for a worker with REDIS_URL, else for a thread started now."""
+    return _start(check_csv(data), actor, source, ip)[0]
+
+
+def start_import_generating_passwords(data: str | bytes | IO[Any], actor: User, *,
+                                      source: str = "", ip: str | None = None,
+                                      ) -> tuple[UserImport, str | None]:
+    """As start_import, and each row without a password gets a one-time password; those are
+    sealed for ``actor`` alone (services/password_sheets.py; the sheet opens only once the job
+    has finished, so sealing it after the start is in time). The job, and the key that opens the
+    sheet, for the actor's session only (None when every row had a password)."""
     rows = check_csv(data)
+    job, queued = _start(rows, actor, source, ip, generate_passwords=True)
+    if not queued.generated:
+        return job, None
+    emails = {row.line: row.email for row in rows}
+    return job, password_sheets.seal(job.id, actor, emails, queued.generated)
+
+
+def _start(rows: list[CheckedRow], actor: User | None, source: str, ip: str | None, *,
+           generate_passwords: bool = False) -> tuple[UserImport, QueuedImport]:
     queue = get_queue()
     queued = queue_import(rows, actor, source=source, ip=ip,
-                          runs_in="worker" if queue is not None else "web")
+                          runs_in="worker" if queue is not None else "web",
+                          generate_passwords=generate_passwords)
     job = db.session.get(UserImport, queued.job_id)
     if queue is not None:
         if _enqueue(queue, queued):
-            return job
+            return job, queued
         job.runs_in = "web"
         db.session.commit()
     _start_thread(current_app._get_current_object(), queued)
-    return job
+    return job, queued
 
 
 @dataclass
@@ -189,10 +210,14 @@ def refresh(job: UserImport) -> UserImport:
 
 
 def fail_stalled_imports() -> list[UserImport]:
-    """The sweep: every unfinished job checked as if viewed. Returns those it failed."""
+    """The sweep: every unfinished job checked as if viewed, and generated passwords nobody
+    downloaded in time deleted. Returns the jobs it failed."""
     unfinished = db.session.scalars(select(UserImport).where(
         UserImport.status.in_((QUEUED, RUNNING))))
-    return [job for job in list(unfinished) if refresh(job).status == FAILED]
+    failed = [job for job in list(unfinished) if refresh(job).status == FAILED]
+    if password_sheets.discard_old_sheets():
+        db.session.commit()
+    return failed
 
 
 def recent_imports(limit: int = 5) -> list[UserImport]:

@@ -2,20 +2,26 @@
 
 A review (a confirmation here, or an override in services/overrides.py) makes the scorecard a
 label: its levels are then a person's final levels, set against the scorer's own on the
-calibration page and in `trainer labels export`."""
+calibration page and in `trainer labels export`.
+
+A trainee's dispute of a dimension (services/feedback.py) puts the attempt in the same queue,
+whether or not it was flagged or reviewed before; the next review of the attempt resolves its
+open disputes (upheld when the level stands, changed when it differs from the level disputed)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from ..domain.errors import TrainerError
+from ..domain.feedback import queue_reason
 from ..extensions import db
-from ..models import Attempt, User
+from ..models import Attempt, Dispute, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
+from ..models.feedback import CHANGED, UPHELD
 from . import audit
 from .access import review_refusal, scope_query
 from .library import get_library
@@ -53,8 +59,34 @@ def check_reviewer(actor: User, attempt: Attempt) -> None:
 
 
 def mark_reviewed(attempt: Attempt, actor: User, when: datetime) -> None:
-    """Record who reviewed the card last, and when; it leaves the review queue (not committed)."""
+    """Record who reviewed the card last, and when, and resolve its open disputes: it leaves
+    the review queue (not committed; an override calls this after setting its level)."""
     attempt.reviewed_by_id, attempt.reviewed_at = actor.id, when
+    resolve_disputes(attempt, actor, when)
+
+
+def _open_disputes_of(attempt: Attempt) -> list[Dispute]:
+    return list(db.session.scalars(select(Dispute).where(
+        Dispute.attempt_id == attempt.id, Dispute.resolved_at.is_(None)).order_by(Dispute.id)))
+
+
+def resolve_disputes(attempt: Attempt, actor: User, when: datetime) -> list[Dispute]:
+    """Close ``attempt``'s open disputes with the levels as they now stand, audited one event
+    each (not committed): changed when the level differs from the one disputed (with the
+    override's comment), upheld when it does not."""
+    resolved = _open_disputes_of(attempt)
+    for dispute in resolved:
+        score = attempt.score_for(dispute.dimension)
+        level = score.level if score is not None else None
+        changed = level != dispute.level
+        dispute.resolved_at, dispute.resolved_by_id = when, actor.id
+        dispute.resolution, dispute.resolved_level = (CHANGED if changed else UPHELD), level
+        dispute.resolution_note = score.override_comment if changed and score else ""
+        audit.record("dispute.resolved", actor, attempt.user.email, dispute.resolution_note,
+                     {"attempt": attempt.id, "dispute": dispute.id,
+                      "dimension": dispute.dimension, "outcome": dispute.resolution,
+                      "disputed_level": dispute.level, "level": level})
+    return resolved
 
 
 def confirm_scorecard(actor: User, attempt: Attempt, ip: str | None = None) -> Attempt:
@@ -63,7 +95,7 @@ def confirm_scorecard(actor: User, attempt: Attempt, ip: str | None = None) -> A
     check_reviewer(actor, attempt)
     if attempt.status != SCORED:
         raise ReviewError("Only a scored attempt can be confirmed.")
-    if attempt.reviewed_by_id == actor.id:
+    if attempt.reviewed_by_id == actor.id and not _open_disputes_of(attempt):
         raise ReviewError(f"You already reviewed this scorecard on "
                           f"{attempt.reviewed_at:%d %b %Y %H:%M} UTC.")
     mark_reviewed(attempt, actor, utcnow())
@@ -88,9 +120,15 @@ def scoped(query: Select, viewer: User) -> Select:
     return query if scope is None else query.where(Attempt.user_id.in_(scope))
 
 
+def _flagged_unreviewed():
+    return and_(Attempt.needs_review.is_(True), Attempt.reviewed_at.is_(None))
+
+
 def _waiting() -> Select:
-    return select(Attempt.id).where(Attempt.needs_review.is_(True), Attempt.reviewed_at.is_(None),
-                                    Attempt.status == SCORED)
+    """Scored attempts flagged and not reviewed yet, or with a dispute still open."""
+    disputed = Attempt.id.in_(select(Dispute.attempt_id).where(Dispute.resolved_at.is_(None)))
+    return select(Attempt.id).where(Attempt.status == SCORED,
+                                    or_(_flagged_unreviewed(), disputed))
 
 
 def review_count(viewer: User) -> int:
@@ -100,13 +138,34 @@ def review_count(viewer: User) -> int:
 
 
 def review_queue(viewer: User, limit: int = QUEUE_PAGE) -> list[QueueItem]:
-    """The flagged attempts in ``viewer``'s scope not reviewed yet, oldest first."""
+    """The flagged or disputed attempts in ``viewer``'s scope not reviewed yet, oldest first;
+    a dispute's reason reads "disputed <dimension>: <reason>" (one statement in all)."""
     query = scoped(_waiting(), viewer).join(User, User.id == Attempt.user_id).add_columns(
         Attempt.user_id, User.name, Attempt.scenario_id, Attempt.scored_at,
-        Attempt.review_reason, Attempt.scorer, Attempt.mode)
+        Attempt.review_reason, Attempt.scorer, Attempt.mode,
+        _flagged_unreviewed().label("flagged"), _open_dispute_texts())
     rows = db.session.execute(query.order_by(Attempt.scored_at, Attempt.id).limit(limit))
     scenarios = get_library().scenarios
     return [QueueItem(attempt_id=row[0], person_id=row[1], person=row[2],
                       scenario=scenarios[row[3]].title if row[3] in scenarios else row[3],
-                      flagged_at=row[4], reason=row[5], scorer=row[6], mode=row[7])
+                      flagged_at=row[4], scorer=row[6], mode=row[7],
+                      reason="; ".join(([row[5]] if row[8] and row[5] else [])
+                                       + _dispute_reasons(row[9])))
             for row in rows]
+
+
+_UNIT, _RECORD = "\x1f", "\x1e"  # ASCII unit and record separators: never typed in a reason
+
+
+def _open_dispute_texts():
+    """Each listed attempt's open disputes as one string (a correlated subquery, so the queue
+    stays one statement): "dimension<US>reason" records joined by <RS>."""
+    text = Dispute.dimension + _UNIT + Dispute.reason
+    return (select(func.aggregate_strings(text, _RECORD))
+            .where(Dispute.attempt_id == Attempt.id, Dispute.resolved_at.is_(None))
+            .correlate(Attempt).scalar_subquery().label("disputes"))
+
+
+def _dispute_reasons(joined: str | None) -> list[str]:
+    records = (record.partition(_UNIT) for record in (joined or "").split(_RECORD) if record)
+    return sorted(queue_reason(dimension, reason) for dimension, _, reason in records)

@@ -31,7 +31,7 @@ from ..models._types import utcnow
 from ..models.attempt import SCORED
 from .clearances import renew_for_rotation
 from .library import get_library
-from .team import people_of
+from .team import people_of, people_query
 
 log = logging.getLogger(__name__)
 KEY = "trainer.tracks"
@@ -99,27 +99,36 @@ def statuses_for(user: User, today: date | None = None) -> list[TrackStatus]:
     return _statuses(get_tracks(), user, passes_of([user.id])[user.id], today or _day(utcnow()))
 
 
+def statuses_of(people: Iterable[User], today: date | None = None) -> dict[int, list[TrackStatus]]:
+    """Each person's track statuses (one statement for everyone's passes)."""
+    people = list(people)
+    today = today or _day(utcnow())
+    tracks, passes = get_tracks(), passes_of(p.id for p in people)
+    return {p.id: _statuses(tracks, p, passes[p.id], today) for p in people}
+
+
 def overdue_people(manager: User, today: date | None = None,
                    people: Iterable[User] | None = None) -> list[tuple[User, TrackStatus]]:
     """The manager's people (everyone, for an admin; only ``people``, e.g. the page shown, when
     given) with an overdue track, by name."""
-    today = today or _day(utcnow())
     people = [p for p in (people_of(manager) if people is None else people) if p.active]
-    tracks, passes = get_tracks(), passes_of(p.id for p in people)
-    return [(person, status) for person in people
-            for status in _statuses(tracks, person, passes[person.id], today)
+    statuses = statuses_of(people, today)
+    return [(person, status) for person in people for status in statuses[person.id]
             if status.state == OVERDUE]
 
 
-def track_report_rows(today: date | None = None) -> list[dict[str, str]]:
-    """One row per active person per track, by email (the `trainer tracks report` CSV)."""
-    today = today or _day(utcnow())
-    people = list(db.session.scalars(select(User).where(User.active.is_(True))
-                                      .order_by(User.email)))
-    tracks, passes = get_tracks(), passes_of(p.id for p in people)
+def track_report_rows(today: date | None = None,
+                      viewer: User | None = None) -> list[dict[str, str]]:
+    """One row per active person per track, by email (the `trainer tracks report` CSV, and the
+    team page's download): everyone, or the people ``viewer`` looks after."""
+    query = select(User).where(User.active.is_(True)).order_by(User.email)
+    if viewer is not None:
+        query = query.where(User.id.in_(select(people_query(viewer).subquery().c.id)))
+    people = list(db.session.scalars(query))
+    statuses = statuses_of(people, today)
     rows = []
     for person in people:
-        for status in _statuses(tracks, person, passes[person.id], today):
+        for status in statuses[person.id]:
             rows.append({
                 "email": person.email, "name": person.name,
                 "department": person.department.name if person.department else "",

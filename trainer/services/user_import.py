@@ -20,6 +20,7 @@ from ..models import Department, User, UserImport, UserImportRow
 from ..models._types import utcnow
 from ..models.user_import import DONE, FAILED, QUEUED, RUNNING
 from . import audit, passwords
+from .password_sheets import one_time_password
 from .user_csv import CheckedRow
 from .users import MANAGER_ROLES, created_detail, get_or_create_department
 
@@ -65,7 +66,7 @@ def queue_import(rows: list[CheckedRow], actor: User | None = None, *, source: s
     for position, row in enumerate(rows):
         password = row.password
         if password is None and generate_passwords:
-            password = generated[row.line] = secrets.token_urlsafe(12)
+            password = generated[row.line] = one_time_password()
         masked = None
         if password:
             masked, pads[position] = passwords.mask(password)
@@ -73,7 +74,8 @@ def queue_import(rows: list[CheckedRow], actor: User | None = None, *, source: s
                                     data=_data(row), password=masked))
     db.session.add_all(stored)
     audit.record("users.import_queued", actor, subject=job.source, ip=ip, detail={
-        "import": job.id, "rows": len(rows), "with_password": len(pads)})
+        "import": job.id, "rows": len(rows), "with_password": len(pads),
+        "generated_passwords": len(generated)})  # how many, never the passwords
     db.session.commit()
     return QueuedImport(job.id, pads, generated)
 

@@ -53,11 +53,15 @@ def find_department(name: str) -> Department | None:
     return db.session.scalar(select(Department).where(func.lower(Department.name) == name))
 
 
-def users_query(search: str = "", role: str = "", status: str = "") -> Select:
+def users_query(search: str = "", role: str = "", status: str = "",
+                manager: User | None = None) -> Select:
     """Every user by name, each with their department and manager in the same statement; with
-    ``search``, those whose name or email contains it; ``role`` and ``status`` ("active" or
-    "deactivated") narrow it further, and an unknown value of either is ignored."""
+    ``search``, those whose name or email contains it; ``role``, ``status`` ("active" or
+    "deactivated") and ``manager`` (their direct reports) narrow it further, and an unknown
+    role or status is ignored."""
     query = select(User).options(joinedload(User.department), joinedload(User.manager))
+    if manager is not None:
+        query = query.where(User.manager_id == manager.id)
     query = where_contains(query, search, User.name, User.email)
     if role in ROLES:
         query = query.where(User.role == role)
@@ -67,10 +71,11 @@ def users_query(search: str = "", role: str = "", status: str = "") -> Select:
 
 
 def users_page(number: int = 1, search: str = "", role: str = "", status: str = "",
-               size: int = PAGE_SIZE) -> Page[User]:
+               size: int = PAGE_SIZE, *, manager: User | None = None) -> Page[User]:
     """Page ``number`` of ``users_query`` (out-of-range numbers read as the nearest page): two
     statements, whatever the number of users."""
-    return paginate(users_query(search, role, status), number, size)
+    return paginate(users_query(search, role, status, manager), number, size)
+
 
 
 def possible_managers() -> list[User]:
@@ -163,7 +168,8 @@ def _manager(raw: str | None) -> User | None:
     return manager
 
 
-def _collect(problems: dict[str, str], field: str, check: Any, *args: Any) -> Any:
+def collect_problem(problems: dict[str, str], field: str, check: Any, *args: Any) -> Any:
+    """``check(*args)``, or None with its Invalid message put in ``problems[field]``."""
     try:
         return check(*args)
     except Invalid as exc:
@@ -189,15 +195,16 @@ def create_user(email: str, name: str, role: str, department_name: str,
                 ip: str | None = None) -> User:
     """Validate every input, then add the user; without a password they cannot log in yet."""
     problems: dict[str, str] = {}
-    email = _collect(problems, "email", check_email, email)
+    email = collect_problem(problems, "email", check_email, email)
     if email and find_user(email):
         problems["email"] = f"email already exists: {email}"
-    name = _collect(problems, "name", check_name, name)
-    role = _collect(problems, "role", check_role, role)
-    dept_name = _collect(problems, "department", check_department, department_name)
-    manager = _collect(problems, "manager_email", _manager, manager_email)
-    start = _collect(problems, "start_date", check_start_date, start_date)
-    password = _collect(problems, "password", check_password, password, email or "", name or "")
+    name = collect_problem(problems, "name", check_name, name)
+    role = collect_problem(problems, "role", check_role, role)
+    dept_name = collect_problem(problems, "department", check_department, department_name)
+    manager = collect_problem(problems, "manager_email", _manager, manager_email)
+    start = collect_problem(problems, "start_date", check_start_date, start_date)
+    password = collect_problem(problems, "password", check_password, password, email or "",
+                               name or "")
     if problems:
         raise UserError(problems)
     department, created = get_or_create_department(dept_name)

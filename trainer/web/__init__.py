@@ -13,10 +13,13 @@ def register_web(app: Flask) -> None:
         admin,
         admin_llm,
         admin_tokens,
+        admin_users,
         api,
         auth,
         authority,
         errors,
+        feedback,
+        insight,
         manager,
         routing,
         security,
@@ -27,6 +30,9 @@ def register_web(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     security.init_security(app)
     app.context_processor(_library_context)
+    app.add_template_filter(_scenario_title, "scenario_title")
+    app.add_template_filter(_authority, "authority")
+    app.add_template_filter(_amount, "amount")
     errors.init_errors(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(trainee.bp)
@@ -34,9 +40,12 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(authority.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_tokens.bp)
+    app.register_blueprint(admin_users.bp)
     app.register_blueprint(admin_llm.bp)
     app.register_blueprint(routing.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feedback.bp)
+    app.register_blueprint(insight.bp)
 
 
 def _library_context() -> dict:
@@ -44,3 +53,27 @@ def _library_context() -> dict:
     from ..services.library import get_library
 
     return {"categories": get_library().categories}
+
+
+def _scenario_title(scenario_id: str) -> str:
+    """A scenario's title for people to read; its id when the library no longer has it."""
+    from ..services.library import get_library
+
+    scenario = get_library().scenarios.get(scenario_id)
+    return scenario.title if scenario is not None else scenario_id
+
+
+def _authority(clearance) -> str:
+    """A clearance in words: "Delivery problems, level 2: goodwill up to 75 (limit 75)"."""
+    from ..domain.authority_text import authority_phrase
+    from ..services.library import get_library
+
+    category = get_library().categories.get(clearance.category)
+    return authority_phrase(category, clearance.category, clearance.level, clearance.limit)
+
+
+def _amount(value) -> str:
+    """75, 49.50: an amount as people write it (never 75.00)."""
+    from ..domain.authority_text import amount_text
+
+    return amount_text(value)

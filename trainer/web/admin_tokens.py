@@ -1,4 +1,5 @@
-"""Admin pages for API tokens (create, show once, revoke) and the read-only audit log."""
+"""Admin pages for API tokens (create, show once, revoke) and the read-only audit log, each event
+as a sentence that links the people and attempts it names."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..models import ApiToken, AuditEvent, User
 from ..services import audit as audit_service
 from ..services import auth
 from ..services import tokens as service
+from ..services.audit_lines import describe_events
 from ..services.tokens import TokenError
 from .forms import EmptyForm
 from .guards import role_required
@@ -114,7 +116,6 @@ def audit():
     full = request.args.get("verify") == "full"
     report = audit_service.verify_chain() if full else audit_service.verify_recent()
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    actor_ids = {e.actor_id for e in page.items if e.actor_id is not None}
-    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
-    return render_template("admin_tokens/audit.html", page=page, actors=actors, action=action,
+    return render_template("admin_tokens/audit.html", page=page,
+                           lines=describe_events(page.items, _actor()), action=action,
                            actions=list(actions), report=report, full=full)

@@ -19,9 +19,9 @@ BAD_CREDENTIALS = "Email or password is incorrect."
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    target = safe_next(request.args.get("next"), url_for("trainee.dashboard"))
+    target = safe_next(request.args.get("next"), None)
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(target or home_url(current_user))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
@@ -34,7 +34,12 @@ def login():
     if outcome.user is None:
         return render_template("auth/login.html", form=form, error=BAD_CREDENTIALS)
     _begin_session(outcome.user)
-    return redirect(target)
+    return redirect(target or home_url(outcome.user))
+
+
+def home_url(user) -> str:
+    """Where a person lands: managers and admins on their team, everyone else on their training."""
+    return url_for("manager.team") if user.is_manager else url_for("trainee.dashboard")
 
 
 def _begin_session(user) -> None:

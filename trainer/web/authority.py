@@ -1,16 +1,20 @@
 """Manager actions on resolution authority: grant and revoke clearances; review scores (confirm
 or override them). Another team's record answers 404, exactly like a missing one (guards.py),
-before any form is read; bad input re-renders the form with what was typed, and a 422."""
+before any form is read; bad input re-renders the form with what was typed, and a 422. Every
+message names the person, the category by its title and the level or limit in words."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..models import Clearance
+from ..domain.authority_text import authority_phrase, level_choices, parse_choice
+from ..domain.library import DIMENSIONS
+from ..models import Attempt, Clearance
 from ..services.clearances import GrantError, GrantRefused, grant_clearance, revoke_clearance
 from ..services.library import get_library
 from ..services.overrides import OverrideError, override_score
@@ -27,10 +31,20 @@ from .manager import render_attempt, render_person
 
 bp = Blueprint("authority", __name__, url_prefix="/team")
 
+# Which field a refusal from the service belongs beside, by what its message is about (the
+# service keeps the rules, e.g. a level's ceiling; the page only places the message).
+GRANT_ERROR_FIELDS = (("the limit", "limit"), ("the expiry", "expires"),
+                      ("justification", "justification"), ("has no level", "authority"),
+                      ("unknown category", "authority"))
+PRESELECT_ARG = "grant"  # /team/people/7?grant=delivery-problem:2 opens the form on that level
+
 
 def grant_form() -> GrantForm:
     form = GrantForm()
-    form.category.choices = [(c.id, c.title) for c in get_library().categories.values()]
+    form.authority.choices = {None: [("", "Choose a category and level…")],
+                              **level_choices(list(get_library().categories.values()))}
+    if request.method == "GET" and parse_choice(request.args.get(PRESELECT_ARG)):
+        form.authority.data = request.args[PRESELECT_ARG]
     return form
 
 
@@ -40,21 +54,44 @@ def grant(user_id: int):
     person = managed_person_or_404(user_id)
     form = grant_form()
     if form.validate_on_submit():
+        category_id, level = form.chosen
         expires = (datetime.combine(form.expires.data, time(23, 59, 59), UTC)
                    if form.expires.data else None)
         try:
-            clearance = grant_clearance(current_user, person, form.category.data,
-                                        form.level.data, form.limit.data, expires,
+            clearance = grant_clearance(current_user, person, category_id, level,
+                                        _limit(form, category_id, level), expires,
                                         form.justification.data, request.remote_addr)
         except GrantRefused:
             abort(403)
         except GrantError as exc:
-            form.form_errors.append(str(exc))
+            _place_error(form, _sentence(str(exc)))
         else:
-            flash(f"Cleared {person.name} for {clearance.category} level {clearance.level} "
-                  f"up to {clearance.limit}{_exception_note(clearance)}.", "success")
+            flash(f"Cleared {person.name} for {_phrase(clearance)}"
+                  f"{_exception_note(clearance)}.", "success")
             return redirect(url_for("manager.person", user_id=person.id))
     return render_person(person, grant=form, status=422)
+
+
+def _limit(form: GrantForm, category_id: str, level: int) -> Decimal:
+    """What was typed, or (left empty) the most the chosen level allows."""
+    if form.limit.data is not None:
+        return form.limit.data
+    authority = get_library().categories[category_id].level(level)
+    return Decimal(str(authority.max_limit))
+
+
+def _place_error(form: GrantForm, message: str) -> None:
+    lowered = message.lower()
+    name = next((field for words, field in GRANT_ERROR_FIELDS if words in lowered), None)
+    if name is None:
+        form.form_errors.append(message)
+    else:
+        form[name].errors = [*form[name].errors, message]
+
+
+def _phrase(clearance: Clearance) -> str:
+    category = get_library().categories.get(clearance.category)
+    return authority_phrase(category, clearance.category, clearance.level, clearance.limit)
 
 
 def _exception_note(clearance: Clearance) -> str:
@@ -78,7 +115,8 @@ def revoke(clearance_id: int):
         except GrantError as exc:
             flash(str(exc), "error")
         else:
-            flash("Clearance revoked.", "success")
+            flash(f"Revoked {clearance.user.name}'s clearance for {_phrase(clearance)}.",
+                  "success")
     return redirect(url_for("manager.person", user_id=clearance.user_id))
 
 
@@ -94,6 +132,8 @@ def override(attempt_id: int):
     attempt = managed_attempt_or_404(attempt_id)
     form = OverrideForm()
     if form.validate_on_submit():
+        before = attempt.score_for(form.dimension.data)
+        old_level, passed_before = (before.level if before else None), attempt.passed
         try:
             override_score(current_user, attempt, form.dimension.data, form.level.data,
                            form.comment.data, request.remote_addr)
@@ -102,9 +142,21 @@ def override(attempt_id: int):
         except OverrideError as exc:
             form.form_errors.append(_sentence(str(exc)))
         else:
-            flash(f"{form.dimension.data.capitalize()} set to {form.level.data}.", "success")
+            was = "" if old_level is None else f" (was {old_level})"
+            verdict = "" if attempt.passed == passed_before else \
+                f"; it now {'passes' if attempt.passed else 'fails'}"
+            flash(f"Set {form.dimension.data} to level {form.level.data}{was} on "
+                  f"{_attempt_phrase(attempt)}{verdict}.", "success")
             return redirect(url_for("manager.attempt", attempt_id=attempt.id))
     return render_attempt(attempt, override=form, status=422)
+
+
+def _attempt_phrase(attempt: Attempt) -> str:
+    """"Tara Singh's attempt at “Charged twice for the same month” (Billing disputes)"."""
+    title = (attempt.scenario_snapshot or {}).get("title") or attempt.scenario_id
+    category = get_library().categories.get(attempt.category)
+    return (f"{attempt.user.name}'s attempt at “{title}” "
+            f"({category.title if category else attempt.category})")
 
 
 def _sentence(message: str) -> str:
@@ -124,5 +176,8 @@ def confirm(attempt_id: int):
     except ReviewError as exc:
         flash(str(exc), "error")
     else:
-        flash("Scorecard confirmed: every level stands, and it counts as a label.", "success")
+        levels = {s.dimension: s.level for s in attempt.scores}
+        shown = ", ".join(f"{d} {levels[d]}" for d in DIMENSIONS if levels.get(d) is not None)
+        flash(f"Confirmed {_attempt_phrase(attempt)}: every level stands"
+              f"{f' ({shown})' if shown else ''}, and it counts as a label.", "success")
     return redirect(url_for("manager.attempt", attempt_id=attempt.id))

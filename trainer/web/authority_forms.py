@@ -13,6 +13,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..domain.authority_text import choice_value, parse_choice
 from ..domain.library import DIMENSIONS
 from ..services.clearances import GrantError, as_amount
 
@@ -20,7 +21,7 @@ from ..services.clearances import GrantError, as_amount
 def an_amount(form: FlaskForm, field: DecimalField) -> None:
     """The service's own amount rule, beside the field: WTForms' NumberRange cannot compare
     "NaN" or "sNaN" (a 500), and the level's ceiling is checked by the service on grant."""
-    if field.data is None:  # not a number at all: DecimalField has said so
+    if field.data is None:  # empty (the level's most), or not a number: DecimalField says so
         return
     try:
         as_amount(field.data, "limit")
@@ -29,14 +30,37 @@ def an_amount(form: FlaskForm, field: DecimalField) -> None:
 
 
 class GrantForm(FlaskForm):
-    category = SelectField("Complaint category", validators=[DataRequired()])
-    level = IntegerField("Authority level", validators=[InputRequired(), NumberRange(1, 9)])
-    limit = DecimalField("Limit (the most they may refund or credit)", places=2,
-                         validators=[InputRequired(), an_amount])
+    """The page offers one choice of category and named level ("Delivery problems / Level 2:
+    Goodwill up to 75..."); ``category`` and ``level`` posted separately (scripts, older pages)
+    are read as that choice. The level's ceiling is the service's rule, checked on grant."""
+
+    authority = SelectField("Category and authority level", validators=[
+        InputRequired(message="Choose a category and level.")])
+    category = StringField(validators=[Optional()])  # not shown: the pair, instead of authority
+    level = StringField(validators=[Optional()])
+    limit = DecimalField("Limit (the most they may refund or credit)",
+                         places=2, validators=[Optional(), an_amount])
     expires = DateField("Expires on (at most 12 months; empty: 12 months)",
                         validators=[Optional()])
     justification = TextAreaField("Justification (required when they are not eligible)",
                                   validators=[Length(max=2000)])
+
+    older_shape = False  # posted as category + level (the page itself always sends authority)
+
+    def validate(self, extra_validators=None) -> bool:
+        if not self.authority.raw_data and (self.category.data or self.level.data):
+            self.older_shape = True
+            self.authority.data = choice_value((self.category.data or "").strip(),
+                                               (self.level.data or "").strip())
+            self.authority.raw_data = [self.authority.data]
+        return super().validate(extra_validators)
+
+    @property
+    def chosen(self) -> tuple[str, int]:
+        """(category id, level) of a validated form."""
+        choice = parse_choice(self.authority.data)
+        assert choice is not None, "a validated choice is one of the offered values"
+        return choice
 
 
 class RevokeForm(FlaskForm):

@@ -46,6 +46,6 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def safe_next(target: str | None, fallback: str) -> str:
+def safe_next(target: str | None, fallback: str | None) -> str | None:
     """``target`` when it is safe to redirect to, otherwise ``fallback``."""
     return target if is_safe_next(target) else fallback

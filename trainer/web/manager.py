@@ -18,8 +18,10 @@ from ..services.overview import person_overview
 from ..services.play import scenario_of
 from ..services.reviews import review_count, review_queue
 from ..services.team import team_page
-from ..services.tracks import overdue_people
+from ..services.team_view import EXPORT_COLUMNS, standings, team_charts, team_rows
+from ..services.tracks import REPORT_COLUMNS, overdue_people, track_report_rows
 from .authority_forms import GrantForm, OverrideForm, RevokeForm
+from .downloads import csv_download
 from .forms import EmptyForm
 from .guards import managed_attempt_or_404, managed_person, role_required
 from .paging import page_number
@@ -38,10 +40,27 @@ def team():
     search = request.args.get("q", "").strip()
     page = team_page(current_user, page_number(), search)
     people = [row.user for row in page]  # the sections below cover the people shown
-    return render_template("manager/team.html", page=page, search=search, now=utcnow(),
+    now = utcnow()
+    return render_template("manager/team.html", page=page, search=search, now=now,
+                           standing=standings(people, now), charts=team_charts(current_user, now),
                            ready=ready_team(current_user, people=people),
                            overdue=overdue_people(current_user, people=people),
                            expiring=expiring_for(people), to_review=review_count(current_user))
+
+
+@bp.get("/team.csv")
+@role_required("manager")
+def team_csv():
+    """The team page, everyone on it (the search kept), as a spreadsheet."""
+    rows = team_rows(current_user, request.args.get("q", "").strip())
+    return csv_download(rows, EXPORT_COLUMNS, "team")
+
+
+@bp.get("/tracks.csv")
+@role_required("manager")
+def tracks_csv():
+    """The training tracks report of the people one looks after (`trainer tracks report`)."""
+    return csv_download(track_report_rows(viewer=current_user), REPORT_COLUMNS, "tracks")
 
 
 @bp.get("/review")

@@ -25,7 +25,7 @@ _EMPATHY = {
 }
 _OWNERSHIP = {
     "nothing": "Say what you will do about the complaint.",
-    "not_personal": "Take it on personally: say what you will do ('I'll ...') rather than what "
+    "not_personal": "Take it on personally: say what you will do ('I'll …') rather than what "
                     "someone else or 'the team' might do.",
     "no_time": "You gave no time frame or reference: say when it will happen, e.g. '{when}', "
                "or give a reference number.",

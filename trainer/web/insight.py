@@ -1,0 +1,67 @@
+"""Library insight for managers (their team) and admins (everyone): which scenarios people fail,
+what they miss and say wrong, and who holds or has earned each authority level; each table also
+downloads as CSV. Anyone else is simply not found here (404)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from ..services.insight import (
+    ENOUGH_ATTEMPTS,
+    MODE_CHOICES,
+    MODE_LABELS,
+    SAMPLE_PER_SCENARIO,
+    SCENARIO_COLUMNS,
+    insight_mode,
+    scenario_insights,
+    scenario_rows,
+    unplayed,
+)
+from ..services.insight_categories import CATEGORY_COLUMNS, category_insights, category_rows
+from .downloads import csv_download
+
+bp = Blueprint("insight", __name__, url_prefix="/insight")
+
+
+def managers_only(view: Callable) -> Callable:
+    """Managers and admins; for anyone else the page does not exist (404, not 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_manager:  # admins are managers too (User.is_manager)
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/")
+@managers_only
+def library():
+    mode = insight_mode(request.args.get("mode"))
+    scenarios = scenario_insights(current_user, mode)
+    return render_template(
+        "insight/library.html", mode=mode, modes=MODE_CHOICES, mode_labels=MODE_LABELS,
+        scenarios=scenarios, unplayed=unplayed(scenarios), sample=SAMPLE_PER_SCENARIO,
+        enough=ENOUGH_ATTEMPTS, coverage=category_insights(current_user))
+
+
+@bp.get("/scenarios.csv")
+@managers_only
+def scenarios_csv():
+    mode = insight_mode(request.args.get("mode"))
+    rows = scenario_rows(scenario_insights(current_user, mode))
+    return csv_download(rows, SCENARIO_COLUMNS, f"library-insight-scenarios-{mode}")
+
+
+@bp.get("/categories.csv")
+@managers_only
+def categories_csv():
+    rows = category_rows(category_insights(current_user))
+    return csv_download(rows, CATEGORY_COLUMNS, "library-insight-categories")
