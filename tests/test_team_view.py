@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from trainer.extensions import db
 from trainer.models import Clearance
-from trainer.services.team_view import recent_scores, standings, team_charts
+from trainer.services.team_view import cached_team_charts, recent_scores, standings, team_charts
 
 from . import factories
 
@@ -69,3 +69,13 @@ def test_each_persons_recent_assessed_scores_tracks_and_clearances(ctx):
     assert [s for _, s in standing.recent][-1] == 61
     assert [(c.category, c.level) for c in standing.clearances] == [("billing-dispute", 1)]
     assert {t.track for t in standing.tracks} >= {"rotation"}
+
+
+def test_the_charts_are_reused_for_five_minutes_then_counted_again(ctx):
+    boss = factories.user("manager")
+    ann = factories.user(manager=boss)
+    first = cached_team_charts(boss, NOW)
+    _scored(ann, NOW, {"empathy": 4, "ownership": 4, "accuracy": 4}, 100)
+    assert cached_team_charts(boss, NOW + timedelta(minutes=4)) is first  # as of NOW: stale
+    again = cached_team_charts(boss, NOW + timedelta(minutes=6))
+    assert again.as_of == NOW + timedelta(minutes=6) and again.weeks[-1].attempts == 1

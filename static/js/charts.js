@@ -33,6 +33,7 @@
  *   Axis labels longer than LABEL_CHARS end in "…" (the tooltip and the table show them whole);
  *   a value axis whose numbers are all whole shows whole ticks only.
  *
+ *   Canvases that htmx swaps in later are drawn too (the `htmx:load` event).
  *   When drawn, the canvas gets `data-chart-ready="true"` (tests wait for it); a table with no
  *   rows draws nothing and marks the canvas `data-chart-ready="empty"`.
  */
@@ -131,13 +132,18 @@
     canvas.setAttribute("data-chart-ready", "true");
   }
 
-  function drawAll() {
-    Array.prototype.forEach.call(document.querySelectorAll("canvas[data-chart-table]"), draw);
+  function drawAll(root) {
+    var canvases = (root || document).querySelectorAll("canvas[data-chart-table]");
+    Array.prototype.forEach.call(canvases, function (canvas) {
+      if (!canvas.hasAttribute("data-chart-ready")) draw(canvas); // each canvas once
+    });
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", function () { drawAll(); });
   } else {
     drawAll();
   }
+  // Content htmx swaps in later (the team page fetches its charts once it has shown).
+  document.addEventListener("htmx:load", function (event) { drawAll(event.target); });
 })();

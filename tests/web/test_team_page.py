@@ -64,15 +64,28 @@ def test_each_person_shows_recent_scores_tracks_and_clearances(client, auth, tea
     assert "Olga Other" not in page
 
 
-def test_the_team_charts_show_their_numbers_in_tables(client, auth, team):
+def test_the_team_page_fetches_its_charts_once_shown_and_links_them_without_script(
+        client, auth, team):
     auth.login("boss@example.com")
     page = client.get("/team/").get_data(as_text=True)
+    assert 'hx-get="/team/charts" hx-trigger="load"' in page
+    assert '<a href="/team/charts">' in page and "js/charts.js" in page
+    fragment = client.get("/team/charts", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment
+    assert 'id="weekly-table"' in fragment
+    whole = client.get("/team/charts").get_data(as_text=True)
+    assert "<html" in whole and 'id="weekly-table"' in whole and "js/charts.js" in whole
+
+
+def test_the_team_charts_show_their_numbers_in_tables(client, auth, team):
+    auth.login("boss@example.com")
+    page = client.get("/team/charts", headers={"HX-Request": "true"}).get_data(as_text=True)
     weekly = _table(page, "weekly-table")
     assert len(weekly) == 12
     assert weekly[-1][1:] == ["2.5", "2.5", "3.0", "2"]  # this week: empathy, ownership, accuracy
     levels = {row[0]: row[1:] for row in _table(page, "levels-table")}
     assert levels["1"] == ["1", "0", "0"] and levels["4"] == ["1", "0", "1"]
-    assert 'data-chart-table="weekly-table"' in page and "js/charts.js" in page
+    assert 'data-chart-table="weekly-table"' in page and "figures as of" in page
 
 
 def test_the_team_downloads_as_csv_with_formulas_neutralised(client, auth, team):
@@ -89,6 +102,14 @@ def test_the_team_downloads_as_csv_with_formulas_neutralised(client, auth, team)
     assert "tara@example.com" in searched and "evil@example.com" not in searched
 
 
+def test_the_chart_numbers_download_as_csv(client, auth, team):
+    auth.login("boss@example.com")
+    rows = list(csv.DictReader(io.StringIO(client.get("/team/charts.csv").get_data(as_text=True))))
+    assert len(rows) == 13  # 12 weeks, then the levels over the window
+    assert rows[11]["average_empathy"] == "2.5" and rows[11]["attempts"] == "2"
+    assert rows[12]["level_4_empathy"] == "1" and rows[12]["level_1_empathy"] == "1"
+
+
 def test_the_tracks_report_downloads_for_the_managers_people_only(client, auth, team):
     auth.login("boss@example.com")
     text = client.get("/team/tracks.csv").get_data(as_text=True)
@@ -96,7 +117,8 @@ def test_the_tracks_report_downloads_for_the_managers_people_only(client, auth, 
     assert emails == {"tara@example.com", "evil@example.com"}
 
 
-@pytest.mark.parametrize("url", ["/team/team.csv", "/team/tracks.csv"])
+@pytest.mark.parametrize("url", ["/team/team.csv", "/team/tracks.csv", "/team/charts",
+                                 "/team/charts.csv"])
 def test_trainees_cannot_download_the_team(client, auth, team, url):
     auth.login("tara@example.com")
     assert client.get(url).status_code in (403, 404)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..domain.library import DIMENSIONS
@@ -30,6 +31,8 @@ from .tracks import statuses_of
 RECENT_SCORES = 10  # assessed attempts drawn per person: enough to see a trend in a table cell
 CHART_WEEKS = 12  # the team charts' window
 LEVELS = (0, 1, 2, 3, 4)  # every level a dimension can be given
+CHARTS_KEPT_FOR = timedelta(minutes=5)  # how stale the team charts may be ("as of" on the page)
+CHARTS_CACHE, CHARTS_CACHE_SIZE = "trainer.team_charts", 500  # viewers held per process
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class TeamCharts:
     weeks: list[WeekAverages]  # oldest first, every week of the window (empty ones too)
     levels: dict[str, dict[int, int]]  # dimension -> level -> how many scores
     since: date
-
+    as_of: datetime
     @property
     def empty(self) -> bool:
         return not any(w.attempts for w in self.weeks)
@@ -95,7 +98,8 @@ def team_charts(viewer: User, now: datetime | None = None, weeks: int = CHART_WE
     """Over the last ``weeks`` weeks of scored assessed attempts by the people ``viewer`` looks
     after: each dimension's average level per week, and how many of each level were given (two
     statements; the rows are weeks and levels, not attempts)."""
-    today = (now or utcnow()).astimezone(UTC).date()
+    now = now or utcnow()
+    today = now.astimezone(UTC).date()
     monday = today - timedelta(days=today.weekday())
     since = monday - timedelta(weeks=weeks - 1)
     where = _team_scores(viewer, since)
@@ -120,7 +124,21 @@ def team_charts(viewer: User, now: datetime | None = None, weeks: int = CHART_WE
     return TeamCharts(
         weeks=[WeekAverages(d, {dim: by_week[d].get(dim) for dim in DIMENSIONS}, attempts[d])
                for d in days],
-        levels=levels, since=since)
+        levels=levels, since=since, as_of=now)
+
+
+def cached_team_charts(viewer: User, now: datetime | None = None) -> TeamCharts:
+    """team_charts, reused for CHARTS_KEPT_FOR in this process: its aggregates read every
+    assessed attempt of the viewer's people in the window, so the team page fetches the charts
+    after it has shown (htmx), and a manager reloading the page pays for them once."""
+    now = now or utcnow()
+    held = current_app.extensions.setdefault(CHARTS_CACHE, {})
+    found = held.get(viewer.id)
+    if found is None or now - found[0] > CHARTS_KEPT_FOR or found[0] > now:
+        if len(held) >= CHARTS_CACHE_SIZE:
+            held.clear()
+        found = held[viewer.id] = (now, team_charts(viewer, now))
+    return found[1]
 
 
 def _team_scores(viewer: User, since: date) -> tuple:
@@ -188,3 +206,18 @@ def _export_row(row, standing: PersonStanding) -> dict:
             "onboarding": track("onboarding"), "rotation": track("rotation"),
             "clearances": "; ".join(f"{c.category} level {c.level} limit {c.limit} until "
                                     f"{c.expires_at:%Y-%m-%d}" for c in standing.clearances)}
+
+
+CHART_COLUMNS = ("week_of", *(f"average_{d}" for d in DIMENSIONS), "attempts",
+                 *(f"level_{n}_{d}" for n in LEVELS for d in DIMENSIONS))
+
+
+def chart_rows(charts: TeamCharts):
+    """The charts' two tables as one download: a row per week (the averages), then a row holding
+    the spread of levels over the whole window."""
+    for w in charts.weeks:
+        yield {"week_of": w.week.isoformat(), "attempts": w.attempts,
+               **{f"average_{d}": w.averages[d] for d in DIMENSIONS}}
+    yield {"week_of": f"{charts.since.isoformat()} to {charts.weeks[-1].week.isoformat()}",
+           "attempts": sum(w.attempts for w in charts.weeks),
+           **{f"level_{n}_{d}": charts.levels[d][n] for n in LEVELS for d in DIMENSIONS}}

@@ -18,7 +18,14 @@ from ..services.overview import person_overview
 from ..services.play import scenario_of
 from ..services.reviews import review_count, review_queue
 from ..services.team import team_page
-from ..services.team_view import EXPORT_COLUMNS, standings, team_charts, team_rows
+from ..services.team_view import (
+    CHART_COLUMNS,
+    EXPORT_COLUMNS,
+    cached_team_charts,
+    chart_rows,
+    standings,
+    team_rows,
+)
 from ..services.tracks import REPORT_COLUMNS, overdue_people, track_report_rows
 from .authority_forms import GrantForm, OverrideForm, RevokeForm
 from .downloads import csv_download
@@ -42,10 +49,30 @@ def team():
     people = [row.user for row in page]  # the sections below cover the people shown
     now = utcnow()
     return render_template("manager/team.html", page=page, search=search, now=now,
-                           standing=standings(people, now), charts=team_charts(current_user, now),
+                           standing=standings(people, now),
                            ready=ready_team(current_user, people=people),
                            overdue=overdue_people(current_user, people=people),
                            expiring=expiring_for(people), to_review=review_count(current_user))
+
+
+@bp.get("/charts")
+@role_required("manager")
+def charts():
+    """The team over the last weeks: fetched by the team page once it has shown (htmx), or a page
+    of its own without JavaScript."""
+    found = cached_team_charts(current_user)
+    if request.headers.get("HX-Request"):
+        return render_template("manager/_team_charts.html", charts=found)
+    return render_template("manager/team_charts.html", charts=found,
+                           to_review=review_count(current_user))
+
+
+@bp.get("/charts.csv")
+@role_required("manager")
+def charts_csv():
+    """The numbers behind the team charts: the weekly averages, then the spread of levels."""
+    return csv_download(chart_rows(cached_team_charts(current_user)), CHART_COLUMNS,
+                        "team-weeks")
 
 
 @bp.get("/team.csv")
