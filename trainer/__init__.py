@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .config import ROOT, Config
+from .config import PACKAGE_DIR, Config, default_instance_path
 from .domain.errors import TrainerError
 from .extensions import csrf, db, login_manager, migrate
 
@@ -25,8 +25,8 @@ class ConfigError(TrainerError):
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"), instance_path=_instance_path())
+    app = Flask(__name__, template_folder=str(PACKAGE_DIR / "templates"),
+                static_folder=str(PACKAGE_DIR / "static"), instance_path=_instance_path())
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)
@@ -63,7 +63,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
 
 def _instance_path() -> str:
-    return os.environ.get("TRAINER_INSTANCE_PATH", str(ROOT / "instance"))
+    return os.environ.get("TRAINER_INSTANCE_PATH") or default_instance_path()
 
 
 def _may_use_dev_keys(app: Flask) -> bool:

@@ -5,7 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent  # the checkout: templates/, static/, scenarios/...
+PACKAGE_DIR = Path(__file__).resolve().parent  # templates/, static/, scenarios/, rubrics/, migrations/
+ROOT = PACKAGE_DIR.parent  # the checkout, when running from one (the top-level folders link here)
+
+
+def default_instance_path() -> str:
+    """Where the SQLite file and local secrets live: instance/ in a checkout, else the user's data
+    folder (XDG_DATA_HOME/trainer), so that an installed `trainer demo` works from any directory."""
+    if (ROOT / "pyproject.toml").is_file():
+        return str(ROOT / "instance")
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(data_home) / "trainer")
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -30,8 +40,8 @@ class Config:
     TRAINER_AUDIT_CHECKPOINT_FILE = os.environ.get("TRAINER_AUDIT_CHECKPOINT_FILE") or None
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))  # None: SQLite file
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    SCENARIOS_DIR = Path(os.environ.get("TRAINER_SCENARIOS_DIR", ROOT / "scenarios"))
-    RUBRICS_DIR = Path(os.environ.get("TRAINER_RUBRICS_DIR", ROOT / "rubrics"))
+    SCENARIOS_DIR = Path(os.environ.get("TRAINER_SCENARIOS_DIR", PACKAGE_DIR / "scenarios"))
+    RUBRICS_DIR = Path(os.environ.get("TRAINER_RUBRICS_DIR", PACKAGE_DIR / "rubrics"))
     TRAINER_CUSTOMER_ENGINE = os.environ.get("TRAINER_CUSTOMER_ENGINE", "scripted")
     TRAINER_SCORER = os.environ.get("TRAINER_SCORER", "rules")
     # Scenario variants (README): "random" draws one per attempt; "default" always plays the

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from .config import ROOT
+from .config import PACKAGE_DIR
 
 if TYPE_CHECKING:
     from flask_migrate import Migrate
@@ -73,6 +73,6 @@ class _MigrateConfig:
 
 db = SQLAlchemy(model_class=Base)
 # Flask-Migrate's defaults: compare column types; batch mode, so SQLite can alter tables.
-migrate = DeferredMigrate(str(ROOT / "migrations"), compare_type=True, render_as_batch=True)
+migrate = DeferredMigrate(str(PACKAGE_DIR / "migrations"), compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
