@@ -109,3 +109,12 @@ def count_sql(app):
     with app.app_context():
         engine = db.engine
     return lambda: count_statements(engine)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free loopback port, keeping what it receives."""
+    from . import mailserver
+
+    with mailserver.running() as server:
+        yield server

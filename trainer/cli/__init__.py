@@ -28,16 +28,20 @@ def register_cli(app: Flask) -> None:
     from .app import demo_command, init_db_command, run_command
     from .audit import audit_group
     from .clearances import clearances_group
+    from .events import events_group
+    from .keys import keys_group
     from .labels import labels_group
     from .queue import sweep_command, worker_command
+    from .remind import remind_command
     from .tokens import tokens_group
     from .tracks import tracks_group
     from .users import users_group
 
     for command in (run_command, demo_command, init_db_command, users_group, tokens_group,
                     audit_group, clearances_group, tracks_group, labels_group, worker_command,
-                    sweep_command, _migration_commands):
+                    sweep_command, _migration_commands, keys_group, remind_command):
         app.cli.add_command(command)
+    app.cli.add_command(events_group)  # outbound events: xAPI and webhooks
 
 
 class DeferredGroup(click.Group):

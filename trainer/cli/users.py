@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from ..models import ROLES, UserImport
 from ..models.user_import import FAILED
-from ..services import import_jobs
+from ..services import import_jobs, password_reset
 from ..services import users as service
 from ..services.user_csv import ImportRejected
 from ..services.users import UserError
@@ -64,8 +64,11 @@ def create_command(email: str, name: str, role: str, department: str, manager_em
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--generate-passwords", is_flag=True,
               help="Give each user without a password a random one-time password, printed once.")
+@click.option("--invite", is_flag=True,
+              help="Email each new user without a password a link to choose one (needs email "
+                   "set up; instead of --generate-passwords).")
 @with_appcontext
-def import_command(csv_file: Path, generate_passwords: bool) -> None:
+def import_command(csv_file: Path, generate_passwords: bool, invite: bool) -> None:
     """Import users from CSV_FILE: the whole file is checked first, and nothing is imported
     while any row is wrong. Then the users are created in batches, here, with a progress line.
 
@@ -73,12 +76,18 @@ def import_command(csv_file: Path, generate_passwords: bool) -> None:
     start_date as YYYY-MM-DD, password). A blank role means trainee. A manager may be
     an existing user or anyone in the file. Missing departments are created.
     """
+    if invite and generate_passwords:
+        _fail(["use either --invite or --generate-passwords, not both"])
+    if invite and not password_reset.is_available():
+        _fail(["--invite needs email: set TRAINER_SMTP_URL (or TRAINER_SMTP_HOST) and "
+               "TRAINER_BASE_URL"])
+
     def progress(job: UserImport, lines: list[int]) -> None:
         click.echo(f"{csv_file.name}: {job.done} of {job.total} rows done", err=True)
 
     try:
         result = import_jobs.import_here(csv_file.read_bytes(), source=csv_file.name,
-                                         generate_passwords=generate_passwords,
+                                         generate_passwords=generate_passwords, invite=invite,
                                          on_progress=progress)
     except ImportRejected as exc:
         for problem in exc.problems:
@@ -106,7 +115,12 @@ def _report(result: import_jobs.ImportedHere) -> list[str]:
         out.append(f"{len(job.problems)} row(s) changed since the file was checked:")
         out += [f"  {problem}" for problem in job.problem_lines]
     without = [r.email for r in rows if not r.password and r.line not in result.generated]
-    if without:
+    invited = password_reset.import_invitations(job.id)
+    if invited.sent or invited.failed:
+        out.append(f"Invitations emailed: {invited.sent}" + (
+            f"; {invited.failed} not taken by the mail server (invite them again from their "
+            "admin page)" if invited.failed else ""))
+    elif without:
         out.append(f"{len(without)} user(s) have no password and cannot log in until an admin "
                    "sets one: " + ", ".join(without))
     generated = [(r.email, result.generated[r.line]) for r in rows if r.line in result.generated]

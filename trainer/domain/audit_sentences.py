@@ -176,6 +176,10 @@ BUILDERS: dict[str, Builder] = {
     "user.password_changed": _password_changed,
     "user.password_change_failed": _done_by_self(
         "tried to change their password with a wrong current password"),
+    "user.password_reset_requested": _done_by_self("asked for a password reset link"),
+    "user.password_reset": _done_by_self("set a new password through an emailed link"),
+    "user.invited": _done_to("emailed an invitation to"),
+    "user.invitation_accepted": _done_by_self("accepted their invitation and set a password"),
     "login.succeeded": _done_by_self("logged in"),
     "login.failed": _login_failed,
     "token.created": _token("created"),

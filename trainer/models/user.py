@@ -42,6 +42,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     start_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    wants_digest: Mapped[bool] = mapped_column(Boolean, default=True)  # weekly email (managers)
 
     department: Mapped[Department | None] = relationship()
     manager: Mapped[User | None] = relationship(remote_side=[id], back_populates="reports")

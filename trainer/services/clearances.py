@@ -1,15 +1,15 @@
-"""Resolution authority: granting, revoking and renewing clearances, and who may resolve what."""
+"""Resolution authority: granting, revoking and renewing clearances. What makes one current is
+domain/qualification.py's rule (Clearance.is_current, in Python and SQL); who may grant is
+domain/permissions.py's. Reading them (a team's, who may resolve what, who is ready) is
+services/clearance_lists.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import select
 
 from ..domain.errors import TrainerError
 from ..domain.library import AuthorityLevel, Category
@@ -18,17 +18,14 @@ from ..domain.qualification import (
     default_expiry,
     eligibility,
     expiry_allowed,
-    grant_refusal,
-    levels_for,
 )
 from ..extensions import db
 from ..models import Clearance, User
 from ..models._types import utcnow
-from . import audit
-from .access import manages
-from .eligibility import eligibility_for, records_of  # noqa: F401 (eligibility_for re-exported)
+from . import audit, outbound
+from .access import grant_refusal, manages
+from .eligibility import records_of
 from .library import get_library
-from .team import people_of
 
 CENT = Decimal("0.01")
 
@@ -43,16 +40,6 @@ class UnknownCategory(GrantError):
 
 class GrantRefused(TrainerError):
     """The actor may not grant or revoke this person's clearance (the web answers 403)."""
-
-
-@dataclass(frozen=True)
-class Readiness:
-    """Someone eligible for a level above the one they hold in a category (None: no clearance)."""
-
-    user: User
-    category: Category
-    eligibility: Eligibility
-    held_level: int | None
 
 
 def category_of(category_id: str) -> Category:
@@ -75,13 +62,13 @@ def grant_clearance(granter: User, grantee: User, category_id: str, level: int,
     amount = _limit(limit, authority)
     now = utcnow()
     expires_at = _expiry(now, expires_at)
-    check = eligibility(records_of([grantee.id])[grantee.id], category, authority, now,
+    check = eligibility(records_of([grantee.id], now)[grantee.id], category, authority, now,
                         granter_id=granter.id)
     justification = (justification or "").strip()
     if not check.eligible and not justification:
         raise GrantError(f"{grantee.name} is not eligible for {category.id} level {level} "
                          f"({check.reason}); granting it anyway needs a written justification")
-    for old in db.session.scalars(_current_query(now).where(
+    for old in db.session.scalars(current_query(now).where(
             Clearance.user_id == grantee.id, Clearance.category == category.id)):
         _revoke(granter, old, now, f"Replaced by a new grant of level {level}", ip)
     clearance = Clearance(user_id=grantee.id, category=category.id, level=authority.level,
@@ -92,6 +79,7 @@ def grant_clearance(granter: User, grantee: User, category_id: str, level: int,
     db.session.add(clearance)
     db.session.flush()
     _audit_grant(granter, grantee, clearance, check, ip)
+    outbound.clearance_event(outbound.GRANTED, clearance, granter)
     db.session.commit()
     return clearance
 
@@ -145,11 +133,11 @@ def _revoke(actor: User, clearance: Clearance, now: datetime, reason: str,
     audit.record("clearance.revoked", actor, clearance.user.email, reason,
                  {"clearance": clearance.id, "category": clearance.category,
                   "level": clearance.level, "limit": str(clearance.limit)}, ip)
+    outbound.clearance_event(outbound.REVOKED, clearance, actor)
 
 
 def _check_allowed(actor: User, person: User, action: str) -> None:
-    refusal = grant_refusal(actor.id, actor.is_admin, person.id,
-                            actor.is_manager and manages(actor, person), action)
+    refusal = grant_refusal(actor, person, action)
     if refusal:
         raise GrantRefused(refusal)
 
@@ -189,141 +177,21 @@ def _expiry(now: datetime, expires_at: datetime | None) -> datetime:
     return expires_at
 
 
-def current_where(clearance: type[Clearance], now: datetime) -> tuple:
-    """SQL for Clearance.is_current (of ``clearance``, the entity or an alias of it)."""
-    now = now.astimezone(UTC)
-    return (clearance.revoked_at.is_(None), clearance.granted_at <= now,
-            clearance.expires_at > now)
-
-
-def _current_query(now: datetime):
-    return select(Clearance).where(*current_where(Clearance, now))
+def current_query(now: datetime):
+    """The clearances current at ``now``."""
+    return select(Clearance).where(Clearance.is_current(now))
 
 
 def current_clearances(user: User, now: datetime | None = None) -> list[Clearance]:
     """The user's clearances that count right now, by category."""
-    query = _current_query(now or utcnow()).where(Clearance.user_id == user.id)
+    query = current_query(now or utcnow()).where(Clearance.user_id == user.id)
     return list(db.session.scalars(query.order_by(Clearance.category, Clearance.level.desc())))
 
 
-def current_of(user_ids: Iterable[int], now: datetime | None = None) -> dict[int, list[Clearance]]:
-    """Each person's clearances that count now, by category (one statement)."""
-    found: dict[int, list[Clearance]] = {}
-    for c in db.session.scalars(_current_query(now or utcnow()).where(
-            Clearance.user_id.in_(list(user_ids))).order_by(Clearance.category, Clearance.level)):
-        found.setdefault(c.user_id, []).append(c)
-    return found
-
-
-def clearances_of(user: User) -> list[Clearance]:
-    """Every clearance the user ever held, newest first (expired and revoked ones included), with
-    who granted each (pages show the name)."""
-    return list(db.session.scalars(select(Clearance).where(Clearance.user_id == user.id)
-                                   .options(joinedload(Clearance.granted_by))
-                                   .order_by(Clearance.granted_at.desc(), Clearance.id.desc())))
-
-
-def list_clearances(category_id: str | None = None, include_all: bool = False,
-                    now: datetime | None = None) -> list[Clearance]:
-    """Current clearances (every one with ``include_all``), by category, level and name."""
-    if category_id is not None:
-        category_of(category_id)
-    query = select(Clearance) if include_all else _current_query(now or utcnow())
-    if category_id is not None:
-        query = query.where(Clearance.category == category_id)
-    return list(db.session.scalars(
-        query.join(Clearance.user).options(contains_eager(Clearance.user))
-        .order_by(Clearance.category, Clearance.level.desc(), User.name, Clearance.id)))
-
-
-class ResolverKey(NamedTuple):
-    """Where a resolver sits in the answer's order, so the next page can start after it."""
-
-    level: int
-    name: str
-    clearance_id: int
-
-    @classmethod
-    def of(cls, clearance: Clearance) -> ResolverKey:
-        return cls(clearance.level, clearance.user.name, clearance.id)
-
-
-def resolvers_query(category_id: str, amount: Decimal | float | int | str = 0,
-                    now: datetime | None = None) -> Select:
-    """Who may resolve a complaint of this category and amount right now, with their user and
-    department: highest level first, then by name and clearance; one clearance per person (their
-    highest level). Ordered, so it pages (by number or after a ResolverKey)."""
-    category_of(category_id)
-    value, now = as_amount(amount, "amount"), now or utcnow()
-    # Each person's clearances that count, best first: one pass, where a correlated "is there a
-    # better one" would look at every clearance of the category once per clearance.
-    ranked = (select(Clearance.id, func.row_number().over(
-        partition_by=Clearance.user_id, order_by=(Clearance.level.desc(), Clearance.id))
-        .label("rank"))
-        .where(*current_where(Clearance, now), Clearance.category == category_id,
-               Clearance.limit >= value).subquery())
-    return (select(Clearance).join(ranked, and_(ranked.c.id == Clearance.id, ranked.c.rank == 1))
-            .join(Clearance.user).outerjoin(User.department).where(User.active.is_(True))
-            .options(contains_eager(Clearance.user).contains_eager(User.department))
-            .order_by(Clearance.level.desc(), User.name, Clearance.id))
-
-
-def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
-              now: datetime | None = None, limit: int | None = None,
-              after: ResolverKey | None = None) -> list[Clearance]:
-    """The resolvers_query's clearances: all of them, or at most ``limit`` after ``after``."""
-    query = resolvers_query(category_id, amount, now)
-    if after is not None:  # strictly after it in resolvers_query's order
-        level, name, clearance_id = after
-        query = query.where(or_(Clearance.level < level, and_(Clearance.level == level, or_(
-            User.name > name, and_(User.name == name, Clearance.id > clearance_id)))))
-    return list(db.session.scalars(query.limit(limit)))
-
-
-def ready_team(manager: User, now: datetime | None = None,
-               people: Iterable[User] | None = None) -> list[Readiness]:
-    """Who in the manager's team (everyone, for an admin; only ``people``, e.g. the page shown,
-    when given) is eligible for a level above the one they hold: the highest such level per
-    person and category."""
-    now = now or utcnow()
-    people = [p for p in (people_of(manager) if people is None else people) if p.active]
-    records = records_of(p.id for p in people)
-    held: dict[tuple[int, str], int] = {}
-    for c in db.session.scalars(_current_query(now).where(
-            Clearance.user_id.in_([p.id for p in people]))):
-        held[c.user_id, c.category] = max(c.level, held.get((c.user_id, c.category), 0))
-    ready = []
-    for person in people:
-        for category in get_library().categories.values():
-            top = held.get((person.id, category.id))
-            eligible = [e for e in levels_for(records[person.id], category, now, manager.id)
-                        if e.eligible and e.level > (top or 0)]
-            if eligible:
-                ready.append(Readiness(person, category, eligible[-1], top))
-    return ready
-
-
-def expiring_for(users: Iterable[User], now: datetime | None = None,
-                 days: int = 30) -> list[Clearance]:
-    """Current clearances of ``users`` that stop within ``days`` days, soonest first."""
-    now = now or utcnow()
-    ids = [u.id for u in users]
-    soon = now + timedelta(days=days)
-    return list(db.session.scalars(_current_query(now).where(
-        Clearance.user_id.in_(ids), Clearance.expires_at <= soon.astimezone(UTC))
-        .order_by(Clearance.expires_at)))
-
-
-def renew_for_rotation(user: User, completed_at: datetime,
-                       categories: Iterable[str] | None = None,
+def renew_for_rotation(user: User, completed_at: datetime, categories: Iterable[str],
                        now: datetime | None = None) -> list[Clearance]:
-    """Extend the user's current clearances in the rotation's categories to 12 months after the
-    completion (never shortening one); each renewal is audited."""
-    if categories is None:
-        from .tracks import get_tracks  # tracks call back into this module
-
-        rotation = get_tracks().rotation
-        categories = rotation.renews if rotation else ()
+    """Extend the user's current clearances in ``categories`` (those the rotation renews) to 12
+    months after the completion (never shortening one); each renewal is audited."""
     wanted = set(categories)
     new_expiry = default_expiry(completed_at.astimezone(UTC))
     renewed = []
@@ -336,6 +204,7 @@ def renew_for_rotation(user: User, completed_at: datetime,
                      {"clearance": clearance.id, "category": clearance.category,
                       "level": clearance.level, "old_expires_at": old.isoformat(),
                       "expires_at": new_expiry.isoformat()})
+        outbound.clearance_event(outbound.RENEWED, clearance, previous_expires_at=old)
         renewed.append(clearance)
     db.session.commit()
     return renewed

@@ -21,8 +21,7 @@ from ..models import User, UserImport
 from ..models._types import utcnow
 from ..models.user_import import FAILED, QUEUED, RUNNING
 from . import password_sheets
-from .jobs import FAILED_JOB_TTL, LIVE, get_queue, redis_location
-from .jobs import _job_context as job_context
+from .queue import FAILED_JOB_TTL, LIVE, get_queue, job_context, redis_location
 from .user_csv import CheckedRow, check_csv
 from .user_import import Progress, QueuedImport, fail_import, queue_import, run_import
 
@@ -40,10 +39,12 @@ _THREADS_KEY = "trainer.import_threads"
 
 
 def start_import(data: str | bytes | IO[Any], actor: User | None, *, source: str = "",
-                 ip: str | None = None) -> UserImport:
+                 ip: str | None = None, invite: bool = False) -> UserImport:
     """Check the whole file here and now (ImportRejected lists every problem, and nothing is
-    stored), then queue the job: for a worker with REDIS_URL, else for a thread started now."""
-    return _start(check_csv(data), actor, source, ip)[0]
+    stored), then queue the job: for a worker with REDIS_URL, else for a thread started now.
+    With ``invite``, each user created without a password is mailed an invitation to set one
+    (services/password_reset.py) as their batch is committed."""
+    return _start(check_csv(data), actor, source, ip, invite=invite)[0]
 
 
 def start_import_generating_passwords(data: str | bytes | IO[Any], actor: User, *,
@@ -62,18 +63,19 @@ def start_import_generating_passwords(data: str | bytes | IO[Any], actor: User, 
 
 
 def _start(rows: list[CheckedRow], actor: User | None, source: str, ip: str | None, *,
-           generate_passwords: bool = False) -> tuple[UserImport, QueuedImport]:
+           generate_passwords: bool = False,
+           invite: bool = False) -> tuple[UserImport, QueuedImport]:
     queue = get_queue()
     queued = queue_import(rows, actor, source=source, ip=ip,
                           runs_in="worker" if queue is not None else "web",
                           generate_passwords=generate_passwords)
     job = db.session.get(UserImport, queued.job_id)
     if queue is not None:
-        if _enqueue(queue, queued):
+        if _enqueue(queue, queued, invite):
             return job, queued
         job.runs_in = "web"
         db.session.commit()
-    _start_thread(current_app._get_current_object(), queued)
+    _start_thread(current_app._get_current_object(), queued, invite)
     return job, queued
 
 
@@ -89,7 +91,7 @@ class ImportedHere:
 
 
 def import_here(data: str | bytes | IO[Any], *, source: str = "",
-                generate_passwords: bool = False,
+                generate_passwords: bool = False, invite: bool = False,
                 on_progress: Progress | None = None) -> ImportedHere:
     """Check, queue and run the whole import in this process, as the CLI does."""
     rows = check_csv(data)
@@ -102,15 +104,16 @@ def import_here(data: str | bytes | IO[Any], *, source: str = "",
         if on_progress is not None:
             on_progress(job, lines)
 
-    result.job = run_here(queued.job_id, queued.pads, progress) or result.job
+    result.job = run_here(queued.job_id, queued.pads, progress, invite=invite) or result.job
     return result
 
 
-def run_here(import_id: int, pads: dict[int, str],
-             on_progress: Progress | None = None) -> UserImport | None:
+def run_here(import_id: int, pads: dict[int, str], on_progress: Progress | None = None, *,
+             invite: bool = False) -> UserImport | None:
     """Run the job in this process; any error fails it with a message, never leaves it running."""
     try:
-        return run_import(import_id, pads, on_progress=on_progress)
+        return run_import(import_id, pads, on_progress=on_progress,
+                          on_created=_inviter(import_id) if invite else None)
     except Exception as exc:
         log.exception("import %s stopped at an error", import_id)
         return fail_import(import_id, failure_reason(exc))
@@ -134,13 +137,13 @@ def rq_job_id(import_id: int, queue_name: str) -> str:
     return f"{re.sub(r'[^A-Za-z0-9_-]', '_', queue_name)}-import-users-{import_id}"
 
 
-def _enqueue(queue: Queue, queued: QueuedImport) -> bool:
+def _enqueue(queue: Queue, queued: QueuedImport, invite: bool = False) -> bool:
     from redis.exceptions import RedisError
     from rq import Callback
 
     try:
         queue.enqueue_call(
-            import_users_job, args=(queued.job_id, queued.pads),
+            import_users_job, args=(queued.job_id, queued.pads, invite),
             job_id=rq_job_id(queued.job_id, queue.name), timeout=_job_timeout(),
             on_failure=Callback(on_import_failure), result_ttl=0, failure_ttl=FAILED_JOB_TTL,
             description=f"import users {queued.job_id}")
@@ -151,11 +154,12 @@ def _enqueue(queue: Queue, queued: QueuedImport) -> bool:
     return True
 
 
-def import_users_job(import_id: int, pads: dict[int, str]) -> str:
+def import_users_job(import_id: int, pads: dict[int, str], invite: bool = False) -> str:
     """The queued job. Running it again is harmless: a finished import is left as it is."""
     with job_context():
         try:
-            job = run_import(import_id, pads)
+            job = run_import(import_id, pads,
+                             on_created=_inviter(import_id) if invite else None)
         except Exception as exc:
             fail_import(import_id, failure_reason(exc))
             raise  # and RQ keeps the failed job, with its traceback, for a while
@@ -170,8 +174,9 @@ def on_import_failure(job: Job, connection: Redis, exc_type, exc_value, tracebac
 
 # --- in a thread of the web process --------------------------------------------------------
 
-def _start_thread(app: Flask, queued: QueuedImport) -> None:
-    thread = threading.Thread(target=_run_in_thread, args=(app, queued.job_id, queued.pads),
+def _start_thread(app: Flask, queued: QueuedImport, invite: bool = False) -> None:
+    thread = threading.Thread(target=_run_in_thread,
+                              args=(app, queued.job_id, queued.pads, invite),
                               name=f"trainer-import-{queued.job_id}", daemon=True)
     threads = app.extensions.setdefault(_THREADS_KEY, [])
     threads[:] = [t for t in threads if t.is_alive()]
@@ -179,10 +184,11 @@ def _start_thread(app: Flask, queued: QueuedImport) -> None:
     thread.start()
 
 
-def _run_in_thread(app: Flask, import_id: int, pads: dict[int, str]) -> None:
+def _run_in_thread(app: Flask, import_id: int, pads: dict[int, str],
+                   invite: bool = False) -> None:
     with app.app_context():
         try:
-            run_here(import_id, pads)
+            run_here(import_id, pads, invite=invite)
         finally:
             db.session.remove()
 
@@ -193,6 +199,22 @@ def wait_for_imports(timeout: float | None = None) -> bool:
     for thread in threads:
         thread.join(timeout)
     return not any(thread.is_alive() for thread in threads)
+
+
+def _inviter(import_id: int):
+    """What an inviting import does after each batch: mail the users it created without a
+    password an invitation. A failure here never fails the import (the users exist; each
+    invitation not sent shows on the import's page and can be sent again from the person's)."""
+    def invite_created(user_ids: list[int]) -> None:
+        from .password_reset import invite_users
+
+        try:
+            job = db.session.get(UserImport, import_id)
+            invite_users(user_ids, job.created_by_id if job else None, import_id=import_id)
+        except Exception:
+            db.session.rollback()
+            log.exception("import %s: inviting users %s failed", import_id, user_ids)
+    return invite_created
 
 
 # --- a job nobody runs any more ------------------------------------------------------------

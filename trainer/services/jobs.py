@@ -1,28 +1,30 @@
-"""The scoring job queue: RQ on REDIS_URL when it is set, and the sweeper that loses nothing."""
+"""Scoring jobs on the queue (services/queue.py), and the sweeper that loses nothing."""
 
 from __future__ import annotations
 
 import logging
-import os
 import re
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import func, or_, select, update
+from flask import current_app
+from sqlalchemy import func, or_, select
 
-from ..domain.library import Rubric, Scenario
-from ..domain.transcript import Turn as Said
 from ..extensions import db
 from ..models import Attempt
 from ..models._types import utcnow
-from ..models.attempt import SCORED, SCORING
-from .scoring import score_attempt, score_transcript, store_scorecard
+from ..models.attempt import SCORING
+from .queue import (
+    FAILED_JOB_TTL,
+    GAVE_UP,
+    LIVE,
+    SweepClock,
+    get_queue,
+    job_context,
+    redis_location,
+)
+from .scoring import claim_for_scoring, score_attempt, score_transcript, store_scorecard
 
 if TYPE_CHECKING:  # redis and rq are imported where a queue is used: only with REDIS_URL set
     from redis import Redis
@@ -33,50 +35,10 @@ log = logging.getLogger(__name__)
 
 FALLBACK_NOTE = "Scoring job failed; the rule scorer was used."
 STALLED_NOTE = "Scoring did not finish; the rule scorer was used."
-# Job states, as rq.job.JobStatus values (a JobStatus is a str and equals its value).
-# A job in one of these states will still run: enqueuing the attempt again would score it twice.
-LIVE = frozenset({"queued", "started", "deferred", "scheduled"})
-# Every try has been used up (a worker killed mid-job may not have run the failure callback).
-GAVE_UP = frozenset({"failed", "stopped", "canceled"})
-FAILED_JOB_TTL = 7 * 24 * 3600  # long enough to look into, short enough not to pile up
 # The most stuck attempts one web request finishes (a few ms each with the rule scorer); any
 # more wait for the next sweep, so no page is held up for long.
 WEB_SWEEP_BATCH = 20
-_REDIS_KEY = "trainer.redis"
 _SWEEP_KEY = "trainer.web_sweep"
-_worker_apps: dict[int, Flask] = {}  # per process: a forked child builds its own
-
-
-def redis_connection() -> Redis | None:
-    """The app's Redis client (one pool per app), or None when REDIS_URL is not set."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    client = current_app.extensions.get(_REDIS_KEY)
-    if client is None:
-        from redis import Redis
-
-        try:  # short timeouts: a web request must not hang on a Redis that does not answer
-            client = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
-        except ValueError as exc:
-            log.error("REDIS_URL is not a Redis URL (%s): scoring runs in-process", exc)
-            return None
-        current_app.extensions[_REDIS_KEY] = client
-    return client
-
-
-def get_queue(name: str | None = None) -> Queue | None:
-    connection = redis_connection()
-    if connection is None:
-        return None
-    from rq import Queue
-
-    return Queue(name or current_app.config["TRAINER_QUEUE"], connection=connection)
-
-
-def redis_location() -> str:
-    """REDIS_URL without its password, for messages and the admin page."""
-    return re.sub(r"//[^@/]*@", "//***@", current_app.config.get("REDIS_URL") or "")
 
 
 def job_id(attempt_id: int, queue_name: str) -> str:
@@ -132,24 +94,9 @@ def _retry() -> Retry | None:
     return Retry(max=retries, interval=intervals) if retries > 0 else None
 
 
-@contextmanager
-def _job_context() -> Iterator[None]:
-    """The app a job runs in: the worker's own (`trainer worker`, tests), else one built here."""
-    if has_app_context():
-        yield
-        return
-    app = _worker_apps.get(os.getpid())
-    if app is None:
-        from .. import create_app
-
-        app = _worker_apps[os.getpid()] = create_app({"TRAINER_CLI": True})
-    with app.app_context():
-        yield
-
-
 def score_attempt_job(attempt_id: int) -> str:
     """The queued job. Idempotent: an attempt that is no longer being scored is left as is."""
-    with _job_context():
+    with job_context():
         attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
         if attempt is None or attempt.status != SCORING:
             return "skipped"  # already scored (the job ran twice), or deleted since
@@ -168,7 +115,7 @@ def on_scoring_failure(job: Job, connection: Redis, exc_type, exc_value, traceba
                     job.retries_left)
         return
     log.error("scoring job %s failed for good (%s): using the rule scorer", job.id, exc_value)
-    with _job_context():
+    with job_context():
         fallback_score(job.args[0])
 
 
@@ -178,17 +125,10 @@ def fallback_score(attempt_id: int, note: str = FALLBACK_NOTE) -> Attempt | None
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
     if attempt is None or attempt.status != SCORING:
         return attempt
-    # Claimed like score_attempt does: of two scorers at once (a late job), one stores.
-    claimed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt_id, Attempt.status == SCORING)
-        .values(status=SCORED).execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
+    if not claim_for_scoring(attempt_id):  # as score_attempt: of two scorers at once, one stores
         db.session.rollback()
         return db.session.get(Attempt, attempt_id, populate_existing=True)
-    scenario = Scenario.from_dict(attempt.scenario_snapshot)
-    rubric = Rubric.from_dict(attempt.rubric_snapshot)
-    transcript = [Said(t.role, t.text) for t in attempt.turns]
-    card = score_transcript(transcript, scenario, rubric, "rules")
+    card = score_transcript(attempt.transcript, attempt.scenario, attempt.rubric, "rules")
     store_scorecard(attempt, replace(card, notes=(*card.notes, note)))
     return attempt
 
@@ -253,7 +193,7 @@ def sweep_if_due() -> dict[int, str]:
     config = current_app.config
     if config.get("REDIS_URL"):
         return {}
-    clock = current_app.extensions.setdefault(_SWEEP_KEY, _SweepClock())
+    clock = current_app.extensions.setdefault(_SWEEP_KEY, SweepClock())
     if not clock.take_turn(config["TRAINER_SWEEP_SECONDS"]):
         return {}
     try:
@@ -272,22 +212,6 @@ def finish_stalled(limit: int = WEB_SWEEP_BATCH) -> dict[int, str]:
         log.warning("attempt %s was left in scoring: using the rule scorer", attempt_id)
         fallback_score(attempt_id, STALLED_NOTE)
     return dict.fromkeys(ids, "fallback")
-
-
-class _SweepClock:
-    """When this process may sweep next; one request at a time takes the turn."""
-
-    def __init__(self) -> None:
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def take_turn(self, every: float) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            if now < self._next:
-                return False
-            self._next = now + max(float(every), 1.0)
-            return True
 
 
 def _resume(queue: Queue, attempt_id: int) -> str:

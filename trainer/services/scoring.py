@@ -17,7 +17,8 @@ from ..extensions import db
 from ..llm.client import all_tries
 from ..models import Attempt, LLMCall, Score
 from ..models._types import utcnow
-from ..models.attempt import SCORED
+from ..models.attempt import SCORED, SCORING
+from . import outbound
 from .assessment import flag_copy
 from .tracks import after_attempt_scored
 
@@ -32,12 +33,10 @@ def score_attempt(attempt: Attempt) -> Attempt:
     returned unchanged, so a job that runs twice (or two at once) scores it once."""
     if attempt.status == SCORED:
         return attempt
-    scenario = Scenario.from_dict(attempt.scenario_snapshot)
-    rubric = Rubric.from_dict(attempt.rubric_snapshot)
-    transcript = [Said(t.role, t.text) for t in attempt.turns]
+    scenario, rubric, transcript = attempt.scenario, attempt.rubric, attempt.transcript
     db.session.commit()  # hand the connection back: an LLM judge may take seconds
     card = score_transcript(transcript, scenario, rubric, current_app.config["TRAINER_SCORER"])
-    if not _claim(attempt):
+    if not claim_for_scoring(attempt.id):
         log.info("attempt %s was scored meanwhile; this scorecard is discarded", attempt.id)
         if card.usage:  # the call was made and paid for: keep its record all the same
             record_llm_call(card.usage, attempt.id)
@@ -85,6 +84,7 @@ def store_scorecard(attempt: Attempt, card: Scorecard) -> None:
     flag_copy(attempt)  # a near-copy of a model answer or a peer's pass waits for a manager
     attempt.status = SCORED
     attempt.scored_at = utcnow()
+    outbound.attempt_scored(attempt)  # xAPI: completed, and passed or failed when assessed
     db.session.commit()
     after_attempt_scored(attempt)  # completing the rotation renews the clearances it covers
 
@@ -106,10 +106,12 @@ def record_llm_call(usage: Mapping[str, Any], attempt_id: int | None) -> LLMCall
     return call
 
 
-def _claim(attempt: Attempt) -> bool:
-    """Mark the attempt scored unless someone else already has; the row stays locked until the
-    commit that stores the card, so of two scorers at once exactly one stores."""
+def claim_for_scoring(attempt_id: int) -> bool:
+    """Mark the attempt scored if it is still waiting for its score ("scoring"): of two scorers
+    at once (a job and the sweeper's fallback, a job run twice) exactly one gets True and
+    stores, since the row stays locked until the commit that stores the card. An attempt still
+    in progress, abandoned or scored already is never claimed."""
     claimed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.status != SCORED)
+        update(Attempt).where(Attempt.id == attempt_id, Attempt.status == SCORING)
         .values(status=SCORED).execution_options(synchronize_session=False))
     return claimed.rowcount == 1

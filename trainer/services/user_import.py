@@ -8,7 +8,6 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -16,13 +15,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain.errors import TrainerError
 from ..extensions import db
-from ..models import Department, User, UserImport, UserImportRow
+from ..models import User, UserImport, UserImportRow
 from ..models._types import utcnow
 from ..models.user_import import DONE, FAILED, QUEUED, RUNNING
 from . import audit, passwords
 from .password_sheets import one_time_password
 from .user_csv import CheckedRow
-from .users import MANAGER_ROLES, created_detail, get_or_create_department
+from .user_import_batch import ImportBatch
+from .users import created_detail
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ BATCH_TRIES = 3
 SOURCE_MAX = 255  # UserImport.source: a longer file name is cut, it is only recorded
 
 Progress = Callable[[UserImport, list[int]], None]  # the job, and the lines created just now
+Created = Callable[[list[int]], None]  # the ids of the users created just now (committed)
 
 
 class ImportFailed(TrainerError):
@@ -81,7 +82,8 @@ def queue_import(rows: list[CheckedRow], actor: User | None = None, *, source: s
 
 
 def run_import(import_id: int, pads: dict[int, str], *, batch_size: int | None = None,
-               on_progress: Progress | None = None) -> UserImport | None:
+               on_progress: Progress | None = None,
+               on_created: Created | None = None) -> UserImport | None:
     """Create the job's users a batch at a time. A finished job is left as it is; an unfinished
     one goes on from its remaining rows. Each row is deleted in the transaction that creates its
     user, and a batch commits only while this run still holds the job, so no row is imported
@@ -94,8 +96,10 @@ def run_import(import_id: int, pads: dict[int, str], *, batch_size: int | None =
         if created is None:
             log.warning("import %s: another run took it over, or it was failed", import_id)
             return _reloaded(import_id)
+        if on_created is not None and created:
+            on_created([user_id for _, user_id in created])
         if on_progress is not None:
-            on_progress(_reloaded(import_id), created)
+            on_progress(_reloaded(import_id), [line for line, _ in created])
     return _finish(import_id, token)
 
 
@@ -184,7 +188,7 @@ def _next_batch(import_id: int, size: int) -> list[UserImportRow]:
 
 
 def _import_batch_with_retries(import_id: int, token: str, rows: list[UserImportRow],
-                               pads: dict[int, str]) -> list[int] | None:
+                               pads: dict[int, str]) -> list[tuple[int, int]] | None:
     hashes: dict[int, str | None] = {}  # by row id: hashed once, whatever the tries
     for _ in range(BATCH_TRIES):
         for row in rows:  # the slow part, before any write lock is taken
@@ -205,9 +209,10 @@ def _import_batch_with_retries(import_id: int, token: str, rows: list[UserImport
 
 
 def _import_batch(import_id: int, token: str, rows: list[UserImportRow],
-                  hashes: dict[int, str | None]) -> list[int] | None:
+                  hashes: dict[int, str | None]) -> list[tuple[int, int]] | None:
     """One transaction: the job's heartbeat (refused unless this run holds the job), the users,
-    their audit events, the rows deleted and the counts. The created lines, or None."""
+    their audit events, the rows deleted and the counts. (line, user id) of each user created,
+    or None."""
     held = db.session.execute(
         update(UserImport).where(UserImport.id == import_id, UserImport.runner == token,
                                  UserImport.status == RUNNING)
@@ -216,7 +221,7 @@ def _import_batch(import_id: int, token: str, rows: list[UserImportRow],
         db.session.rollback()
         return None
     job = _reloaded(import_id)
-    batch = _Batch(job, rows)
+    batch = ImportBatch(job, rows)
     for row in rows:
         batch.add(row, hashes.get(row.id))
     db.session.flush()
@@ -226,8 +231,9 @@ def _import_batch(import_id: int, token: str, rows: list[UserImportRow],
     db.session.execute(delete(UserImportRow).where(
         UserImportRow.id.in_([row.id for row in rows])))
     batch.count_into(job)
+    created = [(row.line, user.id) for user, row, _ in batch.created]  # read before the commit
     db.session.commit()
-    return [row.line for _, row, _ in batch.created]
+    return created
 
 
 def _finish(import_id: int, token: str) -> UserImport | None:
@@ -246,66 +252,3 @@ def _finish(import_id: int, token: str) -> UserImport | None:
     db.session.commit()
     log.info("import %s: %s user(s) created, %s skipped", job.id, job.created, job.skipped)
     return job
-
-
-class _Batch:
-    """The users of one batch, with what the job will count and report about them."""
-
-    def __init__(self, job: UserImport, rows: list[UserImportRow]):
-        emails = [row.data["email"] for row in rows]
-        self.taken = set(db.session.scalars(select(User.email).where(
-            User.email.in_(emails))))
-        bosses = {row.data["manager_key"] for row in rows if row.data.get("manager_key")}
-        self.users: dict[str, User] = {user.email.lower(): user for user in db.session.scalars(
-            select(User).where(User.email.in_(bosses)))} if bosses else {}
-        self.departments: dict[str, tuple[Department, bool]] = {}
-        self.created: list[tuple[User, UserImportRow, bool]] = []
-        self.problems: list[dict[str, Any]] = []
-        self.skipped = 0
-
-    def add(self, row: UserImportRow, password_hash: str | None) -> None:
-        data = row.data
-        if data["email"] in self.taken:  # added by someone else since the file was checked
-            self.skipped += 1
-            self._problem(row, f"email already exists: {data['email']} (added after the file "
-                               "was checked); skipped", skipped=True)
-            return
-        key = data["department"].lower()
-        if key not in self.departments:
-            self.departments[key] = get_or_create_department(data["department"])
-        department, is_new = self.departments[key]
-        user = User(email=data["email"], name=data["name"], role=data["role"], active=True,
-                    department=department, manager=self._manager(row),
-                    start_date=date.fromisoformat(data["start_date"]) if data["start_date"]
-                    else None, password_hash=password_hash)
-        db.session.add(user)
-        self.users[user.email] = user
-        self.created.append((user, row, is_new))
-
-    def _manager(self, row: UserImportRow) -> User | None:
-        key, typed = row.data.get("manager_key"), row.data.get("manager")
-        if not key:
-            return None
-        manager = self.users.get(key)  # in this batch, or found before it
-        if manager is None:
-            self._problem(row, f"manager '{typed}' was not found when the user was created: "
-                               "created without a manager")
-        elif manager.role not in MANAGER_ROLES or not manager.active:
-            self._problem(row, f"manager '{typed}' is no longer an active manager or admin: "
-                               "created without a manager")
-        else:
-            return manager
-        return None
-
-    def _problem(self, row: UserImportRow, message: str, skipped: bool = False) -> None:
-        self.problems.append({"line": row.line, "message": message, "skipped": skipped})
-
-    def count_into(self, job: UserImport) -> None:
-        made = [user for user, _, _ in self.created]
-        job.done += len(made) + self.skipped
-        job.created += len(made)
-        job.skipped += self.skipped
-        job.without_password += sum(1 for user in made if user.password_hash is None)
-        job.departments_created = [*job.departments_created, *(
-            department.name for department, is_new in self.departments.values() if is_new)]
-        job.problems = [*job.problems, *self.problems]

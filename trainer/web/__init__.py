@@ -14,15 +14,19 @@ def register_web(app: Flask) -> None:
         admin_llm,
         admin_tokens,
         admin_users,
+        admin_webhooks,
         api,
         auth,
-        authority,
+        badges,
         errors,
         feedback,
         insight,
         manager,
+        password_reset,
+        preferences,
         routing,
         security,
+        sso,
         trainee,
     )
 
@@ -37,15 +41,20 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(trainee.bp)
     app.register_blueprint(manager.bp)
-    app.register_blueprint(authority.bp)
+    app.register_blueprint(manager.authority_bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_tokens.bp)
+    app.register_blueprint(admin_webhooks.bp)
     app.register_blueprint(admin_users.bp)
     app.register_blueprint(admin_llm.bp)
     app.register_blueprint(routing.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feedback.bp)
     app.register_blueprint(insight.bp)
+    app.register_blueprint(password_reset.bp)
+    app.register_blueprint(preferences.bp)
+    app.register_blueprint(badges.bp)
+    app.register_blueprint(sso.bp)
 
 
 def _library_context() -> dict:

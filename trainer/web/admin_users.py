@@ -1,19 +1,23 @@
-"""Admin pages about one person: edit their name, department, manager and start date, and move
-all of a manager's reports to someone else. Only admins find these pages; anyone else gets 404."""
+"""Admin pages about one person: edit their name, department, manager and start date, move all
+of a manager's reports to someone else, and email an invitation to set a password; and an import
+whose new users are invited by email. Only admins find these pages; anyone else gets 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from ..extensions import db
 from ..models import User
-from ..services import user_edit
+from ..services import import_jobs, password_reset, user_edit
 from ..services import users as service
+from ..services.user_csv import ImportRejected
 from ..services.users import UserError
-from .admin import admin_or_404, show_problems
-from .admin_forms import NO_MANAGER, EditUserForm, MoveReportsForm
+from .acting import actor
+from .admin import show_problems
+from .admin_forms import NO_MANAGER, EditUserForm, ImportForm, MoveReportsForm
+from .forms import EmptyForm
+from .guards import admin_or_404
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -54,7 +58,8 @@ def _page(person: User, form: EditUserForm, move_form: MoveReportsForm | None = 
     reports = user_edit.report_count(person)
     return render_template("admin/edit_user.html", person=person, form=form,
                            move_form=move_form or _move_form(person, reports), reports=reports,
-                           departments=service.department_names()), status
+                           departments=service.department_names(),
+                           invitation=password_reset.last_invitation(person)), status
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -66,7 +71,7 @@ def edit_user(user_id: int):
         edit = user_edit.Edit(form.name.data, form.department.data, form.manager_email.data,
                               form.start_date.data)
         try:
-            changes = user_edit.edit_user(person, edit, actor=current_user._get_current_object(),
+            changes = user_edit.edit_user(person, edit, actor=actor(),
                                           ip=request.remote_addr)
         except UserError as exc:
             show_problems(form, exc)
@@ -88,7 +93,7 @@ def move_reports(user_id: int):
         try:
             moved = user_edit.move_reports(
                 person, move_form.to_email.data, int(expected) if expected.isdigit() else None,
-                actor=current_user._get_current_object(), ip=request.remote_addr)
+                actor=actor(), ip=request.remote_addr)
         except UserError as exc:
             show_problems(move_form, exc)
         else:
@@ -97,3 +102,52 @@ def move_reports(user_id: int):
                   f"{target.name}.", "success")
             return redirect(url_for(".edit_user", user_id=person.id, _anchor="reports"))
     return _page(person, _edit_form(person), move_form, status=422)
+
+
+@bp.post("/<int:user_id>/invite")
+@admin_or_404
+def invite(user_id: int):
+    """Email this person a link to choose their password (they have none yet)."""
+    person = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = password_reset.invite(person, actor(),
+                                     ip=request.remote_addr)
+    except password_reset.InviteRefused as exc:
+        flash(f"No invitation sent: {exc}", "error")
+    else:
+        flash(f"Invitation sent to {person.email}." if sent else
+              f"The mail server did not take the invitation to {person.email}; try again "
+              "later (the server log says why).", "success" if sent else "error")
+    return redirect(url_for(".edit_user", user_id=person.id, _anchor="invite"))
+
+
+@bp.post("/import/invite")
+@admin_or_404
+def import_and_invite():
+    """The import page's other button: import the file, and email each new user without a
+    password an invitation to choose one (instead of generating passwords)."""
+    form = ImportForm()
+    if not password_reset.is_available():
+        flash("Email is not set up, so no invitation can be sent.", "error")
+        return redirect(url_for("admin.import_users"))
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            job = import_jobs.start_import(upload.stream, actor(),
+                                           source=upload.filename or "",
+                                           ip=request.remote_addr, invite=True)
+        except ImportRejected as exc:
+            problems = exc.problems
+        else:
+            return redirect(url_for("admin.user_import", import_id=job.id))
+    return render_template("admin/import.html", form=form, problems=problems,
+                           imports=import_jobs.recent_imports()), 422
+
+
+@bp.app_template_global()
+def import_invitations(import_id: int) -> password_reset.InviteCount:
+    """For the import progress page: the invitations its users were sent."""
+    return password_reset.import_invitations(import_id)

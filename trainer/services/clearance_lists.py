@@ -1,0 +1,146 @@
+"""Reading clearances: a person's, a team's, the company's; who may resolve a complaint (the
+routing API and page); who in a team is ready for a higher level; what expires soon. Granting,
+revoking and renewing are in services/clearances.py; what "current" and "expiring soon" mean is
+domain/qualification.py (Clearance.is_current and is_expiring_soon carry it into SQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ..domain.library import Category
+from ..domain.qualification import EXPIRY_WARNING_DAYS, Eligibility, levels_for
+from ..extensions import db
+from ..models import Clearance, User
+from ..models._types import utcnow
+from .clearances import as_amount, category_of, current_query
+from .eligibility import records_of
+from .library import get_library
+from .team import acted_on, people_of
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Someone eligible for a level above the one they hold in a category (None: no clearance)."""
+
+    user: User
+    category: Category
+    eligibility: Eligibility
+    held_level: int | None
+
+
+def current_of(user_ids: Iterable[int], now: datetime | None = None) -> dict[int, list[Clearance]]:
+    """Each person's clearances that count now, by category (one statement)."""
+    found: dict[int, list[Clearance]] = {}
+    for c in db.session.scalars(current_query(now or utcnow()).where(
+            Clearance.user_id.in_(list(user_ids))).order_by(Clearance.category, Clearance.level)):
+        found.setdefault(c.user_id, []).append(c)
+    return found
+
+
+def clearances_of(user: User) -> list[Clearance]:
+    """Every clearance the user ever held, newest first (expired and revoked ones included), with
+    who granted each (pages show the name)."""
+    return list(db.session.scalars(select(Clearance).where(Clearance.user_id == user.id)
+                                   .options(joinedload(Clearance.granted_by))
+                                   .order_by(Clearance.granted_at.desc(), Clearance.id.desc())))
+
+
+def list_clearances(category_id: str | None = None, include_all: bool = False,
+                    now: datetime | None = None) -> list[Clearance]:
+    """Current clearances (every one with ``include_all``), by category, level and name."""
+    if category_id is not None:
+        category_of(category_id)
+    query = select(Clearance) if include_all else current_query(now or utcnow())
+    if category_id is not None:
+        query = query.where(Clearance.category == category_id)
+    return list(db.session.scalars(
+        query.join(Clearance.user).options(contains_eager(Clearance.user))
+        .order_by(Clearance.category, Clearance.level.desc(), User.name, Clearance.id)))
+
+
+class ResolverKey(NamedTuple):
+    """Where a resolver sits in the answer's order, so the next page can start after it."""
+
+    level: int
+    name: str
+    clearance_id: int
+
+    @classmethod
+    def of(cls, clearance: Clearance) -> ResolverKey:
+        return cls(clearance.level, clearance.user.name, clearance.id)
+
+
+def resolvers_query(category_id: str, amount: Decimal | float | int | str = 0,
+                    now: datetime | None = None) -> Select:
+    """Who may resolve a complaint of this category and amount right now, with their user and
+    department: highest level first, then by name and clearance; one clearance per person (their
+    highest level). Ordered, so it pages (by number or after a ResolverKey)."""
+    category_of(category_id)
+    value, now = as_amount(amount, "amount"), now or utcnow()
+    # Each person's clearances that count, best first: one pass, where a correlated "is there a
+    # better one" would look at every clearance of the category once per clearance.
+    ranked = (select(Clearance.id, func.row_number().over(
+        partition_by=Clearance.user_id, order_by=(Clearance.level.desc(), Clearance.id))
+        .label("rank"))
+        .where(Clearance.is_current(now), Clearance.category == category_id,
+               Clearance.limit >= value).subquery())
+    return (select(Clearance).join(ranked, and_(ranked.c.id == Clearance.id, ranked.c.rank == 1))
+            .join(Clearance.user).outerjoin(User.department).where(User.active.is_(True))
+            .options(contains_eager(Clearance.user).contains_eager(User.department))
+            .order_by(Clearance.level.desc(), User.name, Clearance.id))
+
+
+def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
+              now: datetime | None = None, limit: int | None = None,
+              after: ResolverKey | None = None) -> list[Clearance]:
+    """The resolvers_query's clearances: all of them, or at most ``limit`` after ``after``."""
+    query = resolvers_query(category_id, amount, now)
+    if after is not None:  # strictly after it in resolvers_query's order
+        level, name, clearance_id = after
+        query = query.where(or_(Clearance.level < level, and_(Clearance.level == level, or_(
+            User.name > name, and_(User.name == name, Clearance.id > clearance_id)))))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def ready_team(manager: User, now: datetime | None = None,
+               people: Iterable[User] | None = None) -> list[Readiness]:
+    """Who in the manager's team (everyone, for an admin; only ``people``, e.g. the page shown,
+    when given) is eligible for a level above the one they hold: the highest such level per
+    person and category; active people only (domain/permissions.py)."""
+    now = now or utcnow()
+    people = people_of(manager, active_only=True) if people is None else acted_on(people)
+    records = records_of((p.id for p in people), now, passes_only=True)
+    held: dict[tuple[int, str], int] = {}
+    for c in db.session.scalars(current_query(now).where(
+            Clearance.user_id.in_([p.id for p in people]))):
+        held[c.user_id, c.category] = max(c.level, held.get((c.user_id, c.category), 0))
+    ready = []
+    for person in people:
+        passed_in = {r.category for r in records[person.id] if r.is_clean_pass}
+        for category in get_library().categories.values():
+            if category.id not in passed_in:  # nothing there could make them eligible
+                continue
+            top = held.get((person.id, category.id))
+            eligible = [e for e in levels_for(records[person.id], category, now, manager.id,
+                                              explain=False)
+                        if e.eligible and e.level > (top or 0)]
+            if eligible:
+                ready.append(Readiness(person, category, eligible[-1], top))
+    return ready
+
+
+def expiring_for(users: Iterable[User], now: datetime | None = None,
+                 days: int = EXPIRY_WARNING_DAYS) -> list[Clearance]:
+    """Current clearances of ``users`` that stop within ``days`` days, soonest first."""
+    now = now or utcnow()
+    ids = [u.id for u in users]
+    return list(db.session.scalars(select(Clearance).where(
+        Clearance.user_id.in_(ids), Clearance.is_expiring_soon(now, days))
+        .order_by(Clearance.expires_at)))
