@@ -18,6 +18,7 @@ from ..services.assessment import model_answer_shown
 from ..services.history import attempt_lines
 from ..services.locks import Busy
 from ..services.overview import person_overview
+from . import play_fragments
 from .forms import EmptyForm
 from .fragments import scenario_table
 from .paging import page_number
@@ -75,6 +76,14 @@ def start(scenario_id: str):
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int):
+    """The play page, and the answer posted from it: without script a redirect to the page's
+    newest customer line (#latest), with htmx a fragment of the new turns (play_fragments)."""
+    if play_fragments.wanted():
+        return play_fragments.as_htmx(_play(attempt_id, htmx=True))
+    return _play(attempt_id)
+
+
+def _play(attempt_id: int, htmx: bool = False):
     attempt = _own_attempt(attempt_id)
     if attempt.is_finished:
         return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
@@ -83,18 +92,25 @@ def attempt(attempt_id: int):
     if play.reply_to_pending(attempt) and attempt.is_finished:  # a lost reply, given now
         return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
     form, status = AnswerForm(), 200
+    shown = play_fragments.shown_turns(form.expected_turn.data, len(attempt.turns))
     if form.validate_on_submit():
         sent = _send_answer(attempt, form)
-        if not isinstance(sent, int):
-            return sent
+        if not isinstance(sent, int):  # taken, or the conversation ended meanwhile
+            if not htmx:
+                return sent
+            if attempt.is_finished:  # the whole page moves on to the scorecard
+                return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
+            sent = 200
         status = sent
     elif request.method == "GET":
         form.answer.data = ""
     elif form.errors:
         status = 422
+    scenario = attempt.scenario
+    if htmx:
+        return play_fragments.update(attempt, form, scenario, shown, status)
     form.expected_turn.data = str(len(attempt.turns))
-    return render_template("trainee/play.html", attempt=attempt, form=form,
-                           scenario=play.scenario_of(attempt),
+    return render_template("trainee/play.html", attempt=attempt, form=form, scenario=scenario,
                            awaiting_reply=play.is_awaiting_reply(attempt)), status
 
 
@@ -111,7 +127,9 @@ def _send_answer(attempt: Attempt, form: AnswerForm):
             return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
         form.answer.errors.append(str(exc))
         return 409 if isinstance(exc, (play.AnswerConflict, Busy)) else 422
-    return redirect(url_for("trainee.attempt", attempt_id=attempt.id) + "#reply-form")
+    # The newest customer line is the landing point: it takes focus (tabindex=-1), and a screen
+    # reader reads the customer's reply first.
+    return redirect(url_for("trainee.attempt", attempt_id=attempt.id) + "#latest")
 
 
 @bp.route("/attempts/<int:attempt_id>/end", methods=["GET", "POST"])
@@ -128,7 +146,7 @@ def end(attempt_id: int):
         abort(400)
     if request.method == "GET" or form.confirm.data != "yes":
         return render_template("trainee/end.html", attempt=attempt, form=form,
-                               scenario=play.scenario_of(attempt),
+                               scenario=attempt.scenario,
                                abandons=is_abandoned(attempt.trainee_turn_count))
     try:
         play.end_attempt(attempt)
@@ -147,15 +165,16 @@ def scorecard(attempt_id: int):
     if not attempt.is_finished:
         return redirect(url_for("trainee.attempt", attempt_id=attempt.id))
     return render_template("trainee/scorecard.html", attempt=attempt,
-                           scenario=play.scenario_of(attempt), retry_form=EmptyForm(),
+                           scenario=attempt.scenario, retry_form=EmptyForm(),
                            show_model_answer=model_answer_shown(attempt, current_user))
 
 
 @bp.get("/attempts/<int:attempt_id>/scorecard/status")
 @login_required
 def scorecard_status(attempt_id: int):
-    """The scorecard partial alone: htmx polls it while the attempt is being scored."""
+    """The scorecard partial alone: htmx polls it while the attempt is being scored; once scored,
+    it also fills in the page's live region, which announces the card's arrival."""
     attempt = _own_attempt(attempt_id)
-    return render_template("trainee/_scorecard_body.html", attempt=attempt,
-                           scenario=play.scenario_of(attempt),
+    return render_template("trainee/_scorecard_status.html", attempt=attempt,
+                           scenario=attempt.scenario,
                            show_model_answer=model_answer_shown(attempt, current_user))
