@@ -26,7 +26,7 @@ _DAY = re.compile(
     r"tomorrow|tomorrow|yesterday|right now|straight away|right away|immediately|as we speak)"
     r"|(?P<mod>this coming |this |next |coming |last |on |by |before |from |after )?"
     r"(?P<wd>" + WEEKDAY + r")(?:,? (?:the )?(?P<d1>\d{1,2})" + TH + _NOT_TIME + r"(?: of)?(?: (?P<m1>"
-    + MONTH + r"))?)?"
+    + MONTH + r"))?|,? (?P<m4>" + MONTH + r") (?:the )?(?P<d5>\d{1,2})" + TH + _NOT_TIME + r")?"
     r"|(?:the )?(?<![\d.:£$€])(?P<d2>\d{1,2})" + TH + r"(?: of)? (?P<m2>" + MONTH + r")"
     r"|(?P<m3>" + MONTH + r") (?P<d3>\d{1,2})" + TH + r"\b"
     r"|the (?P<d4>\d{1,2})(?:st|nd|rd|th)\b)" + _PART)
@@ -142,8 +142,8 @@ def _days(m: re.Match[str], cal: Calendar, past: bool | None) -> tuple[int, int,
         rel = m.group("rel")
         shift = {"the day after tomorrow": 2, "tomorrow": 1, "yesterday": -1}.get(rel, 0)
         return today + shift, today + shift, False
-    day = m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
-    month = m.group("m1") or m.group("m2") or m.group("m3")
+    day = m.group("d1") or m.group("d5") or m.group("d2") or m.group("d3") or m.group("d4")
+    month = m.group("m1") or m.group("m4") or m.group("m2") or m.group("m3")
     if day and month:
         found = cal.ordinal(int(day), month_number(month))
         return (found, found, True) if found else None

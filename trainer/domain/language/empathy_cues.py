@@ -110,7 +110,11 @@ DISMISSIVE = _rx(
     r"\byou(?:'re| are) (?:overreacting|wrong|mistaken|being (?:rude|unreasonable|difficult|"
     r"ridiculous|silly|dramatic|emotional))", r"\bthat(?:'s| is) (?:simply )?not true\b",
     r"\b(?:that|it)(?:'s| is) (?:not (?:our|my) problem|your problem|just how it is|the way it "
-    r"is|life)\b", r"\b(?:it|that)(?:'s| is| was) (?:only|just) (?:£|\$|€)?\d",
+    r"is|life)\b",
+    # 'it's only £5', not 'it's only 5 minutes away'
+    r"\b(?:it|that)(?:'s| is| was) (?:only|just) (?:£|\$|€)?\d+(?:\.\d+)?\b(?! ?(?:working "
+    r"|business |calendar )?(?:minutes?|mins?|hours?|days?|weeks?|months?|am|pm|%|percent|"
+    r"miles?)\b)",
     r"\b(?:only|just) (?:a few|\d+(?:\.\d+)?) (?:pounds|quid|dollars|euros)\b",
     r"\b(?:as|like) i (?:already |just )?(?:said|told you|explained|mentioned)\b",
     r"\bi (?:already|just) told you\b", r"\bobviously you\b", r"\bwhatever you (?:say|think|want)\b",

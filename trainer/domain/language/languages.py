@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .spoken import is_spoken, read_spoken
+
 OTHER_LANGUAGES = {
     "spanish": "el la los las del que y en un una por con para es lo le les su sus se mi muy "
                "pero como más este esta usted ustedes nosotros yo hoy ya hay fue sido será "
@@ -38,7 +40,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 def is_other_language(text: str) -> bool:
-    words = _WORD.findall(text.lower().replace("\u2019", "'"))
+    said = read_spoken(text) if is_spoken(text) else text  # a transcript's fillers left out
+    words = _WORD.findall(said.lower().replace("\u2019", "'"))
     if len(words) < MIN_WORDS:
         return False
     foreign = sum(1 for w in words if w in FOREIGN_WORDS and w not in ENGLISH_WORDS)

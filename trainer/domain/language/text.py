@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from .spoken import is_spoken, spoken_sentences
+
 # Same-length replacements only, so a normalised sentence lines up with the original characters.
 _NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                             "\u2013": "-", "\u2014": "-", "\u00a0": " "})
@@ -35,8 +37,9 @@ FUNCTION_WORDS = frozenset(
 
 class Sentence(NamedTuple):
     text: str  # verbatim slice of the trainee's turn
-    lower: str  # normalised lower case, same length as text
+    lower: str  # normalised lower case, same length as text (spoken: its reading, see spoken.py)
     tokens: tuple[str, ...]
+    spoken: bool = False  # read from a speech transcript: its boundaries were inferred
 
     @property
     def is_structured(self) -> bool:
@@ -54,7 +57,12 @@ def tokens(lower: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1024)
 def split_sentences(text: str) -> tuple[Sentence, ...]:
-    """The sentences of one turn, each a verbatim substring of it."""
+    """The sentences of one turn, each a verbatim substring of it. A turn without punctuation,
+    as speech-to-text writes it, is split where a new sentence starts, and each sentence is read
+    without fillers and with its figures written (`spoken`)."""
+    if is_spoken(text):
+        return tuple(Sentence(text[a:b], low, tokens(low), True)
+                     for a, b, low in spoken_sentences(text))
     out = []
     start = 0
     for match in _SENTENCE_END.finditer(text):

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from ..language.concepts import content_concepts
 from ..language.numbers import Quantity, quantities
+from ..language.spoken import reading
 from ..language.text import REPORTED, is_conditional, normalise
 from .casefile import CaseFile
 
@@ -46,16 +47,22 @@ _ACTS_ON_CUSTOMER = frozenset({"request", "redirect", "blame"})
 
 
 def is_own_assertion(quote: str, kind: str = "promise") -> bool:
-    low = normalise(quote)
+    low = reading(quote, normalise(quote))  # a spoken quote: its questions marked
     question = low.rstrip().endswith("?") and kind != "request"
     fallback = is_conditional(low) and kind not in _ACTS_ON_CUSTOMER
     return not (question or fallback or _QUOTED.search(quote) or REPORTED.search(low))
 
 
-def restates(quote: str, case: CaseFile) -> bool:
+def restates(quote: str, case: CaseFile, beside: tuple[str, ...] = ()) -> bool:
     """Whether the sentence retells what the case file or the customer says happened (a
-    sentence in which the trainee does, offers or asks something is never a retelling)."""
-    low = normalise(quote)
+    sentence in which the trainee does, offers or asks something is never a retelling); with
+    ``beside`` (a spoken sentence's neighbours), also run on with one of them."""
+    return _restates(quote, case) or any(_restates(f"{b} {quote}", case)
+                                         or _restates(f"{quote} {b}", case) for b in beside)
+
+
+def _restates(quote: str, case: CaseFile) -> bool:
+    low = reading(quote, normalise(quote))
     if _ACTING.search(low) or REQUEST.search(low) or not all(
             is_known_figure(q, case.known) for q in quantities(low)):
         return False  # doing or asking something, or a figure of its own: not a retelling

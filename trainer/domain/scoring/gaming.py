@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..language import gaming_cues as cues
+from ..language.spoken import is_spoken, spoken_sentences
 from ..library import DIMENSIONS
 
 GAMING_CAP = 2  # the most a dimension may earn once the reply tries to game the scorer
@@ -120,7 +121,9 @@ def is_stuffed(low: str) -> bool:
     the complaint is not gaming anyone."""
     if len(_SYMPATHY.findall(low)) < STUFFED_PHRASES:
         return False
-    sentences = _SENTENCE_END.split(low)
+    # a speech transcript has no full stops: its sentences as the scorer reads them
+    sentences = [said for _, _, said in spoken_sentences(low)] if is_spoken(low) \
+        else _SENTENCE_END.split(low)
     return sum(len(s.split()) for s in sentences if not _SYMPATHY.search(s)) < SUBSTANCE_WORDS
 
 

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from ..language.concepts import content_concepts
 from ..language.numbers import Quantity, quantities
+from ..language.spoken import read_spoken
 from ..language.stemming import concept
 from ..language.text import clauses as split_clauses
 from ..language.text import (
@@ -27,9 +28,9 @@ from .statements import HEDGED, statement_errors
 _SKIP = frozenset({"gaming", "fragment"})
 _WORDS = re.compile(r"[a-z]+")
 _WHEN_KINDS = ("time", "weekday", "date")
+SPOKEN_REACH = 2  # a point may be made over this many sentences either side in speech
 _EARLIER = re.compile(r"\b(?:sooner|earlier|faster|quicker|before|shorter|less|fewer|below|"
                       r"under)\b")
-
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class _Seen(NamedTuple):
     around: frozenset[str]
     figures: tuple[Quantity, ...]
     around_figures: tuple[Quantity, ...]
+    beside: tuple[str, ...] = ()  # spoken: neighbours that may be part of it (guessed ends)
 
 
 class _Fit(NamedTuple):
@@ -129,7 +131,8 @@ def _denies(claim: Claim, item: Tagged) -> bool:
         return False
     words = list(_WORDS.finditer(best))
     at = next((m.start() for m in words if concept(m.group()) in strong), -1)
-    return at >= 0 and negated_before(best, at, 4)
+    # no commas in speech: only a negation just before ('not by his own team' denies nothing)
+    return at >= 0 and negated_before(best, at, 2 if item.sentence.spoken else 4)
 
 
 def _seen(turns: Sequence[Sequence[Tagged]]) -> list[_Seen]:
@@ -139,9 +142,12 @@ def _seen(turns: Sequence[Sequence[Tagged]]) -> list[_Seen]:
         reads = [(content_concepts(i.sentence.lower), quantities(i.sentence.lower))
                  for i in usable]
         for n, item in enumerate(usable):
-            near = reads[max(0, n - 1): n + 2]
+            reach = SPOKEN_REACH if item.sentence.spoken else 1
+            near = reads[max(0, n - reach): n + reach + 1]
+            beside = tuple(i.sentence.text for i in usable[max(0, n - 1): n + 2]
+                           if i is not item) if item.sentence.spoken else ()
             out.append(_Seen(item, reads[n][0], frozenset().union(*(c for c, _ in near)),
-                             reads[n][1], tuple(q for _, qs in near for q in qs)))
+                             reads[n][1], tuple(q for _, qs in near for q in qs), beside))
     return out
 
 
@@ -151,7 +157,9 @@ def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFinding
     flagged: dict[str, Match] = {}
     wrong: list[Match] = []
     variants = case.variants or case.key_points
+    beside: dict[str, tuple[str, ...]] = {}
     for seen in _seen(turns):
+        beside[seen.item.quote] = seen.beside
         figures = bool(seen.figures)
         for n in case.kp_index.touched(seen.concepts, figures) if case.kp_index \
                 else range(len(variants)):
@@ -176,18 +184,20 @@ def check_case(turns: Sequence[Sequence[Tagged]], case: CaseFile) -> CaseFinding
     for ident in contradicted:
         covered.pop(ident, None)
     kinds = {c.id: c.kind for c in case.red_flags}
-    flagged = {k: _certain(m, kinds.get(k, "plain")) for k, m in flagged.items()
-               if not restates(m.quote, case)}
+    flagged = {k: _certain(m, beside, kinds.get(k, "plain")) for k, m in flagged.items()
+               if not restates(m.quote, case, beside.get(m.quote, ()))}
     return CaseFindings(tuple(covered.values()), tuple(contradicted.values()),
                         tuple(flagged.values()),
-                        tuple(_certain(m) for m in wrong if not restates(m.quote, case)))
+                        tuple(_certain(m, beside) for m in wrong
+                              if not restates(m.quote, case, beside.get(m.quote, ()))))
 
 
-def _certain(match: Match, kind: str = "promise") -> Match:
+def _certain(match: Match, beside: dict[str, tuple[str, ...]], kind: str = "promise") -> Match:
     """Sure only when said as the trainee's own assertion: not a quote or someone else's words,
-    not a question (unless asking is what the flag is about), and for a promise or a figure not
-    an 'if' fallback ("if it hasn't arrived by Friday, call me")."""
-    if match.sure and not is_own_assertion(match.quote, kind):
+    not a question (unless asking is what the flag is about), for a promise or a figure not an
+    'if' fallback ("if it hasn't arrived by Friday, call me"); in speech, nor its neighbours."""
+    if match.sure and not all(is_own_assertion(q, kind)
+                              for q in (match.quote, *beside.get(match.quote, ()))):
         return Match(match.claim_id, match.quote, match.precise, match.why, sure=False)
     return match
 
@@ -203,7 +213,7 @@ def _key_point(claim: Claim, seen: _Seen, case: CaseFile, covered: dict[str, Mat
         return  # nothing of it in this sentence
     own = _fit(claim, seen.concepts, seen.figures, low, case.known)
     if own.units >= 2 and _polarity_clash(claim, item):
-        if _denies(claim, item):
+        if _denies(claim, item) and not item.sentence.spoken:  # speech: boundaries guessed
             contradicted.setdefault(claim.id, Match(claim.id, item.quote, why="denies it",
                                                     sure=False))
         return
@@ -226,7 +236,8 @@ def _says_flag(claim: Claim, seen: _Seen, case: CaseFile) -> str:
     """'sure', 'unsure' (topic words only), or '' when the sentence does not say the flag."""
     item, low = seen.item, seen.item.sentence.lower
     if claim.hints and any(h and h in low for h in claim.hints):
-        return "" if is_negated(low) else "sure"
+        return "" if is_negated(low) or any(is_negated(read_spoken(b)) for b in seen.beside) \
+            else "sure"
     if claim.kind in TOPICAL and not (claim.names & seen.concepts
                                        or (claim.figures and seen.figures)):
         return ""  # nothing of it in this sentence

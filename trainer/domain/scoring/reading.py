@@ -127,9 +127,8 @@ def tag_sentence(sentence: Sentence, situation: frozenset[str]) -> Tagged:
         return Tagged(sentence, frozenset({"courtesy"} | ({"apology"} if sorry else set())))
     mirror = _mirror(low, situation)
     tags = _empathy_tags(low, mirror) | _ownership_tags(low)
-    stakes = E.STAKES.search(low)
-    if stakes and concept(stakes.group()) in situation:
-        tags.add("matters")
+    if any(concept(m.group()) in situation for m in E.STAKES.finditer(low)):
+        tags.add("matters")  # what is at stake for them, said of their own situation
     return Tagged(sentence, frozenset(tags), mirror)
 
 
