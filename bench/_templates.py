@@ -76,7 +76,7 @@ def play_templates(player: User, scenario_limit: int | None = None) -> list[Temp
                 if attempt.is_finished:
                     break
                 if answer == "model":
-                    answer = play.scenario_of(attempt).model_answer or GOOD
+                    answer = attempt.scenario.model_answer or GOOD
                 play.submit_answer(attempt, answer, len(attempt.turns))
             if ending == "finish":
                 play.finish_attempt(attempt, "ended")

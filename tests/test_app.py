@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from trainer import DEV_AUDIT_KEY, DEV_SECRET, ConfigError, create_app
+from trainer import create_app
 from trainer.domain.errors import LibraryError
+from trainer.keys import DEV_AUDIT_KEY, DEV_SECRET, ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 

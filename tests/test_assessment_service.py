@@ -7,7 +7,6 @@ from dataclasses import replace
 
 import pytest
 
-from trainer.domain.library import Rubric
 from trainer.domain.modes import ASSESSED, PRACTICE
 from trainer.extensions import db
 from trainer.models import Turn
@@ -77,8 +76,7 @@ def test_the_copy_reason_is_appended_to_the_scorers_own(people):
     attempt.turns.append(Turn(index=1, role="trainee", text=played_text))
     attempt.status = "scoring"
     db.session.commit()
-    card = score_transcript(play.transcript_of(attempt), play.scenario_of(attempt),
-                            Rubric.from_dict(attempt.rubric_snapshot))
+    card = score_transcript(attempt.transcript, attempt.scenario, attempt.rubric)
     store_scorecard(attempt, replace(card, review_reason="empathy: judge 4, rules 1"))
     assert attempt.review_reason.startswith("empathy: judge 4, rules 1; Near-copy of the "
                                             "scenario's model answer")

@@ -12,9 +12,11 @@ from trainer.domain.qualification import add_months
 from trainer.extensions import db
 from trainer.models import AuditEvent, Clearance
 from trainer.models._types import utcnow
+from trainer.services import clearance_lists as lists
 from trainer.services import clearances as service
 from trainer.services.audit import verify_chain
 from trainer.services.clearances import GrantError, GrantRefused, UnknownCategory
+from trainer.services.eligibility import eligibility_for
 
 from . import factories
 
@@ -95,8 +97,8 @@ def test_someone_elses_override_counts_as_evidence(team):
 def test_the_ready_list_leaves_out_passes_the_manager_lifted(team):
     _, boss, lead, trainee, _ = team
     lift(lead, factories.scored_attempt(trainee, "billing-double-charge", passed=False))
-    assert [r.user for r in service.ready_team(lead)] == []
-    assert [r.user for r in service.ready_team(boss)] == [trainee]
+    assert [r.user for r in lists.ready_team(lead)] == []
+    assert [r.user for r in lists.ready_team(boss)] == [trainee]
 
 
 def test_granting_someone_not_eligible_needs_a_justification_and_is_an_exception(team):
@@ -178,7 +180,7 @@ def test_a_new_grant_replaces_the_current_one_in_that_category(team):
     second = service.grant_clearance(boss, trainee, BILLING, 2, 25, justification="x")
     assert first.revoked_at is not None and "Replaced" in first.revoke_reason
     assert [c.id for c in service.current_clearances(trainee)] == [second.id]
-    assert [c.id for c in service.clearances_of(trainee)] == [second.id, first.id]
+    assert [c.id for c in lists.clearances_of(trainee)] == [second.id, first.id]
 
 
 def test_revoking_needs_a_reason_and_the_same_scope(team):
@@ -221,22 +223,22 @@ def test_resolvers_filter_by_amount_expiry_revocation_and_activity(ctx):
     _clearance(eve, 3, "500", expires_in=-US)  # expired
     _clearance(fay, 3, "500", revoked=True)
     _clearance(amy, 3, "500", category="delivery-problem")
-    names = [c.user.name for c in service.resolvers(BILLING, 0)]
+    names = [c.user.name for c in lists.resolvers(BILLING, 0)]
     assert names == ["Cat", "Amy", "Bob"]  # level, highest first, then name
-    assert [c.user.name for c in service.resolvers(BILLING, "50")] == ["Cat", "Amy", "Bob"]
-    assert [c.user.name for c in service.resolvers(BILLING, Decimal("50.01"))] == ["Cat"]
-    assert service.resolvers(BILLING, 501) == []
+    assert [c.user.name for c in lists.resolvers(BILLING, "50")] == ["Cat", "Amy", "Bob"]
+    assert [c.user.name for c in lists.resolvers(BILLING, Decimal("50.01"))] == ["Cat"]
+    assert lists.resolvers(BILLING, 501) == []
     with pytest.raises(UnknownCategory):
-        service.resolvers("no-such-thing", 0)
+        lists.resolvers("no-such-thing", 0)
 
 
 def test_resolvers_stop_at_the_exact_expiry_instant(ctx):
     person = factories.user()
     clearance = _clearance(person, 1, "0")
     expires = clearance.expires_at
-    assert service.resolvers(BILLING, 0, now=expires - US) == [clearance]
-    assert service.resolvers(BILLING, 0, now=expires) == []
-    assert service.resolvers(BILLING, 0, now=expires.astimezone(
+    assert lists.resolvers(BILLING, 0, now=expires - US) == [clearance]
+    assert lists.resolvers(BILLING, 0, now=expires) == []
+    assert lists.resolvers(BILLING, 0, now=expires.astimezone(
         datetime.now().astimezone().tzinfo)) == []
 
 
@@ -245,14 +247,14 @@ def test_eligibility_and_ready_team(team):
     factories.scored_attempt(trainee, "billing-double-charge")
     factories.scored_attempt(trainee, "billing-bereavement-final-demand")
     factories.scored_attempt(outsider, "billing-double-charge")
-    billing = service.eligibility_for(trainee)[BILLING]
+    billing = eligibility_for(trainee)[BILLING]
     assert [e.eligible for e in billing] == [True, True, True]
-    ready = service.ready_team(boss)
+    ready = lists.ready_team(boss)
     assert [(r.user.id, r.category.id, r.eligibility.level, r.held_level) for r in ready] == [
         (trainee.id, BILLING, 3, None)]
     service.grant_clearance(lead, trainee, BILLING, 3, 100)
-    assert service.ready_team(boss) == []
-    assert {r.user.id for r in service.ready_team(factories.user("admin"))} == {outsider.id}
+    assert lists.ready_team(boss) == []
+    assert {r.user.id for r in lists.ready_team(factories.user("admin"))} == {outsider.id}
 
 
 def test_expiring_for_lists_the_last_thirty_days_soonest_first(ctx):
@@ -262,7 +264,7 @@ def test_expiring_for_lists_the_last_thirty_days_soonest_first(ctx):
     _clearance(person, 1, "0", expires_in=timedelta(days=31), category="faulty-goods")
     _clearance(person, 1, "0", expires_in=-US, category="pay-and-benefits")
     _clearance(other, 1, "0", expires_in=timedelta(days=3))
-    assert service.expiring_for([person]) == [sooner, later]
+    assert lists.expiring_for([person]) == [sooner, later]
 
 
 def test_rotation_renewal_extends_covered_current_clearances_only(ctx):

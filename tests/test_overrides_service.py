@@ -46,7 +46,7 @@ def test_an_override_of_a_played_attempt_can_fail_it(people):
     boss, person = people
     scenario = "billing-double-charge"
     attempt = play.start_attempt(person, scenario)
-    play.submit_answer(attempt, play.scenario_of(attempt).model_answer)
+    play.submit_answer(attempt, attempt.scenario.model_answer)
     play.finish_attempt(attempt)
     assert attempt.passed is True
     override_score(boss, attempt, "empathy", 1, "Read from a script, did not listen")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from trainer import create_app
 from trainer.domain.errors import LibraryError
 from trainer.domain.qualification import add_months
 from trainer.extensions import db
@@ -95,12 +96,15 @@ def test_completing_the_rotation_renews_the_covered_clearances(ctx):
     assert [s.state for s in service.statuses_for(person) if s.track == "rotation"] == ["done"]
 
 
-def test_load_tracks_reports_a_broken_file_with_its_line(app, tmp_path):
+def test_a_broken_tracks_file_stops_start_up_with_its_line(tmp_path):
+    """The tracks are read with the library (get_tracks has no loader of its own)."""
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     (tmp_path / "scenarios" / "tracks.yaml").write_text(
         "rotation:\n  every_months: 12\n  scenarios: [no-such-scenario]\n")
-    with app.app_context(), pytest.raises(LibraryError) as caught:
-        service.load_tracks(tmp_path / "scenarios", get_library())
+    with pytest.raises(LibraryError) as caught:
+        create_app({"SECRET_KEY": "k", "TRAINER_AUDIT_KEY": "a",
+                    "SCENARIOS_DIR": tmp_path / "scenarios",
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
     assert str(caught.value).endswith("tracks.yaml:3: field 'rotation.scenarios[0]': unknown "
                                       "scenario 'no-such-scenario' (no such scenario in the "
                                       "library)")

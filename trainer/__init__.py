@@ -12,17 +12,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import PACKAGE_DIR, Config, default_instance_path
-from .domain.errors import TrainerError
 from .extensions import csrf, db, login_manager, migrate
+from .keys import settle_keys
 
 log = logging.getLogger(__name__)
-DEV_SECRET = "trainer-demo-secret-do-not-use-in-production"
-DEV_AUDIT_KEY = "trainer-demo-audit-key-do-not-use-in-production"
-
-
-class ConfigError(TrainerError):
-    """The app cannot start with these settings."""
-
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(PACKAGE_DIR / "templates"),
@@ -32,8 +25,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    _check_secret(app)
-    _check_audit_key(app)
+    _check_keys(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         database = Path(app.instance_path) / "trainer.db"
@@ -63,41 +55,25 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
 
 def _instance_path() -> str:
-    return os.environ.get("TRAINER_INSTANCE_PATH") or default_instance_path()
+    """TRAINER_INSTANCE_PATH (a relative one is taken from the current directory: Flask wants
+    it absolute), else instance/ in a checkout or the user's data folder."""
+    return os.path.abspath(os.environ.get("TRAINER_INSTANCE_PATH") or default_instance_path())
 
 
 def _may_use_dev_keys(app: Flask) -> bool:
     """Only `trainer demo` (TRAINER_DEMO) and tests fall back to the public development keys;
-    `trainer run --debug` sets them itself. Never FLASK_DEBUG: a WSGI server would take it."""
+    `trainer run --debug` asks for them itself (settle_keys). Never FLASK_DEBUG: a WSGI server
+    would take it."""
     return bool(app.config.get("TRAINER_DEMO") or app.testing)
 
 
-def _check_secret(app: Flask) -> None:
-    if app.config.get("SECRET_KEY"):
+def _check_keys(app: Flask) -> None:
+    """Commands that serve nothing need no stable secret and write no audit event until asked
+    (services/audit.py then says what is missing); anything that serves settles both keys."""
+    if app.config.get("TRAINER_CLI"):
+        app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or os.urandom(32).hex()
         return
-    if app.config.get("TRAINER_CLI"):  # commands that serve nothing need no stable secret
-        app.config["SECRET_KEY"] = os.urandom(32).hex()
-        return
-    if _may_use_dev_keys(app):
-        app.config["SECRET_KEY"] = DEV_SECRET
-        log.warning("SECRET_KEY is not set: using the built-in demo secret (never in production)")
-        return
-    raise ConfigError("SECRET_KEY is not set. Set it in the environment (e.g. "
-                      "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')) "
-                      "or use `trainer demo` for a local demo.")
-
-
-def _check_audit_key(app: Flask) -> None:
-    """The audit log's MAC key: required to serve, like SECRET_KEY. Commands go without it until
-    they write or verify the log, which then fails with a clear message (services/audit.py)."""
-    if app.config.get("TRAINER_AUDIT_KEY") or app.config.get("TRAINER_CLI"):
-        return
-    if _may_use_dev_keys(app):
-        app.config["TRAINER_AUDIT_KEY"] = DEV_AUDIT_KEY
-        return
-    raise ConfigError("TRAINER_AUDIT_KEY is not set. It keys the audit log's chain: set it in "
-                      "the environment to a long random secret, different from SECRET_KEY, and "
-                      "keep it (events written with another key no longer verify).")
+    settle_keys(app, app.config.get("SECRET_KEY"), dev_keys=_may_use_dev_keys(app))
 
 
 @event.listens_for(Engine, "connect")

@@ -101,7 +101,8 @@ def test_every_category_is_used_and_every_level_can_be_reached():
         assert [lv.level for lv in category.levels] == [1, 2, 3]
         assert category.levels[0].max_limit == 0 < category.levels[1].max_limit
         for lv in category.levels:
-            fit = [s for s in lib.scenarios_in(category.id) if s.difficulty >= lv.min_difficulty]
+            fit = [s for s in lib.scenarios.values()
+                   if s.category == category.id and s.difficulty >= lv.min_difficulty]
             assert len(fit) >= lv.scenarios_required, (category.id, lv.level)
 
 

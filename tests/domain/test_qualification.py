@@ -8,6 +8,7 @@ import pytest
 
 from trainer.domain.library import AuthorityLevel, Category
 from trainer.domain.modes import ASSESSED, PRACTICE
+from trainer.domain.permissions import grant_refusal
 from trainer.domain.qualification import (
     CLEARANCE_MONTHS,
     AttemptRecord,
@@ -17,7 +18,6 @@ from trainer.domain.qualification import (
     eligibility,
     expiring_soon,
     expiry_allowed,
-    grant_refusal,
     is_current,
     is_evidence_for,
     levels_for,

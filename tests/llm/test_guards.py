@@ -10,7 +10,7 @@ import pytest
 from trainer.config import Config
 from trainer.domain.loading import load_library
 from trainer.domain.scoring.gaming import caps, gaming_signals
-from trainer.llm.guards import keep_verbatim, verbatim
+from trainer.llm.guards import TraineeWords, keep_verbatim
 
 TURNS = ["I\u2019m so sorry, Priya \u2013 you were charged   twice.\nI'll refund the 39.99 today.",
          "Your reference is RF-55120."]
@@ -31,7 +31,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "data" / "injection_corpus.jso
     ("", None),
 ])
 def test_a_quote_must_be_the_trainees_own_words(quote, found):
-    assert verbatim(quote, TURNS) == found
+    assert TraineeWords(TURNS).find(quote) == found
 
 
 def test_keep_verbatim_counts_what_it_drops_and_keeps_no_duplicates():

@@ -11,7 +11,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect
 
+from ..config import ROOT
 from ..extensions import db
+from ..keys import ConfigError, settle_keys
 
 
 @click.command("init-db")
@@ -42,21 +44,20 @@ def _require_schema() -> None:
 @with_appcontext
 def run_command(host: str, port: int, debug: bool) -> None:
     """Serve the app with the development server (use gunicorn in production, see README)."""
-    if not os.environ.get("SECRET_KEY") and not debug:
-        raise click.ClickException("SECRET_KEY is not set. Set it in the environment, or use "
-                                   "`trainer demo` for a local demo.")
     app = current_app._get_current_object()
-    if not app.config.get("TRAINER_AUDIT_KEY"):
-        if not debug:
-            raise click.ClickException("TRAINER_AUDIT_KEY is not set. Set it in the environment "
-                                       "(README, 'The audit log'), or use `trainer demo`.")
-        from .. import DEV_AUDIT_KEY
-
-        app.config["TRAINER_AUDIT_KEY"] = DEV_AUDIT_KEY  # --debug only, like the secret above
+    _settle_keys(app, dev_keys=debug)  # --debug lends the development keys, like `trainer demo`
     _require_schema()
     _require_free_port(host, port, "run")
-    app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or app.config["SECRET_KEY"]
     _serve(app, host, port, debug)
+
+
+def _settle_keys(app, *, dev_keys: bool) -> None:
+    """The app's keys for serving (trainer/keys.py): SECRET_KEY from the environment, since
+    the command's app was built with a throwaway one."""
+    try:
+        settle_keys(app, os.environ.get("SECRET_KEY"), dev_keys=dev_keys)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command("demo")
@@ -69,13 +70,12 @@ def run_command(host: str, port: int, debug: bool) -> None:
 @with_appcontext
 def demo_command(host: str, port: int, reset: bool, no_serve: bool) -> None:
     """Initialise the database, seed demo data (users, finished attempts) and serve the app."""
-    from .. import DEV_AUDIT_KEY, DEV_SECRET
     from ..services.demo import DEMO_LOGINS, reset_refusal, seed_demo
 
     if not no_serve:  # before the migrations and the seeding: fail fast, and say what to do
         _require_free_port(host, port, "demo")
     app = current_app._get_current_object()
-    app.config["TRAINER_AUDIT_KEY"] = app.config.get("TRAINER_AUDIT_KEY") or DEV_AUDIT_KEY
+    _settle_keys(app, dev_keys=True)  # the demo's audit chain is keyed from the start
     if reset:  # checked before anything, migrations included, touches the database
         refusal = reset_refusal(_safe_url(), bool(app.config.get("TRAINER_DEFAULT_DATABASE")))
         if refusal:
@@ -91,7 +91,6 @@ def demo_command(host: str, port: int, reset: bool, no_serve: bool) -> None:
         click.echo(f"  {role:<8} {email:<28} {password}")
     if no_serve:
         return
-    app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or DEV_SECRET
     _serve(app, host, port)
 
 
@@ -120,10 +119,11 @@ def _require_free_port(host: str, port: int, command: str) -> None:
     refusal = port_refusal(host, port)
     if refusal:
         other = port + 1 if port < 65535 else 8000
+        checkout = (ROOT / "scripts" / "demo").is_file()  # an installed trainer has no scripts/
         raise click.ClickException(f"{refusal}. Choose another port with --port, for example "
                                    f"`trainer {command} --port {other}`"
                                    + (f" (or `scripts/demo --port {other}`)."
-                                      if command == "demo" else "."))
+                                      if command == "demo" and checkout else "."))
 
 
 def _serve(app, host: str, port: int, debug: bool = False) -> None:

@@ -14,7 +14,8 @@ from ..domain.qualification import expiring_soon
 from ..extensions import db
 from ..models import Clearance, User
 from ..models._types import utcnow
-from ..services.clearances import GrantError, GrantRefused, grant_clearance, list_clearances
+from ..services.clearance_lists import list_clearances
+from ..services.clearances import GrantError, GrantRefused, grant_clearance
 from ..services.library import get_library
 
 

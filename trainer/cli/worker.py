@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
+from flask import current_app, has_app_context
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
@@ -64,7 +65,19 @@ class PromptListener:
 class TrainerWorker(PromptListener, Worker):
     """RQ's forking worker, plus the sweeper at start-up and at every maintenance round
     (every TRAINER_SWEEP_SECONDS), so an attempt whose worker died is scored in the end; and
-    when Redis goes away, it waits for it (RQ alone retries some calls and quits on others)."""
+    when Redis goes away, it waits for it (RQ alone retries some calls and quits on others).
+    It holds the app `trainer worker` built, and runs each job in a fresh context of it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # `trainer worker` makes it inside the app context of the app it built.
+        self.app = current_app._get_current_object() if has_app_context() else None
+
+    def perform_job(self, job, queue, execution) -> bool:
+        if self.app is None:
+            return super().perform_job(job, queue, execution)
+        with self.app.app_context():  # the job's own session and g, removed when it ends
+            return super().perform_job(job, queue, execution)
 
     def run_maintenance_tasks(self) -> None:
         try:

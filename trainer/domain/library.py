@@ -187,9 +187,6 @@ class Library:
     # Each scenario as written, placeholders unfilled, to render other variants (variants.py).
     templates: dict[str, ScenarioTemplate] = field(default_factory=dict)
 
-    def scenarios_in(self, category: str) -> list[Scenario]:
-        return [s for s in self.scenarios.values() if s.category == category]
-
 
 _SCENARIO_FIELDS = frozenset(f.name for f in fields(Scenario))  # a snapshot's other keys: ignored
 

@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+
 from .errors import Problem
 from .fields import FieldReader, open_file
-from .qualification import add_months
 
 TRACKS_FILE = "tracks.yaml"
 DEFAULT_DEPARTMENT = "default"
@@ -120,7 +121,7 @@ def _cycles(rotation: Rotation, passes: Iterable[Pass]) -> tuple[list[Pass], dic
         if p.scenario_id not in rotation.scenarios:
             continue
         latest[p.scenario_id] = p.on
-        window_start = add_months(p.on, -rotation.every_months)
+        window_start = p.on - relativedelta(months=rotation.every_months)
         if all(latest.get(s, date.min) > window_start for s in rotation.scenarios):
             completions.append(p)
             latest = {}
@@ -134,10 +135,10 @@ def rotation_status(rotation: Rotation, start_date: date | None, passes: Iterabl
     completions, latest = _cycles(rotation, [p for p in passes if p.on <= today])
     last = completions[-1].on if completions else None
     anchor = last or start_date
-    due = add_months(anchor, rotation.every_months) if anchor else None
+    due = anchor + relativedelta(months=rotation.every_months) if anchor else None
     if last and due and today < due - timedelta(days=rotation.due_soon_days):
         return TrackStatus("rotation", DONE, due, last)
-    window_start = add_months(today, -rotation.every_months)
+    window_start = today - relativedelta(months=rotation.every_months)
     missing = tuple(s for s in rotation.scenarios if latest.get(s, date.min) <= window_start)
     return TrackStatus("rotation", _open_state(due, today), due, last, missing)
 

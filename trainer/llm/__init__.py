@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 
+from ..config import DEFAULT_CUSTOMER_ENGINE, DEFAULT_SCORER
 from ..domain.customer import CUSTOMER_ENGINES
 from ..domain.scoring.registry import SCORERS
 from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, OpenAIClient
@@ -37,7 +38,8 @@ def configure(app: Flask) -> LLMSettings:
     if old is not None:
         old.close()
     settings = settings_from(app.config)
-    for key, default in (("TRAINER_CUSTOMER_ENGINE", "scripted"), ("TRAINER_SCORER", "rules")):
+    for key, default in (("TRAINER_CUSTOMER_ENGINE", DEFAULT_CUSTOMER_ENGINE),
+                         ("TRAINER_SCORER", DEFAULT_SCORER)):
         if app.config.get(key) == KIND and not settings.configured:
             log.warning("%s=llm but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set: using "
                         "'%s'", key, default)

@@ -23,9 +23,6 @@ if TYPE_CHECKING:  # imported where a client is made: a process that never calls
 
 log = logging.getLogger(__name__)
 _sending = threading.local()
-# The keys of a usage record: exactly the LLMCall columns the services layer stores.
-USAGE_FIELDS = ("purpose", "model", "prompt_version", "tokens_in", "tokens_out", "latency_ms",
-                "ok", "error", "try_number")
 # In a usage record: the records of the failed tries before it, oldest first (one row each).
 EARLIER_TRIES = "earlier_tries"
 RETRY_PAUSE = 0.5  # seconds before a retry (never past the deadline)
@@ -48,7 +45,7 @@ class LLMRequest:
 @dataclass(frozen=True)
 class LLMResult:
     data: dict[str, Any]  # the parsed JSON object, already checked against the request's schema
-    usage: dict[str, Any]  # USAGE_FIELDS, and EARLIER_TRIES when it took more than one
+    usage: dict[str, Any]  # usage_record(): an LLMCall row; EARLIER_TRIES when it was retried
 
 
 class LLMCallFailed(LLMError):

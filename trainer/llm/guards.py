@@ -47,11 +47,6 @@ class TraineeWords:
         return None
 
 
-def verbatim(quote: str, turns: Sequence[str] | TraineeWords) -> str | None:
-    words = turns if isinstance(turns, TraineeWords) else TraineeWords(turns)
-    return words.find(quote)
-
-
 def keep_verbatim(quotes: Iterable[str], turns: Sequence[str] | TraineeWords,
                   ) -> tuple[tuple[str, ...], int]:
     """The quotes that are the trainee's own words (as the trainee wrote them), and how many

@@ -1,4 +1,5 @@
-"""LLM settings from the app config or the environment, and the shared client built from them."""
+"""LLM settings from the app config or the environment, checked, with their defaults: the one
+place these are defined (config.py passes the environment's values on as they are)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..config import DEFAULT_CUSTOMER_ENGINE, DEFAULT_SCORER
 from ..domain.errors import LLMError
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -23,6 +25,7 @@ DEADLINE_GRACE = 1.0
 DEFAULT_CUSTOMER_MAX_TOKENS = 400
 DEFAULT_JUDGE_MAX_TOKENS = 1500
 JSON_MODES = ("schema", "object")  # response_format json_schema (strict), or plain json_object
+DEFAULT_JSON_MODE = "schema"
 # How the output bound is sent: OpenAI's own API wants max_completion_tokens (its reasoning
 # models refuse max_tokens); most self-hosted servers know only max_tokens.
 MAX_TOKENS_PARAMS = ("max_tokens", "max_completion_tokens")
@@ -38,12 +41,12 @@ class LLMSettings:
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
     deadline: float = MAX_DEFAULT_DEADLINE  # seconds per call, retries included
-    json_mode: str = "schema"
+    json_mode: str = DEFAULT_JSON_MODE
     customer_max_tokens: int = DEFAULT_CUSTOMER_MAX_TOKENS
     judge_max_tokens: int = DEFAULT_JUDGE_MAX_TOKENS
     max_tokens_param: str = "max_tokens"
-    customer_engine: str = "scripted"  # the engines in force (after configure() checked them)
-    scorer: str = "rules"
+    customer_engine: str = DEFAULT_CUSTOMER_ENGINE  # the engines in force (configure() checks)
+    scorer: str = DEFAULT_SCORER
 
     @property
     def configured(self) -> bool:
@@ -85,7 +88,8 @@ def settings_from(source: Mapping[str, Any] | None = None) -> LLMSettings:
         value = source.get(key)
         return str(value).strip() or None if value is not None else None
 
-    mode = _choice(text("TRAINER_LLM_JSON_MODE") or "schema", "TRAINER_LLM_JSON_MODE", JSON_MODES)
+    mode = _choice(text("TRAINER_LLM_JSON_MODE") or DEFAULT_JSON_MODE, "TRAINER_LLM_JSON_MODE",
+                   JSON_MODES)
     base_url = text("OPENAI_BASE_URL")
     param = _choice(text("TRAINER_LLM_MAX_TOKENS_PARAM") or
                     ("max_tokens" if base_url else "max_completion_tokens"),
@@ -106,8 +110,8 @@ def settings_from(source: Mapping[str, Any] | None = None) -> LLMSettings:
         judge_max_tokens=_tokens(text("TRAINER_LLM_JUDGE_MAX_TOKENS"), DEFAULT_JUDGE_MAX_TOKENS,
                                  "TRAINER_LLM_JUDGE_MAX_TOKENS"),
         max_tokens_param=param,
-        customer_engine=text("TRAINER_CUSTOMER_ENGINE") or "scripted",
-        scorer=text("TRAINER_SCORER") or "rules",
+        customer_engine=text("TRAINER_CUSTOMER_ENGINE") or DEFAULT_CUSTOMER_ENGINE,
+        scorer=text("TRAINER_SCORER") or DEFAULT_SCORER,
     )
 
 

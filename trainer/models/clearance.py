@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.qualification import (
+    EXPIRY_WARNING_DAYS,
+    expiring_soon,
+    is_current,
+    warning_window,
+)
 from ..extensions import db
 from ._types import UTCDateTime, utcnow
 from .user import User
@@ -44,13 +50,30 @@ class Clearance(db.Model):
     granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
 
+    # "Current" and "expiring soon" are domain/qualification.py's rules: in Python they are
+    # called as they are; in SQL (``Clearance.is_current(now)`` in a where clause, of the entity
+    # or an alias) they are the same comparisons, written once, here.
+    @hybrid_method
     def is_current(self, now: datetime) -> bool:
-        """Counts right now: not revoked, and ``now`` is before the expiry instant."""
-        return self.revoked_at is None and self.granted_at <= now < self.expires_at
+        """Counts at ``now``: granted by then, not revoked, and ``now`` before the expiry."""
+        return is_current(self.granted_at, self.expires_at, self.revoked_at, now)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"category": self.category, "level": self.level, "limit": float(self.limit),
-                "expires_at": self.expires_at.isoformat()}
+    @is_current.expression
+    @classmethod
+    def _is_current_expression(cls, now: datetime):
+        now = now.astimezone(UTC)
+        return and_(cls.revoked_at.is_(None), cls.granted_at <= now, cls.expires_at > now)
+
+    @hybrid_method
+    def is_expiring_soon(self, now: datetime, days: int = EXPIRY_WARNING_DAYS) -> bool:
+        """Current, but stops within ``days`` days (the holder and their manager are told)."""
+        return self.is_current(now) and expiring_soon(self.expires_at, now, days)
+
+    @is_expiring_soon.expression
+    @classmethod
+    def _is_expiring_soon_expression(cls, now: datetime, days: int = EXPIRY_WARNING_DAYS):
+        start, end = (when.astimezone(UTC) for when in warning_window(now, days))
+        return and_(cls.is_current(now), cls.expires_at > start, cls.expires_at <= end)
 
 
 class ApiToken(db.Model):

@@ -1,28 +1,42 @@
-"""Who may see whom: permission predicates over users and their reporting lines, and the same
-scope as SQL (one recursive query, whatever the size of the team)."""
+"""Who may see whom, read from the database: a person's chain of managers for the pure rules of
+domain/permissions.py, and the same scope as SQL (one recursive query, whatever the size of the
+team) for every list of the people someone looks after (services/team.py builds on it)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlalchemy import Select, false, select
 
+from ..domain import permissions
 from ..extensions import db
 from ..models import Attempt, User
 
 
-def manages(manager: User, user: User) -> bool:
-    """True when ``user`` reports to ``manager`` directly or indirectly."""
+def chain_of(person: User) -> Iterator[int]:
+    """The ids of ``person``'s managers, nearest first, up to the top (or round a loop once).
+    Lazy: each manager is read only when the rule asks about them, so an admin's check reads
+    none and a manager's stops at themselves (a page's cost does not grow with the lines)."""
     seen: set[int] = set()
-    boss = user.manager
+    boss = person.manager
     while boss is not None and boss.id not in seen:
-        if boss.id == manager.id:
-            return True
         seen.add(boss.id)
+        yield boss.id
         boss = boss.manager
-    return False
+
+
+def manages(manager: User, user: User) -> bool:
+    """True when ``user`` reports to ``manager`` directly or indirectly (whatever the roles)."""
+    return permissions.reports_to(chain_of(user), manager.id)
+
+
+def in_scope(viewer: User, person: User) -> bool:
+    """Whether ``viewer`` looks after ``person`` (domain/permissions.in_scope)."""
+    return permissions.in_scope(viewer, person.id, chain_of(person))
 
 
 def can_view_user(viewer: User, user: User) -> bool:
-    return viewer.id == user.id or viewer.is_admin or (viewer.is_manager and manages(viewer, user))
+    return permissions.can_view(viewer, user.id, chain_of(user))
 
 
 def can_view_attempt(viewer: User, attempt: Attempt) -> bool:
@@ -30,13 +44,14 @@ def can_view_attempt(viewer: User, attempt: Attempt) -> bool:
 
 
 def review_refusal(actor: User, attempt: Attempt) -> str | None:
-    """Why ``actor`` may not review (confirm or override) ``attempt``'s scores, or None: its
-    person's manager or an admin may, never on one's own attempt."""
-    if actor.id == attempt.user_id:
-        return "Nobody can review or override a score on their own attempt, admins included."
-    if actor.is_admin or (actor.is_manager and manages(actor, attempt.user)):
-        return None
-    return "You can only review scores of people in your team (direct or indirect reports)."
+    """Why ``actor`` may not review (confirm or override) ``attempt``'s scores, or None."""
+    return permissions.override_refusal(actor, attempt.user_id, chain_of(attempt.user))
+
+
+def grant_refusal(actor: User, person: User, action: str = "grant") -> str | None:
+    """Why ``actor`` may not grant (or revoke) a clearance of ``person``, or None."""
+    return permissions.grant_refusal(actor.id, actor.is_admin, person.id,
+                                     in_scope(actor, person), action)
 
 
 def scope_ids(viewer: User) -> list[int] | None:
@@ -48,9 +63,10 @@ def scope_ids(viewer: User) -> list[int] | None:
 
 
 def scope_query(viewer: User) -> Select | None:
-    """scope_ids as SQL, to put inside another query (``User.id.in_(scope_query(viewer))``):
-    None means everyone; a manager's team is everyone below them in the reporting lines, found
-    by one recursive query (UNION, not UNION ALL, so a loop in the lines ends)."""
+    """domain/permissions.in_scope as SQL, to put inside another query
+    (``User.id.in_(scope_query(viewer))``): None means everyone (callers leave out the viewer);
+    a manager's team is everyone below them in the reporting lines, found by one recursive query
+    (UNION, not UNION ALL, so a loop in the lines ends), deactivated people included."""
     if viewer.is_admin:
         return None
     return _below(viewer) if viewer.is_manager else select(User.id).where(false())

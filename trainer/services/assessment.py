@@ -69,7 +69,7 @@ def find_copy(attempt: Attempt) -> Overlap | None:
     answer = trainee_text(attempt)
     if not answer:
         return None
-    model = (attempt.scenario_snapshot or {}).get("model_answer") or ""
+    model = attempt.scenario.model_answer or ""
     return (closest_copy(answer, {MODEL_ANSWER: model}) if model else None) \
         or closest_copy(answer, _peer_answers(attempt))
 

@@ -25,7 +25,6 @@ from .passwords import check_password, hash_password, password_problems
 log = logging.getLogger(__name__)
 
 LAST_SEEN_EVERY = timedelta(minutes=1)  # write last_seen at most this often
-DEFAULT_SESSION_MAX_SECONDS = 24 * 3600  # absolute lifetime, however active the session
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def start_session(user: User, ip: str | None = None, user_agent: str | None = No
 
 def _limits() -> tuple[timedelta, timedelta]:
     """(idle timeout, absolute lifetime) of a session."""
-    seconds = current_app.config.get("SESSION_MAX_SECONDS", DEFAULT_SESSION_MAX_SECONDS)
+    seconds = current_app.config["SESSION_MAX_SECONDS"]  # config.py: TRAINER_SESSION_MAX_HOURS
     return current_app.permanent_session_lifetime, timedelta(seconds=seconds)
 
 

@@ -116,7 +116,7 @@ def _seed_attempts(users: dict[str, User]) -> None:
             if attempt.is_finished:
                 break
             # the model answer of the variant this attempt drew, not of the default
-            play.submit_answer(attempt, answer or play.scenario_of(attempt).model_answer or VAGUE)
+            play.submit_answer(attempt, answer or attempt.scenario.model_answer or VAGUE)
         play.finish_attempt(attempt, "ended")
 
 

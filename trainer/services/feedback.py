@@ -51,10 +51,6 @@ class AttemptFeedback:
     feedback: Feedback | None
     disputes: list[Dispute]
 
-    @property
-    def open_dimensions(self) -> set[str]:
-        return {d.dimension for d in self.disputes if d.is_open}
-
 
 def attempt_feedback(attempt: Attempt) -> AttemptFeedback:
     """The feedback and disputes of ``attempt`` (two statements, by its indexes)."""

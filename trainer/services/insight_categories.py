@@ -2,7 +2,7 @@
 authority level right now, and how many are ready for one (eligible above what they hold, not
 yet granted); worst coverage first.
 
-Holders are one SQL aggregate; readiness is clearances.ready_team, the one place that rule is
+Holders are one SQL aggregate; readiness is clearance_lists.ready_team, the one place that rule is
 applied (a constant number of statements: the people, their records, their clearances)."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Clearance, User
 from ..models._types import utcnow
-from .clearances import current_where, ready_team
+from .clearance_lists import ready_team
 from .library import get_library
-from .team import people_query
+from .team import people_ids
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,10 @@ def worst_covered_first(insight: CategoryInsight) -> tuple:
 
 def _holders(viewer: User, now: datetime) -> dict[tuple[str, int], int]:
     """Per category and level, the active people in scope holding a current clearance."""
-    people = people_query(viewer).with_only_columns(User.id).order_by(None)
     rows = db.session.execute(
         select(Clearance.category, Clearance.level, func.count(Clearance.user_id.distinct()))
-        .join(User, User.id == Clearance.user_id)
-        .where(*current_where(Clearance, now), User.active.is_(True),
-               Clearance.user_id.in_(people))
+        .where(Clearance.is_current(now),
+               Clearance.user_id.in_(people_ids(viewer, active_only=True)))
         .group_by(Clearance.category, Clearance.level))
     return {(category, level): n for category, level, n in rows}
 

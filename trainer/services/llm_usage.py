@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import case, func, select
 
+from ..config import DEFAULT_CUSTOMER_ENGINE, DEFAULT_SCORER
 from ..domain.errors import TrainerError
 from ..extensions import db
 from ..llm import llm_changes, llm_settings
@@ -80,8 +81,9 @@ def engines(days: int = 30) -> Engines:
         settings, info = None, {"configured": False,
                                 "problem": f"The LLM settings are not usable: {exc}"}
     config = current_app.config
-    customer = info.get("customer_engine") or config.get("TRAINER_CUSTOMER_ENGINE") or "scripted"
-    scorer = info.get("scorer") or config.get("TRAINER_SCORER") or "rules"
+    customer = (info.get("customer_engine") or config.get("TRAINER_CUSTOMER_ENGINE")
+                or DEFAULT_CUSTOMER_ENGINE)
+    scorer = info.get("scorer") or config.get("TRAINER_SCORER") or DEFAULT_SCORER
     summary = info.get("problem") or info.get("summary", "")
     if not info["configured"] and "problem" not in info:
         summary = (f"Running on the {customer} customer and the {_scorer_name(scorer)}: "

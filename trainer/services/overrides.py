@@ -4,7 +4,7 @@ also a review of the whole card (the levels left as they are count as agreed).""
 from __future__ import annotations
 
 from ..domain.errors import TrainerError
-from ..domain.library import DIMENSIONS, Rubric
+from ..domain.library import DIMENSIONS
 from ..domain.scoring import DimensionScore, summarise
 from ..extensions import db
 from ..models import Attempt, Score, User
@@ -34,7 +34,7 @@ def override_score(manager: User, attempt: Attempt, dimension: str, level: int, 
     score.level, score.override_comment = level, comment
     score.overridden_by_id, score.overridden_at = manager.id, utcnow()
     mark_reviewed(attempt, manager, score.overridden_at)
-    rubric = Rubric.from_dict(attempt.rubric_snapshot)
+    rubric = attempt.rubric
     levels = {s.dimension: s.level for s in attempt.scores}
     attempt.overall, attempt.passed = summarise(
         rubric, {d.name: DimensionScore(levels.get(d.name)) for d in rubric.dimensions})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..domain.qualification import Eligibility, expiring_soon
+from ..domain.qualification import Eligibility
 from ..domain.tracks import TrackStatus
 from ..models import Clearance, User
 from ..models._types import utcnow
-from .clearances import clearances_of
+from .clearance_lists import clearances_of
 from .eligibility import eligibility_for
 from .tracks import statuses_for
 
@@ -33,7 +33,7 @@ def person_overview(user: User, now: datetime | None = None,
     return Overview(
         tracks=statuses_for(user, now.date()),
         current=current,
-        expiring=[c for c in current if expiring_soon(c.expires_at, now)],
+        expiring=[c for c in current if c.is_expiring_soon(now)],
         past=sorted((c for c in everything if not c.is_current(now)),
                     key=lambda c: c.granted_at, reverse=True),
         progress=eligibility_for(user, now, granter_id),

@@ -136,8 +136,8 @@ class _Exchange(NamedTuple):
 
 
 def _exchange(attempt: Attempt, index: int) -> _Exchange:
-    return _Exchange(index, _customer_engine(attempt), scenario_of(attempt),
-                     transcript_of(attempt)[:index + 1])
+    return _Exchange(index, _customer_engine(attempt), attempt.scenario,
+                     attempt.transcript[:index + 1])
 
 
 def _reply(attempt: Attempt, exchange: _Exchange) -> Attempt:
@@ -225,14 +225,6 @@ def _close(attempt: Attempt, outcome: str) -> Attempt:
     if enqueue_scoring(attempt.id):
         return attempt
     return score_attempt(attempt)
-
-
-def scenario_of(attempt: Attempt) -> Scenario:
-    return Scenario.from_dict(attempt.scenario_snapshot)
-
-
-def transcript_of(attempt: Attempt) -> list[Said]:
-    return [Said(t.role, t.text) for t in attempt.turns]
 
 
 def _customer_engine(attempt: Attempt):

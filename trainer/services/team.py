@@ -6,7 +6,7 @@ team of 3 as for the whole company."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,8 @@ from .access import scope_query
 from .paging import Page, paginate, where_contains
 
 PAGE_SIZE = 50  # people a page: a screenful of rows, and a bounded IN list for the aggregates
+
+
 @dataclass(frozen=True)
 class PersonProgress:
     user: User
@@ -33,19 +35,35 @@ class PersonProgress:
     practice_passed: int = 0
 
 
-def people_query(viewer: User, search: str = "") -> Select:
+def people_query(viewer: User, search: str = "", active_only: bool = False) -> Select:
     """The people ``viewer`` looks after (access.scope_query: a manager's team, everyone for an
-    admin), never themselves, by name; with ``search``, those whose name or email contains it."""
+    admin), never themselves, by name; with ``search``, those whose name or email contains it.
+    Every list of someone's people starts here. Deactivated people are in scope (their records
+    are history), but ``active_only`` lists, the ones that ask for action, leave them out
+    (domain/permissions.py)."""
     query = select(User).where(User.id != viewer.id)
     scope = scope_query(viewer)
     if scope is not None:
         query = query.where(User.id.in_(scope))
+    if active_only:
+        query = query.where(User.active.is_(True))
     return where_contains(query, search, User.name, User.email).order_by(User.name, User.id)
 
 
-def people_of(viewer: User) -> list[User]:
+def people_ids(viewer: User, active_only: bool = False) -> Select:
+    """people_query's ids alone, unordered: to put inside another query."""
+    return people_query(viewer, active_only=active_only).with_only_columns(User.id).order_by(None)
+
+
+def people_of(viewer: User, active_only: bool = False) -> list[User]:
     """Everyone ``viewer`` looks after, by name (one statement; the whole list)."""
-    return list(db.session.scalars(people_query(viewer)))
+    return list(db.session.scalars(people_query(viewer, active_only=active_only)))
+
+
+def acted_on(people: Iterable[User]) -> list[User]:
+    """Of ``people`` already read (a page shown), those a list asking for action takes: the
+    active ones, as ``people_query(..., active_only=True)`` (domain/permissions.py)."""
+    return [person for person in people if person.active]
 
 
 def team_page(viewer: User, number: int = 1, search: str = "",

@@ -23,9 +23,8 @@ from ..extensions import db
 from ..models import Attempt, Clearance, Score, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
-from .access import scope_query
-from .clearances import current_of
-from .team import team_page
+from .clearance_lists import current_of
+from .team import people_ids, team_page
 from .tracks import statuses_of
 
 RECENT_SCORES = 10  # assessed attempts drawn per person: enough to see a trend in a table cell
@@ -58,6 +57,7 @@ class TeamCharts:
     levels: dict[str, dict[int, int]]  # dimension -> level -> how many scores
     since: date
     as_of: datetime
+
     @property
     def empty(self) -> bool:
         return not any(w.attempts for w in self.weeks)
@@ -145,12 +145,8 @@ def _team_scores(viewer: User, since: date) -> tuple:
     """The scores the charts count: levels given to scored assessed attempts finished since
     ``since`` by the people ``viewer`` looks after (never the viewer's own)."""
     start = datetime(since.year, since.month, since.day, tzinfo=UTC)
-    scope = scope_query(viewer)
-    people = select(User.id).where(User.id != viewer.id)
-    if scope is not None:
-        people = people.where(User.id.in_(scope))
-    return (Attempt.user_id.in_(people), Attempt.status == SCORED, Attempt.mode == ASSESSED,
-            Attempt.finished_at >= start, Score.dimension.in_(DIMENSIONS),
+    return (Attempt.user_id.in_(people_ids(viewer)), Attempt.status == SCORED,
+            Attempt.mode == ASSESSED, Attempt.finished_at >= start, Score.dimension.in_(DIMENSIONS),
             Score.level.is_not(None))
 
 

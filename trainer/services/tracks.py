@@ -6,21 +6,15 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
-from ..domain.errors import LibraryError
-from ..domain.library import Library
 from ..domain.modes import is_admissible
 from ..domain.tracks import (
     OVERDUE,
-    TRACKS_FILE,
     Pass,
     Tracks,
     TrackStatus,
-    check_tracks,
     onboarding_status,
     rotation_completions,
     rotation_status,
@@ -31,34 +25,16 @@ from ..models._types import utcnow
 from ..models.attempt import SCORED
 from .clearances import renew_for_rotation
 from .library import get_library
-from .team import people_of, people_query
+from .team import acted_on, people_of, people_query
 
 log = logging.getLogger(__name__)
-KEY = "trainer.tracks"
 REPORT_COLUMNS = ("email", "name", "department", "manager_email", "track", "state", "due_date",
                   "completed_at", "missing")
 
 
-def load_tracks(scenarios_dir: Path, library: Library) -> Tracks:
-    """Read scenarios/tracks.yaml against the library; a broken file raises LibraryError."""
-    tracks, problems = check_tracks(Path(scenarios_dir) / TRACKS_FILE, library.scenarios,
-                                    library.categories)
-    if problems:
-        raise LibraryError(problems)
-    return tracks
-
-
 def get_tracks() -> Tracks:
-    """The app's tracks: from the library once the loader carries them, else read once here."""
-    library = get_library()
-    tracks = getattr(library, "tracks", None)
-    if isinstance(tracks, Tracks):
-        return tracks
-    cached = current_app.extensions.get(KEY)
-    if cached is None or cached[0] is not library:  # reloaded when the library is replaced
-        cached = (library, load_tracks(current_app.config["SCENARIOS_DIR"], library))
-        current_app.extensions[KEY] = cached
-    return cached[1]
+    """The app's tracks, as the library loader read them (none without scenarios/tracks.yaml)."""
+    return get_library().tracks or Tracks()
 
 
 def _day(when: datetime) -> date:
@@ -110,8 +86,8 @@ def statuses_of(people: Iterable[User], today: date | None = None) -> dict[int, 
 def overdue_people(manager: User, today: date | None = None,
                    people: Iterable[User] | None = None) -> list[tuple[User, TrackStatus]]:
     """The manager's people (everyone, for an admin; only ``people``, e.g. the page shown, when
-    given) with an overdue track, by name."""
-    people = [p for p in (people_of(manager) if people is None else people) if p.active]
+    given) with an overdue track, by name; active people only (domain/permissions.py)."""
+    people = people_of(manager, active_only=True) if people is None else acted_on(people)
     statuses = statuses_of(people, today)
     return [(person, status) for person in people for status in statuses[person.id]
             if status.state == OVERDUE]
@@ -121,10 +97,9 @@ def track_report_rows(today: date | None = None,
                       viewer: User | None = None) -> list[dict[str, str]]:
     """One row per active person per track, by email (the `trainer tracks report` CSV, and the
     team page's download): everyone, or the people ``viewer`` looks after."""
-    query = select(User).where(User.active.is_(True)).order_by(User.email)
-    if viewer is not None:
-        query = query.where(User.id.in_(select(people_query(viewer).subquery().c.id)))
-    people = list(db.session.scalars(query))
+    query = select(User).where(User.active.is_(True)) if viewer is None \
+        else people_query(viewer, active_only=True)
+    people = list(db.session.scalars(query.order_by(None).order_by(User.email)))
     statuses = statuses_of(people, today)
     rows = []
     for person in people:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..domain.errors import TrainerError
 from ..extensions import db
 from ..models import User
-from .users import (
+from .user_checks import (
     Invalid,
     check_department,
     check_email,

@@ -16,18 +16,15 @@ from ..extensions import db
 from ..models import User
 from . import audit
 from .locks import begin_write
-from .users import (
+from .user_checks import (
     Invalid,
-    UserError,
     check_department,
     check_manager_role,
     check_name,
     check_start_date,
     collect_problem,
-    find_user,
-    get_or_create_department,
-    possible_managers,
 )
+from .users import UserError, find_user, get_or_create_department, possible_managers
 
 log = logging.getLogger(__name__)
 

@@ -1,14 +1,12 @@
-"""Managing people: create users, change their role or status, set passwords; the checks of one
-value that the staff CSV import (services/user_csv.py) shares."""
+"""Managing people: find users, create them, change their role or status, set passwords (the
+checks of one value: services/user_checks.py)."""
 
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -17,17 +15,26 @@ from ..domain.errors import TrainerError
 from ..extensions import db
 from ..models import ROLES, Department, User
 from . import audit
+from .auth import end_all_sessions
 from .paging import Page, paginate, where_contains
 from .passwords import hash_password, password_problems
+from .user_checks import (
+    MANAGER_ROLES,
+    Invalid,
+    check_department,
+    check_email,
+    check_manager_role,
+    check_name,
+    check_password,
+    check_role,
+    check_start_date,
+    collect_problem,
+)
 
 log = logging.getLogger(__name__)
 
-NAME_MAX, DEPARTMENT_MAX = 120, 80
-MANAGER_ROLES = ("manager", "admin")
 STATUSES = ("active", "deactivated")  # the user list's filter on ``User.active``
 PAGE_SIZE = 50  # users a page of the admin list: a screenful, and a small page to send
-ROLE_LIST = ", ".join(ROLES[:-1]) + " or " + ROLES[-1]
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class UserError(TrainerError):
@@ -36,10 +43,6 @@ class UserError(TrainerError):
     def __init__(self, problems: dict[str, str] | str, field: str = ""):
         self.problems = problems if isinstance(problems, dict) else {field: problems}
         super().__init__("; ".join(self.problems.values()))
-
-
-class Invalid(ValueError):
-    """One input value is unusable; the message reads well after "line N: "."""
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -88,75 +91,6 @@ def department_names() -> list[str]:
     return list(db.session.scalars(select(Department.name).order_by(Department.name)))
 
 
-# --- checking one value --------------------------------------------------------------------
-
-def check_email(raw: str | None) -> str:
-    raw = (raw or "").strip()
-    if not raw:
-        raise Invalid("email is missing")
-    try:
-        return validate_email(raw, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise Invalid(f"bad email '{raw}': {exc}") from None
-
-
-def check_name(raw: str | None) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
-        raise Invalid("name is missing")
-    if len(name) > NAME_MAX:
-        raise Invalid(f"name is longer than {NAME_MAX} characters")
-    return name
-
-
-def check_role(raw: str | None) -> str:
-    role = (raw or "").strip().lower()
-    if not role:
-        raise Invalid(f"role is missing (use {ROLE_LIST})")
-    if role not in ROLES:
-        raise Invalid(f"unknown role '{raw}' (use {ROLE_LIST})")
-    return role
-
-
-def check_department(raw: str | None) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
-        raise Invalid("department is missing")
-    if len(name) > DEPARTMENT_MAX:
-        raise Invalid(f"department is longer than {DEPARTMENT_MAX} characters")
-    return name
-
-
-def check_start_date(raw: str | date | None) -> date | None:
-    if isinstance(raw, date) or raw is None:
-        return raw
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        if _ISO_DATE.fullmatch(raw):
-            return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    raise Invalid(f"start_date '{raw}' is not a date (use YYYY-MM-DD)")
-
-
-def check_password(raw: str | None, email: str, name: str) -> str | None:
-    if not raw:
-        return None
-    problems = password_problems(raw, email, name)
-    if problems:
-        raise Invalid("password refused: " + " ".join(problems))
-    return raw
-
-
-def check_manager_role(email: str, role: str, active: bool) -> None:
-    if role not in MANAGER_ROLES:
-        raise Invalid(f"manager '{email}' is a {role}, not a manager or admin")
-    if not active:
-        raise Invalid(f"manager '{email}' is deactivated")
-
-
 def _manager(raw: str | None) -> User | None:
     raw = (raw or "").strip()
     if not raw:
@@ -166,15 +100,6 @@ def _manager(raw: str | None) -> User | None:
         raise Invalid(f"manager '{raw}' not found")
     check_manager_role(manager.email, manager.role, manager.active)
     return manager
-
-
-def collect_problem(problems: dict[str, str], field: str, check: Any, *args: Any) -> Any:
-    """``check(*args)``, or None with its Invalid message put in ``problems[field]``."""
-    try:
-        return check(*args)
-    except Invalid as exc:
-        problems[field] = str(exc)
-        return None
 
 
 # --- changing ------------------------------------------------------------------------------
@@ -252,8 +177,6 @@ def set_active(user: User, active: bool, actor: User | None = None, *,
         if actor is not None and actor.id == user.id:
             raise UserError("You cannot deactivate your own account.", "active")
         _keep_an_admin(user, "deactivate them")
-        from .auth import end_all_sessions
-
         end_all_sessions(user)
     user.active = active
     audit.record("user.reactivated" if active else "user.deactivated", actor,
@@ -289,8 +212,6 @@ def set_password(user: User, password: str, actor: User | None = None, *,
         raise UserError({"password": " ".join(problems)})
     user.password_hash = hash_password(password)
     if actor is None or actor.id != user.id:
-        from .auth import end_all_sessions
-
         end_all_sessions(user)
     audit.record("user.password_set", actor, subject=user.email, ip=ip)
     db.session.commit()

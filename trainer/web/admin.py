@@ -4,9 +4,6 @@ role, status and password changes. Editing a user and moving reports: web/admin_
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -19,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
@@ -31,10 +28,11 @@ from ..services import users as service
 from ..services.user_csv import ImportRejected
 from ..services.user_edit import report_count, report_counts
 from ..services.users import UserError
+from .acting import actor, sentence
 from .admin_forms import NO_MANAGER, ImportForm, PasswordForm, RoleForm, UserForm
 from .converters import MAX_ID
 from .forms import EmptyForm
-from .guards import role_required
+from .guards import admin_or_404, role_required
 from .paging import page_number
 
 log = logging.getLogger(__name__)
@@ -42,15 +40,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # In the admin's (signed) session: import id -> the key to that import's one-time passwords,
 # whose masked other half is in the database (services/password_sheets.py).
 SHEET_KEYS = "import_password_keys"
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
-def sentence(message: str) -> str:
-    message = message[:1].upper() + message[1:]
-    return message if message.endswith((".", "!", "?", ")")) else message + "."
 
 
 def show_problems(form: FlaskForm, exc: UserError) -> None:
@@ -104,7 +93,7 @@ def new_user():
             user = service.create_user(
                 form.email.data, form.name.data, form.role.data, form.department.data,
                 manager_email=form.manager_email.data, password=form.password.data or None,
-                start_date=form.start_date.data, actor=_actor(), ip=request.remote_addr)
+                start_date=form.start_date.data, actor=actor(), ip=request.remote_addr)
         except UserError as exc:
             show_problems(form, exc)
         else:
@@ -126,11 +115,11 @@ def import_users():
         try:
             if form.generate_passwords.data:
                 job, key = import_jobs.start_import_generating_passwords(
-                    upload.stream, _actor(), source=source, ip=request.remote_addr)
+                    upload.stream, actor(), source=source, ip=request.remote_addr)
                 if key:
                     session[SHEET_KEYS] = {**session.get(SHEET_KEYS, {}), str(job.id): key}
             else:
-                job = import_jobs.start_import(upload.stream, _actor(), source=source,
+                job = import_jobs.start_import(upload.stream, actor(), source=source,
                                                ip=request.remote_addr)
         except ImportRejected as exc:
             problems = exc.problems
@@ -138,19 +127,6 @@ def import_users():
             return redirect(url_for(".user_import", import_id=job.id))
     return render_template("admin/import.html", form=form, problems=problems,
                            imports=import_jobs.recent_imports()), (422 if problems else 200)
-
-
-def admin_or_404(view: Callable) -> Callable:
-    """An import's page exists only for admins: anyone else finds nothing there."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_admin:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.get("/imports/<int:import_id>")
@@ -174,7 +150,7 @@ def _sheet_state(job: UserImport) -> str:
     """The import's one-time passwords as this admin may see them: "ready" to download, "later"
     (once the import has finished), "lost" (generated in a session of theirs that has ended),
     or "" (none for them)."""
-    if not password_sheets.is_waiting(job, _actor()):
+    if not password_sheets.is_waiting(job, actor()):
         return ""
     if str(job.id) not in session.get(SHEET_KEYS, {}):
         return "lost"
@@ -191,7 +167,7 @@ def import_passwords(import_id: int):
         abort(400)
     keys = session.get(SHEET_KEYS, {})
     try:
-        rows = password_sheets.take(job, _actor(), keys.get(str(job.id)),
+        rows = password_sheets.take(job, actor(), keys.get(str(job.id)),
                                     ip=request.remote_addr)
     except password_sheets.SheetGone as exc:
         flash(str(exc), "error")
@@ -221,7 +197,7 @@ def _set_active(user_id: int, active: bool):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        service.set_active(user, active, actor=_actor(), ip=request.remote_addr)
+        service.set_active(user, active, actor=actor(), ip=request.remote_addr)
     except UserError as exc:
         flash(sentence(str(exc)), "error")
     else:
@@ -237,7 +213,7 @@ def change_role(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        service.change_role(user, form.role.data, actor=_actor(), ip=request.remote_addr)
+        service.change_role(user, form.role.data, actor=actor(), ip=request.remote_addr)
     except UserError as exc:
         flash(sentence(str(exc)), "error")
     else:
@@ -268,7 +244,7 @@ def set_password(user_id: int):
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            service.set_password(user, form.password.data, actor=_actor(), ip=request.remote_addr)
+            service.set_password(user, form.password.data, actor=actor(), ip=request.remote_addr)
         except UserError as exc:
             show_problems(form, exc)
         else:

@@ -19,7 +19,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from ..models import ROLES
 from ..services.passwords import MAX_LENGTH
-from ..services.users import DEPARTMENT_MAX, NAME_MAX
+from ..services.user_checks import DEPARTMENT_MAX, NAME_MAX
 
 ROLE_CHOICES = [SelectChoice(role, role.title()) for role in ROLES]
 NO_MANAGER = SelectChoice("", "No manager")

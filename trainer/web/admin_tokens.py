@@ -13,19 +13,19 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
-from ..models import ApiToken, AuditEvent, User
+from ..models import ApiToken, AuditEvent
 from ..services import audit as audit_service
 from ..services import auth
 from ..services import tokens as service
 from ..services.audit_lines import describe_events
 from ..services.tokens import TokenError
+from .acting import actor, sentence
 from .forms import EmptyForm
 from .guards import role_required
 from .paging import page_number
@@ -42,14 +42,6 @@ class TokenForm(FlaskForm):
                        render_kw={"autocomplete": "off", "placeholder": "e.g. Helpdesk router"})
 
 
-def _sentence(message: str) -> str:
-    return f"{message[:1].upper()}{message[1:]}."
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
 @bp.get("/tokens")
 @role_required("admin")
 def tokens():
@@ -63,10 +55,10 @@ def create_token():
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            token, raw = service.create_token(form.name.data, actor=_actor(),
+            token, raw = service.create_token(form.name.data, actor=actor(),
                                               ip=request.remote_addr)
         except TokenError as exc:
-            form.name.errors = [*form.name.errors, _sentence(str(exc))]
+            form.name.errors = [*form.name.errors, sentence(str(exc))]
         else:  # POST/redirect/GET: a refresh shows the page again, it never makes a 2nd token
             pad = auth.stash_secret(session.get(SESSION_TOKEN_KEY), raw)
             session[REVEAL_KEY] = {"token_id": token.id, "pad": pad}
@@ -98,9 +90,9 @@ def revoke_token(token_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        service.revoke_token(token, actor=_actor(), ip=request.remote_addr)
+        service.revoke_token(token, actor=actor(), ip=request.remote_addr)
     except TokenError as exc:
-        flash(_sentence(str(exc)), "error")
+        flash(sentence(str(exc)), "error")
     else:
         flash(f"Token '{token.name}' revoked: it no longer opens the API.", "success")
     return redirect(url_for(".tokens"))
@@ -117,5 +109,5 @@ def audit():
     report = audit_service.verify_chain() if full else audit_service.verify_recent()
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return render_template("admin_tokens/audit.html", page=page,
-                           lines=describe_events(page.items, _actor()), action=action,
+                           lines=describe_events(page.items, actor()), action=action,
                            actions=list(actions), report=report, full=full)

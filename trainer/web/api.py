@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC
-from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
+from flask_httpauth import HTTPTokenAuth
 
 from ..extensions import csrf
-from ..models import Clearance
+from ..models import ApiToken, Clearance
 from ..models._types import utcnow
-from ..services.clearances import ResolverKey, resolvers
+from ..services.clearance_lists import ResolverKey, resolvers
 from ..services.library import get_library
 from ..services.tokens import token_for
 from . import cursors
@@ -22,50 +21,34 @@ from .routing import parse_amount
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie ever authenticates here, so no CSRF to forge
+auth = HTTPTokenAuth(scheme="Bearer", realm="trainer")
 
-REALM = 'Bearer realm="trainer"'
 DEFAULT_LIMIT = 50  # resolvers a page: a routing system needs the first few, rarely all
 MAX_LIMIT = 200
 CURSOR = "resolvers"
 
 
-def _unauthorized(message: str, bad_token: bool) -> Response:
-    """401 with the RFC 6750 challenge; ``error`` only when credentials were actually sent."""
-    challenge = f'{REALM}, error="invalid_token"' if bad_token else REALM
-    response = jsonify(error=message)
-    response.status_code = 401
-    response.headers["WWW-Authenticate"] = challenge
-    return response
-
-
-def _bearer() -> str | None:
-    """The token from ``Authorization: Bearer TOKEN``; "" for a malformed header, None for none."""
-    header = request.headers.get("Authorization")
-    if header is None:
-        return None
-    scheme, _, token = header.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or " " in token:
-        return ""
+@auth.verify_token
+def _live_token(raw: str) -> ApiToken | None:
+    """The live token sent as ``Authorization: Bearer TOKEN`` (the library reads the header and
+    its scheme, any case); a browser's session cookie counts for nothing here."""
+    token = token_for(raw)
+    if token is None:
+        log.info("api: refused a bad or revoked token from %s", request.remote_addr)
     return token
 
 
-def token_required(view: Callable) -> Callable:
-    """Only a live bearer token gets in; a browser's session cookie counts for nothing here."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        raw = _bearer()
-        if raw is None:
-            return _unauthorized("an API token is required: Authorization: Bearer TOKEN", False)
-        token = token_for(raw) if raw else None
-        if token is None:
-            log.info("api: refused a bad or revoked token from %s", request.remote_addr)
-            return _unauthorized("the API token is malformed, unknown or revoked", True)
-        g.api_token_id = token.id
-        return view(*args, **kwargs)
-
-    return wrapped
+@auth.error_handler
+def _unauthorized(status: int) -> Response:
+    """401 with the RFC 6750 challenge; ``error`` only when credentials were actually sent."""
+    sent = "Authorization" in request.headers
+    response = jsonify(error="the API token is malformed, unknown or revoked" if sent else
+                       "an API token is required: Authorization: Bearer TOKEN")
+    response.status_code = status
+    challenge = auth.authenticate_header()  # Bearer realm="trainer"
+    response.headers["WWW-Authenticate"] = f'{challenge}, error="invalid_token"' if sent else \
+        challenge
+    return response
 
 
 @bp.after_request
@@ -80,7 +63,7 @@ def health():
 
 
 @bp.get("/resolvers")
-@token_required
+@auth.login_required
 def list_resolvers():
     """One page of the people cleared right now, highest level first (README, "The routing
     API"): ``limit`` a page, the next page after ``cursor``, ``next_cursor`` null on the last."""

@@ -38,7 +38,6 @@ from ..services.feedback_lists import (
     status_of,
 )
 from ..services.locks import Busy
-from ..services.play import scenario_of
 from .downloads import csv_download
 from .feedback_forms import DisputeForm, FeedbackForm, HandleForm
 from .forms import EmptyForm
@@ -91,7 +90,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
 def _scorecard(attempt: Attempt, **forms):
     """The scorecard again, a form's errors beside its fields and what was typed kept (422)."""
     return render_template("trainee/scorecard.html", attempt=attempt,
-                           scenario=scenario_of(attempt), retry_form=EmptyForm(),
+                           scenario=attempt.scenario, retry_form=EmptyForm(),
                            show_model_answer=model_answer_shown(attempt, current_user),
                            feedback_forms=forms), 422
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import Attempt, Clearance, User
-from ..services.access import can_view_user
+from ..services.access import in_scope
 
 
 def role_required(*roles: str) -> Callable:
@@ -31,10 +31,24 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
+def admin_or_404(view: Callable) -> Callable:
+    """Logged in and an admin; anyone else finds nothing there (404)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def managed_person(person: User | None) -> User:
-    """Someone the current manager (or admin) looks after; anyone else, oneself included, and
-    nobody at all are the same 404: a 403 would confirm that the record exists."""
-    if person is None or person.id == current_user.id or not can_view_user(current_user, person):
+    """Someone the current manager (or admin) looks after (domain/permissions.in_scope); anyone
+    else, oneself included, and nobody at all are the same 404: a 403 would confirm that the
+    record exists."""
+    if person is None or not in_scope(current_user, person):
         abort(404)
     return person
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import Blueprint, render_template, request
@@ -15,7 +15,7 @@ from wtforms import SelectField, StringField, ValidationError
 from ..domain.library import Category
 from ..models import Clearance
 from ..models._types import utcnow
-from ..services.clearances import resolvers_query
+from ..services.clearance_lists import resolvers_query
 from ..services.library import get_library
 from ..services.paging import paginate
 from .paging import page_number
@@ -25,7 +25,6 @@ bp = Blueprint("routing", __name__)
 MAX_AMOUNT_CHARS = 40
 CENT = Decimal("0.01")
 AMOUNT_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-EXPIRES_SOON = timedelta(days=30)  # the same warning window the holders and managers see
 ROWS_PER_PAGE = 50
 
 
@@ -71,7 +70,7 @@ def _row(clearance: Clearance, category: Category, now: datetime) -> Row:
                department=user.department.name if user.department else "",
                level=clearance.level, level_title=level.title if level else "",
                limit=money(clearance.limit), expires_at=clearance.expires_at.astimezone(UTC),
-               expires_soon=clearance.expires_at - now <= EXPIRES_SOON)
+               expires_soon=clearance.is_expiring_soon(now))
 
 
 class ResolveForm(FlaskForm):

@@ -26,10 +26,6 @@ class CustomerReply:
     usage: dict[str, Any] | None = None  # the LLM call behind this turn, if any (kept by services)
     reason: str = ""  # why the mood moved, for the trainee: "calmer: you gave a time"; may be empty
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == OPEN
-
 
 class CustomerEngine(Protocol):
     name: str

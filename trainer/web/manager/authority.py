@@ -12,22 +12,23 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..domain.authority_text import authority_phrase, level_choices, parse_choice
-from ..domain.library import DIMENSIONS
-from ..models import Attempt, Clearance
-from ..services.clearances import GrantError, GrantRefused, grant_clearance, revoke_clearance
-from ..services.library import get_library
-from ..services.overrides import OverrideError, override_score
-from ..services.reviews import ReviewError, ReviewRefused, confirm_scorecard
-from .authority_forms import GrantForm, OverrideForm, RevokeForm
-from .forms import EmptyForm
-from .guards import (
+from ...domain.authority_text import authority_phrase
+from ...domain.library import DIMENSIONS
+from ...models import Attempt, Clearance
+from ...services.clearances import GrantError, GrantRefused, grant_clearance, revoke_clearance
+from ...services.library import get_library
+from ...services.overrides import OverrideError, override_score
+from ...services.reviews import ReviewError, ReviewRefused, confirm_scorecard
+from ..acting import sentence
+from ..forms import EmptyForm
+from ..guards import (
     managed_attempt_or_404,
     managed_clearance_or_404,
     managed_person_or_404,
     role_required,
 )
-from .manager import render_attempt, render_person
+from .forms import GrantForm, OverrideForm, RevokeForm, grant_form
+from .people import render_attempt, render_person
 
 bp = Blueprint("authority", __name__, url_prefix="/team")
 
@@ -36,16 +37,6 @@ bp = Blueprint("authority", __name__, url_prefix="/team")
 GRANT_ERROR_FIELDS = (("the limit", "limit"), ("the expiry", "expires"),
                       ("justification", "justification"), ("has no level", "authority"),
                       ("unknown category", "authority"))
-PRESELECT_ARG = "grant"  # /team/people/7?grant=delivery-problem:2 opens the form on that level
-
-
-def grant_form() -> GrantForm:
-    form = GrantForm()
-    form.authority.choices = {None: [("", "Choose a category and level…")],
-                              **level_choices(list(get_library().categories.values()))}
-    if request.method == "GET" and parse_choice(request.args.get(PRESELECT_ARG)):
-        form.authority.data = request.args[PRESELECT_ARG]
-    return form
 
 
 @bp.post("/people/<int:user_id>/clearances")
@@ -64,7 +55,7 @@ def grant(user_id: int):
         except GrantRefused:
             abort(403)
         except GrantError as exc:
-            _place_error(form, _sentence(str(exc)))
+            _place_error(form, sentence(str(exc)))
         else:
             flash(f"Cleared {person.name} for {_phrase(clearance)}"
                   f"{_exception_note(clearance)}.", "success")
@@ -140,7 +131,7 @@ def override(attempt_id: int):
         except ReviewRefused:
             abort(403)
         except OverrideError as exc:
-            form.form_errors.append(_sentence(str(exc)))
+            form.form_errors.append(sentence(str(exc)))
         else:
             was = "" if old_level is None else f" (was {old_level})"
             verdict = "" if attempt.passed == passed_before else \
@@ -157,10 +148,6 @@ def _attempt_phrase(attempt: Attempt) -> str:
     category = get_library().categories.get(attempt.category)
     return (f"{attempt.user.name}'s attempt at “{title}” "
             f"({category.title if category else attempt.category})")
-
-
-def _sentence(message: str) -> str:
-    return f"{message[:1].upper()}{message[1:]}" + ("" if message.endswith(".") else ".")
 
 
 @bp.post("/attempts/<int:attempt_id>/confirm")

@@ -1,7 +1,9 @@
-"""Forms for granting and revoking clearances and overriding scores."""
+"""Forms for granting and revoking clearances and overriding scores; the grant form with its
+choices of category and level (and one preselected by ``?grant=``)."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -13,9 +15,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..domain.authority_text import choice_value, parse_choice
-from ..domain.library import DIMENSIONS
-from ..services.clearances import GrantError, as_amount
+from ...domain.authority_text import choice_value, level_choices, parse_choice
+from ...domain.library import DIMENSIONS
+from ...services.clearances import GrantError, as_amount
+from ...services.library import get_library
+from ..acting import sentence
 
 
 def an_amount(form: FlaskForm, field: DecimalField) -> None:
@@ -26,7 +30,7 @@ def an_amount(form: FlaskForm, field: DecimalField) -> None:
     try:
         as_amount(field.data, "limit")
     except GrantError as exc:
-        raise ValidationError(f"{str(exc)[:1].upper()}{str(exc)[1:]}.") from None
+        raise ValidationError(sentence(str(exc))) from None
 
 
 class GrantForm(FlaskForm):
@@ -73,3 +77,15 @@ class OverrideForm(FlaskForm):
     level = IntegerField("New level (0-4)", validators=[InputRequired(), NumberRange(0, 4)])
     comment = TextAreaField("Comment for the trainee and the audit log", validators=[
         DataRequired(message="Explain the override."), Length(max=2000)])
+
+
+PRESELECT_ARG = "grant"  # /team/people/7?grant=delivery-problem:2 opens the form on that level
+
+
+def grant_form() -> GrantForm:
+    form = GrantForm()
+    form.authority.choices = {None: [("", "Choose a category and level…")],
+                              **level_choices(list(get_library().categories.values()))}
+    if request.method == "GET" and parse_choice(request.args.get(PRESELECT_ARG)):
+        form.authority.data = request.args[PRESELECT_ARG]
+    return form
