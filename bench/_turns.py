@@ -19,7 +19,7 @@ ANSWERS = (
     "Sorry for any inconvenience. Someone will look into case TR-{n} and get back to you.",
 )
 _EXPECTED = re.compile(r'name="expected_turn"[^>]*value="(\d+)"')
-_LIMIT = re.compile(r"turn \d+ of (\d+)")
+_LIMIT = re.compile(r"turn (?:<[^>]+>)?\d+(?:</[^>]+>)? of (\d+)")
 _START = re.compile(r'action="(/scenarios/[^"]+/start)"')
 
 

@@ -8,10 +8,14 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from bench._dataset import seed
+from bench._turns import _EXPECTED, _LIMIT, _START
 from trainer.extensions import db
 from trainer.models import Attempt, AuditEvent, Clearance, Score, Turn, User
 from trainer.models.attempt import SCORED
 from trainer.services.library import get_library
+
+from . import factories
+from .conftest import csrf_token
 
 
 def test_smallest_data_set_has_the_promised_rows(app):
@@ -42,3 +46,20 @@ def test_smallest_data_set_has_the_promised_rows(app):
         statuses = Counter(db.session.scalars(select(Attempt.status)))
         assert statuses[SCORED] >= 1
         assert count(Turn) > count(Attempt) and count(Score) >= 3 * statuses[SCORED]
+
+
+def test_the_turn_bench_reads_the_real_play_page(app, client, auth):
+    """bench/web_load.py answers through the play form: it must find the turn number and the
+    turn limit on the page as the app renders it."""
+    with app.app_context():
+        factories.user("trainee", email="bench@example.com")
+    auth.login("bench@example.com")
+    dashboard = client.get("/").get_data(as_text=True)
+    start = _START.findall(dashboard)[0]
+    scenario_id = start.split("/")[2]
+    answer = client.post(start, data={"csrf_token": csrf_token(client, "/"), "mode": "practice"})
+    page = client.get(answer.location).get_data(as_text=True)
+    with app.app_context():
+        limit = get_library().scenarios[scenario_id].script.max_turns
+    assert int(_EXPECTED.search(page).group(1)) == 1
+    assert int(_LIMIT.search(page).group(1)) == limit

@@ -1,5 +1,6 @@
 """Qualification records come from plain columns (each attempt's pass levels, its scores as rows)
-and are exactly the records that whole attempts, rubric snapshots and all, used to give."""
+and are exactly the records that whole attempts, rubric snapshots and all, used to give; only the
+attempts that decide an eligibility are read, and the eligibility is the same as from all."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.domain.qualification import AttemptRecord, Override, levels_for
 from trainer.extensions import db
-from trainer.models import Attempt, Score
+from trainer.models import Attempt, Score, User
 from trainer.models._types import utcnow
 from trainer.models.attempt import SCORED
 from trainer.services import play
@@ -47,7 +48,7 @@ def whole_attempt_records(user_ids: list[int]) -> dict[int, list[AttemptRecord]]
 
 def _played(person, scenario_id: str, mode: str, answer: str | None = None) -> Attempt:
     attempt = play.start_attempt(person, scenario_id, mode)
-    play.submit_answer(attempt, answer or play.scenario_of(attempt).model_answer)
+    play.submit_answer(attempt, answer or attempt.scenario.model_answer)
     return play.finish_attempt(attempt)
 
 
@@ -111,8 +112,8 @@ def history(ctx):
 
 def test_records_from_columns_are_the_records_whole_attempts_gave(history):
     people = history["people"]
-    new, old = records_of(people), whole_attempt_records(people)
-    assert {i: new[i] for i in people} == old
+    new, old = records_of(people, utcnow()), whole_attempt_records(people)
+    assert {i: new[i] for i in people} == old  # no repeats here: every attempt decides
     every = [r for i in people for r in old[i]]
     assert len(every) == 13  # the abandoned and the open attempt are no records
     assert {r.mode for r in every} == {"practice", "assessed"}
@@ -125,15 +126,54 @@ def test_records_from_columns_are_the_records_whole_attempts_gave(history):
 @pytest.mark.parametrize("granter", [None, "boss", "admin"])
 def test_eligibility_is_the_same_from_either_records(history, granter):
     granter_id = history[granter] if granter else None
-    new, old = records_of(history["people"]), whole_attempt_records(history["people"])
     now = utcnow()
+    new, old = records_of(history["people"], now), whole_attempt_records(history["people"])
     for person in history["people"]:
         for category in get_library().categories.values():
             assert levels_for(new[person], category, now, granter_id) == \
                 levels_for(old[person], category, now, granter_id)
 
 
-def test_records_cost_two_statements_and_read_no_snapshot(ctx, count_sql):
+@pytest.fixture
+def repeats(history):
+    """The same people playing their scenarios again and again: passes and fails, practice and
+    assessed, over two years, a near-copy, and passes lifted by the boss's or the admin's
+    override in between."""
+    boss, admin = db.session.get(User, history["boss"]), db.session.get(User, history["admin"])
+    scenarios = ["billing-double-charge", "billing-estimated-final-bill",
+                 "billing-price-rise-notice", "billing-arrears-not-coping"]
+    for n in range(48):
+        person = db.session.get(User, history["people"][n % 2])
+        attempt = factories.scored_attempt(
+            person, scenarios[n % 4], passed=n % 3 != 0,
+            levels=NEARLY if n % 3 == 0 else None, mode="practice" if n % 5 == 0 else "assessed",
+            copied_from="model answer" if n % 11 == 0 else None,
+            finished_at=utcnow() - timedelta(days=15 * n))
+        if n % 7 == 3 and n % 3 == 0:
+            override_score(boss if n % 2 else admin, attempt, "ownership", 3, "On the call")
+    return history
+
+
+@pytest.mark.parametrize("granter", [None, "boss", "admin"])
+@pytest.mark.parametrize("days_ago", [0, 200, 500])
+def test_older_repeats_are_left_out_and_decide_nothing(repeats, granter, days_ago):
+    granter_id = repeats[granter] if granter else None
+    now = utcnow() - timedelta(days=days_ago)
+    people = repeats["people"]
+    new, old = records_of(people, now), whole_attempt_records(people)
+    assert sum(len(new[i]) for i in people) < sum(len(old[i]) for i in people) / 2
+    passes = records_of(people, now, passes_only=True)  # whether eligible, not why not
+    for person in people:
+        for category in get_library().categories.values():
+            assert levels_for(new[person], category, now, granter_id) == \
+                levels_for(old[person], category, now, granter_id)
+            assert [(e.eligible, e.attempt_ids) for e in levels_for(
+                passes[person], category, now, granter_id, explain=False)] == \
+                [(e.eligible, e.attempt_ids) for e in levels_for(
+                    old[person], category, now, granter_id)]
+
+
+def test_records_cost_three_statements_and_read_no_snapshot(ctx, count_sql):
     few, many = factories.user(), factories.user()
     for person, count in ((few, 3), (many, 40)):
         for n in range(count):
@@ -141,7 +181,9 @@ def test_records_cost_two_statements_and_read_no_snapshot(ctx, count_sql):
     costs = {}
     for person_id, count in ((few.id, 3), (many.id, 40)):
         with count_sql() as sql:
-            assert len(records_of([person_id])[person_id]) == count
+            found = records_of([person_id], utcnow())[person_id]
+        # The latest attempt (a pass of the 3, a fail of the 40) and the latest pass.
+        assert len(found) == {3: 1, 40: 2}[count]
         assert not sql.matching("snapshot"), sql
         costs[count] = sql.count
-    assert costs == {3: 2, 40: 2}
+    assert costs == {3: 3, 40: 3}

@@ -214,6 +214,21 @@ def test_a_flag_and_a_dispute_read_together_in_the_queue(people):
     assert item.reason.endswith("…") and len(item.reason) < 160
 
 
+def test_the_count_takes_each_waiting_attempt_once_as_the_queue_lists_it(people):
+    both = factories.scored_attempt(people["tara"], SCENARIO, review_reason="judge 4, rules 1")
+    dispute_score(people["tara"], both, "empathy", "I named her worry")
+    dispute_score(people["tara"], both, "ownership", "I said Friday")  # two open disputes
+    disputed = factories.scored_attempt(people["tara"], "billing-estimated-final-bill")
+    dispute_score(people["tara"], disputed, "accuracy", "The date was right")
+    factories.scored_attempt(people["tara"], "billing-price-rise-notice",
+                             review_reason="judge 0, rules 3")  # flagged only
+    for viewer in ("boss", "admin"):
+        assert review_count(people[viewer]) == len(review_queue(people[viewer])) == 3, viewer
+    assert review_count(people["stranger"]) == 0
+    confirm_scorecard(people["boss"], both)  # the flag and both disputes handled
+    assert review_count(people["boss"]) == len(review_queue(people["boss"])) == 2
+
+
 def test_the_managers_disputes_are_open_first_and_scoped(people):
     first = factories.scored_attempt(people["tara"], SCENARIO)
     second = factories.scored_attempt(people["omar"], SCENARIO)

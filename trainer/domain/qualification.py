@@ -1,19 +1,23 @@
-"""Qualification and clearance rules: who is eligible for which level, and for how long."""
+"""Qualification and clearance rules: who is eligible for which level, for how long, and when a
+clearance counts ("current") or is about to stop ("expiring soon"). These two are the rules that
+models/clearance.py turns into SQL beside the Python (Clearance.is_current, is_expiring_soon);
+who may grant is domain/permissions.py."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
+
+from dateutil.relativedelta import relativedelta
 
 from .library import AuthorityLevel, Category
 from .modes import ASSESSED, is_admissible
 
 WINDOW_MONTHS = 12  # a passed attempt counts towards qualification for this long, to the instant
 CLEARANCE_MONTHS = 12  # the longest a clearance may run before it must be renewed or re-granted
-EXPIRY_WARNING_DAYS = 30
+EXPIRY_WARNING_DAYS = 30  # a current clearance ending within this many days is "expiring soon"
 
 When = TypeVar("When", date, datetime)
 
@@ -111,10 +115,7 @@ class Eligibility:
 
 def add_months(when: When, months: int) -> When:
     """The same time of day ``months`` calendar months later (31 Jan + 1 month -> 28/29 Feb)."""
-    index = when.month - 1 + months
-    year, month = when.year + index // 12, index % 12 + 1
-    return when.replace(year=year, month=month,
-                        day=min(when.day, calendar.monthrange(year, month)[1]))
+    return when + relativedelta(months=months)
 
 
 def counts_at(record: AttemptRecord, now: datetime) -> bool:
@@ -123,12 +124,14 @@ def counts_at(record: AttemptRecord, now: datetime) -> bool:
 
 
 def eligibility(records: Iterable[AttemptRecord], category: Category, level: AuthorityLevel,
-                now: datetime, granter_id: int | None = None) -> Eligibility:
+                now: datetime, granter_id: int | None = None, explain: bool = True) -> Eligibility:
     """Eligible when ``level.scenarios_required`` different scenarios of ``category`` were passed
     cleanly at ``level.min_difficulty`` or more within the 12 months before ``now``, in
     admissible attempts (assessed; a near-copy only once a manager reviewed it).
 
-    ``granter_id``: who would grant; a pass that rests on their own override does not count."""
+    ``granter_id``: who would grant; a pass that rests on their own override does not count.
+    ``explain=False``: the reason of a level not reached gives the count only, not why each
+    other scenario did not count (a list of who is ready needs no more)."""
     mine = sorted((r for r in records if r.category == category.id),
                   key=lambda r: r.finished_at, reverse=True)
     best: dict[str, AttemptRecord] = {}
@@ -148,8 +151,8 @@ def eligibility(records: Iterable[AttemptRecord], category: Category, level: Aut
     if len(passed) >= required:
         reason = f"Eligible: passed {_listed(passed)}"
     else:
-        reason = "; ".join([_progress(len(passed), level),
-                            *_near_misses(mine, best, lifted, level, now)])
+        misses = _near_misses(mine, best, lifted, level, now) if explain else []
+        reason = "; ".join([_progress(len(passed), level), *misses])
     return Eligibility(category=category.id, level=level.level, eligible=len(passed) >= required,
                        reason=reason, attempt_ids=ids, passed_count=len(passed),
                        required=required,
@@ -158,10 +161,11 @@ def eligibility(records: Iterable[AttemptRecord], category: Category, level: Aut
 
 
 def levels_for(records: Iterable[AttemptRecord], category: Category, now: datetime,
-               granter_id: int | None = None) -> list[Eligibility]:
+               granter_id: int | None = None, explain: bool = True) -> list[Eligibility]:
     """Eligibility for every level of ``category``, lowest first."""
     records = list(records)
-    return [eligibility(records, category, level, now, granter_id) for level in category.levels]
+    return [eligibility(records, category, level, now, granter_id, explain)
+            for level in category.levels]
 
 
 def _progress(count: int, level: AuthorityLevel) -> str:
@@ -216,26 +220,20 @@ def expiry_allowed(granted_at: datetime, expires_at: datetime) -> bool:
     return granted_at < expires_at <= default_expiry(granted_at)
 
 
-def grant_refusal(granter_id: int, granter_is_admin: bool, grantee_id: int, in_scope: bool,
-                  action: str = "grant") -> str | None:
-    """Why ``granter`` may not grant (or revoke) a clearance of ``grantee``, or None when allowed.
-
-    ``in_scope``: the grantee reports to the granter, directly or indirectly."""
-    if granter_id == grantee_id:
-        return (f"Nobody can {action} a clearance of their own, admins included: ask your "
-                "manager or another admin.")
-    if granter_is_admin or in_scope:
-        return None
-    return (f"You can only {action} clearances for people in your team "
-            "(your direct or indirect reports).")
-
-
 def is_current(granted_at: datetime, expires_at: datetime, revoked_at: datetime | None,
                now: datetime) -> bool:
-    """A clearance counts from its grant until the instant it expires, unless revoked."""
+    """A clearance counts from its grant (that instant included) until the instant it expires
+    (excluded), unless revoked. Clearance.is_current is this, in Python and in SQL."""
     return revoked_at is None and granted_at <= now < expires_at
+
+
+def warning_window(now: datetime, days: int = EXPIRY_WARNING_DAYS) -> tuple[datetime, datetime]:
+    """The expiry instants that are "soon" at ``now``: after ``now`` (not yet expired), and no
+    later than ``days`` days on: ``start < expires_at <= end``."""
+    return now, now + timedelta(days=days)
 
 
 def expiring_soon(expires_at: datetime, now: datetime, days: int = EXPIRY_WARNING_DAYS) -> bool:
     """Still running, but stops within ``days`` days (the holder and their manager are told)."""
-    return now < expires_at <= now + timedelta(days=days)
+    start, end = warning_window(now, days)
+    return start < expires_at <= end

@@ -20,8 +20,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.library import Rubric, Scenario
 from ..domain.modes import ASSESSED, PRACTICE
 from ..domain.qualification import pass_levels_of
+from ..domain.transcript import Turn as Said
 from ..extensions import db
 from ._types import UTCDateTime, utcnow
 from .user import User
@@ -41,9 +43,16 @@ class Attempt(db.Model):
     # people's latest passes of a scenario, and the scoring queue and recent scores by status.
     __table_args__ = (
         Index("ix_attempt_user_id_started_at", "user_id", "started_at"),
-        Index("ix_attempt_user_id_status_finished_at", "user_id", "status", "finished_at"),
+        # Covering: qualification (services/eligibility.py), the team page's totals and recent
+        # scores read only these columns of a person's attempts, never the wide row.
+        Index("ix_attempt_user_status_finished_covering", "user_id", "status", "finished_at",
+              "mode", "scenario_id", "difficulty", "passed", "overall", "copied_from",
+              "reviewed_at", "started_at"),
         Index("ix_attempt_scenario_id_finished_at", "scenario_id", "finished_at"),
         Index("ix_attempt_status_scored_at", "status", "scored_at"),
+        # The review queue and its count: flagged, not reviewed yet, scored, whose (covering).
+        Index("ix_attempt_needs_review_reviewed_at", "needs_review", "reviewed_at", "status",
+              "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,9 +68,9 @@ class Attempt(db.Model):
     pass_levels: Mapped[dict[str, int]] = mapped_column(JSON, default=_pass_levels_of_row)
     customer_engine: Mapped[str] = mapped_column(String(40))
     # practice or assessed (domain/modes.py), chosen on starting: only assessed attempts are
-    # evidence. A row written without one is practice, the mode that never counts.
-    mode: Mapped[str] = mapped_column(String(16), default=PRACTICE, server_default=PRACTICE,
-                                      index=True)
+    # evidence. A row written without one is practice, the mode that never counts. Not indexed
+    # alone (two values): the covering index above carries it after the person.
+    mode: Mapped[str] = mapped_column(String(16), default=PRACTICE, server_default=PRACTICE)
     status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS)
     outcome: Mapped[str | None] = mapped_column(String(16))  # resolved/gave_up/turn_limit/ended
     mood: Mapped[str] = mapped_column(String(16))
@@ -76,7 +85,7 @@ class Attempt(db.Model):
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     score_notes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Set when the LLM judge and the rule scorer disagree by 2 levels or more on a dimension.
-    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     review_reason: Mapped[str] = mapped_column(Text, default="")
     # What the trainee's words are a near-copy of ("model answer", "attempt 12"): set with the
     # scorecard (services/assessment.py); the attempt is no evidence until a manager reviews it.
@@ -92,6 +101,21 @@ class Attempt(db.Model):
                                              cascade="all, delete-orphan")
     scores: Mapped[list[Score]] = relationship(back_populates="attempt",
                                                cascade="all, delete-orphan")
+
+    # The snapshots back as domain objects: what was played and how it is judged, whatever the
+    # library says today. Read afresh each time (cheap next to what uses them); turns grow.
+    @property
+    def scenario(self) -> Scenario:
+        return Scenario.from_dict(self.scenario_snapshot)
+
+    @property
+    def rubric(self) -> Rubric:
+        return Rubric.from_dict(self.rubric_snapshot)
+
+    @property
+    def transcript(self) -> list[Said]:
+        """The conversation so far, as the customer engines and the scorers read it."""
+        return [Said(t.role, t.text) for t in self.turns]
 
     @property
     def is_finished(self) -> bool:

@@ -112,10 +112,11 @@ def confirm_scorecard(actor: User, attempt: Attempt, ip: str | None = None) -> A
     return attempt
 
 
-def scoped(query: Select, viewer: User) -> Select:
+def scoped(query: Select, viewer: User, scope: Select | None = None) -> Select:
     """Only attempts of the people ``viewer`` reviews (their team; everyone for an admin), never
-    their own: the scope is a subquery of ``query``, not a list of ids fetched first."""
-    scope = scope_query(viewer)
+    their own: the scope is a subquery of ``query``, not a list of ids fetched first (``scope``:
+    that subquery, built once for several queries of one statement)."""
+    scope = scope if scope is not None else scope_query(viewer)
     query = query.where(Attempt.user_id != viewer.id)
     return query if scope is None else query.where(Attempt.user_id.in_(scope))
 
@@ -124,17 +125,30 @@ def _flagged_unreviewed():
     return and_(Attempt.needs_review.is_(True), Attempt.reviewed_at.is_(None))
 
 
+def _open_dispute_ids() -> Select:
+    return select(Dispute.attempt_id).where(Dispute.resolved_at.is_(None))
+
+
 def _waiting() -> Select:
     """Scored attempts flagged and not reviewed yet, or with a dispute still open."""
-    disputed = Attempt.id.in_(select(Dispute.attempt_id).where(Dispute.resolved_at.is_(None)))
+    disputed = Attempt.id.in_(_open_dispute_ids())
     return select(Attempt.id).where(Attempt.status == SCORED,
                                     or_(_flagged_unreviewed(), disputed))
 
 
 def review_count(viewer: User) -> int:
-    """How many flagged attempts in ``viewer``'s scope are waiting for a review."""
-    query = scoped(_waiting(), viewer)
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    """How many flagged attempts in ``viewer``'s scope are waiting for a review. The flagged and
+    the disputed ones are counted apart (one statement still): each count then reads one index
+    alone, where "flagged or disputed" made SQLite walk every scored attempt."""
+    flagged = select(Attempt.id).where(Attempt.status == SCORED, _flagged_unreviewed())
+    disputed = (select(Attempt.id).select_from(Dispute)  # from the few open disputes
+                .join(Attempt, Attempt.id == Dispute.attempt_id).distinct()
+                .where(Dispute.resolved_at.is_(None), Attempt.status == SCORED,
+                       ~_flagged_unreviewed()))
+    scope = scope_query(viewer)
+    counts = [select(func.count()).select_from(scoped(query, viewer, scope).subquery())
+              .scalar_subquery() for query in (flagged, disputed)]
+    return db.session.scalar(select(counts[0] + counts[1])) or 0
 
 
 def review_queue(viewer: User, limit: int = QUEUE_PAGE) -> list[QueueItem]:
