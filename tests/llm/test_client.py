@@ -11,7 +11,8 @@ from trainer import create_app
 from trainer.config import TestConfig
 from trainer.domain.errors import LLMError
 from trainer.llm import llm_settings
-from trainer.llm.client import EARLIER_TRIES, LLMCallFailed, LLMRequest, OpenAIClient, all_tries
+from trainer.llm.calls import EARLIER_TRIES, LLMCallFailed, LLMRequest, all_tries
+from trainer.llm.client import OpenAIClient
 from trainer.llm.settings import settings_from
 
 from .conftest import SLOW, TIMEOUT, llm_config
@@ -85,7 +86,7 @@ def test_retries_are_explicit_and_every_try_is_recorded_and_logged(fake_openai, 
     client = client_for(fake_openai, TRAINER_LLM_RETRIES="1")
     fake_openai.script(error(500), ok({"reply": "second time", "n": 1}))
     try:
-        with caplog.at_level(logging.WARNING, logger="trainer.llm.client"):
+        with caplog.at_level(logging.WARNING, logger="trainer.llm.tries"):
             result = client.complete(REQUEST)
     finally:
         client.close()

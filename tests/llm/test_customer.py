@@ -9,7 +9,7 @@ from trainer.domain.customer import GAVE_UP, OPEN, RESOLVED, TURN_LIMIT
 from trainer.domain.library import Scenario
 from trainer.domain.loading import load_library
 from trainer.domain.transcript import Turn
-from trainer.llm.client import LLMCallFailed
+from trainer.llm.calls import LLMCallFailed
 from trainer.llm.customer import LLMCustomer
 from trainer.llm.customer_checks import has_offer, speaks_as_staff
 from trainer.llm.prompts import CUSTOMER_PROMPT_VERSION

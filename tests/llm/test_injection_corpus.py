@@ -13,7 +13,7 @@ from trainer.domain.batch import parse_item
 from trainer.domain.library import DIMENSIONS
 from trainer.domain.loading import load_library
 from trainer.domain.transcript import trainee_turns
-from trainer.llm.client import LLMRequest, LLMResult, usage_record
+from trainer.llm.calls import LLMRequest, LLMResult, usage_record
 from trainer.llm.judge import LLMJudge
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "injection_corpus.jsonl"

@@ -12,7 +12,8 @@ from flask import Flask
 from ..config import DEFAULT_CUSTOMER_ENGINE, DEFAULT_SCORER
 from ..domain.customer import CUSTOMER_ENGINES
 from ..domain.scoring.registry import SCORERS
-from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, OpenAIClient
+from .calls import LLMCallFailed, LLMClient, LLMRequest, LLMResult
+from .client import OpenAIClient
 from .compat import Change
 from .customer import LLMCustomer
 from .judge import LLMJudge

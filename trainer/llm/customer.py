@@ -10,7 +10,7 @@ from ..domain.customer import GAVE_UP, OPEN, RESOLVED, TURN_LIMIT, CustomerReply
 from ..domain.errors import LLMError
 from ..domain.library import Scenario
 from ..domain.transcript import TRAINEE, Turn
-from .client import LLMCallFailed, LLMClient, LLMResult, failed
+from .calls import LLMCallFailed, LLMClient, LLMResult, failed
 from .customer_checks import problem
 from .prompts import customer_request
 from .runtime import default_client

@@ -14,7 +14,7 @@ from ..domain.scoring import DimensionScore, Scorecard, summarise
 from ..domain.scoring.gaming import Signal, addressed_to_scorer, caps, gaming_signals, signal
 from ..domain.scoring.rules import RuleScorer
 from ..domain.transcript import Turn, trainee_turns
-from .client import LLMCallFailed, LLMClient, LLMRequest, LLMResult, failed, on_sent
+from .calls import LLMCallFailed, LLMClient, LLMRequest, LLMResult, failed, on_sent
 from .guards import TraineeWords, keep_verbatim
 from .prompts import judge_request
 from .runtime import default_client

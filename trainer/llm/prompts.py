@@ -8,7 +8,7 @@ from typing import Any
 
 from ..domain.library import DIMENSIONS, MOODS, Rubric, Scenario
 from ..domain.transcript import CUSTOMER, Turn
-from .client import LLMRequest
+from .calls import LLMRequest
 
 # Bump a version whenever its prompt or schema changes: every LLMCall row records it.
 CUSTOMER_PROMPT_VERSION = "customer-2"

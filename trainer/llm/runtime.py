@@ -8,7 +8,8 @@ import time
 
 from flask import current_app, g, has_app_context, has_request_context
 
-from .client import LLMClient, OpenAIClient
+from .calls import LLMClient
+from .client import OpenAIClient
 from .compat import Change
 from .settings import LLMSettings, settings_from
 

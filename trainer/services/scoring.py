@@ -14,7 +14,7 @@ from ..domain.library import Rubric, Scenario
 from ..domain.scoring import Scorecard, get_scorer
 from ..domain.transcript import Turn as Said
 from ..extensions import db
-from ..llm.client import all_tries
+from ..llm.calls import all_tries
 from ..models import Attempt, LLMCall, Score
 from ..models._types import utcnow
 from ..models.attempt import SCORED, SCORING

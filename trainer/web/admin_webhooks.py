@@ -16,6 +16,7 @@ from ..models.outbound import DELIVERED, FAILED, PENDING, OutboundDelivery, Webh
 from ..services import auth, outbound_delivery, xapi
 from ..services import webhooks as service
 from ..services.webhooks import WebhookError
+from .acting import sentence
 from .forms import EmptyForm
 from .guards import admin_or_404
 from .paging import page_number
@@ -67,7 +68,7 @@ def add():
                                                     actor=current_user._get_current_object(),
                                                     ip=request.remote_addr)
         except WebhookError as exc:
-            form.url.errors = [*form.url.errors, f"{str(exc)[:1].upper()}{str(exc)[1:]}."]
+            form.url.errors = [*form.url.errors, sentence(str(exc))]
         else:  # POST/redirect/GET: the secret is shown on the next page, once
             pad = auth.stash_secret(session.get(SESSION_TOKEN_KEY), secret)
             session[REVEAL_KEY] = {"endpoint_id": endpoint.id, "pad": pad}
@@ -101,7 +102,7 @@ def remove(endpoint_id: int):
         service.remove_endpoint(endpoint, actor=current_user._get_current_object(),
                                 ip=request.remote_addr)
     except WebhookError as exc:
-        flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
+        flash(sentence(str(exc)), "error")
     else:
         flash(f"Endpoint {endpoint.url} removed: it gets no more events.", "success")
     return redirect(url_for(".index"))

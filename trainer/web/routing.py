@@ -18,6 +18,7 @@ from ..models._types import utcnow
 from ..services.clearance_lists import resolvers_query
 from ..services.library import get_library
 from ..services.paging import paginate
+from .acting import sentence
 from .paging import page_number
 
 bp = Blueprint("routing", __name__)
@@ -85,7 +86,7 @@ class ResolveForm(FlaskForm):
         try:
             parse_amount(field.data)
         except ValueError as exc:
-            raise ValidationError(f"{str(exc)[:1].upper()}{str(exc)[1:]}.") from None
+            raise ValidationError(sentence(str(exc))) from None
 
 
 def empty_message(category: Category, amount: Decimal) -> str:
