@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from .config import PACKAGE_DIR, Config, default_instance_path
 from .extensions import csrf, db, login_manager, migrate
 from .keys import settle_keys
+from .settings import app_config
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +22,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(PACKAGE_DIR / "templates"),
                 static_folder=str(PACKAGE_DIR / "static"), instance_path=_instance_path())
     app.config.from_object(Config)
-    if isinstance(config, dict):
-        app.config.update(config)
-    elif config is not None:
-        app.config.from_object(config)
+    app.config.update(app_config(_given(config)))  # the environment, checked, under the given
     _check_keys(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -52,6 +50,15 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _given(config: type[Config] | dict[str, Any] | None) -> dict[str, Any]:
+    """A config given to the factory (a class or a dict) as a dict of its upper-case keys."""
+    if config is None:
+        return {}
+    if isinstance(config, dict):
+        return dict(config)
+    return {key: getattr(config, key) for key in dir(config) if key.isupper()}
 
 
 def _instance_path() -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.config import Config
+from trainer.config import SHIPPED_RUBRICS_DIR, SHIPPED_SCENARIOS_DIR
 from trainer.domain.loading import load_library
 from trainer.domain.scoring.rules import EMPTY_NOTE, OTHER_LANGUAGE_NOTE, RuleScorer
 from trainer.domain.transcript import Turn
 
-LIBRARY = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
+LIBRARY = load_library(SHIPPED_SCENARIOS_DIR, SHIPPED_RUBRICS_DIR)
 RUBRIC = LIBRARY.rubrics["core"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.config import Config
+from trainer.config import SHIPPED_RUBRICS_DIR, SHIPPED_SCENARIOS_DIR
 from trainer.domain.customer import GAVE_UP, OPEN, RESOLVED, TURN_LIMIT
 from trainer.domain.library import Scenario
 from trainer.domain.loading import load_library
@@ -17,7 +17,7 @@ from trainer.llm.prompts import CUSTOMER_PROMPT_VERSION
 from .conftest import SLOW, customer_json, delimited, sent_system_text, sent_user_text
 from .fake_openai import Reply, error, html, ok
 
-LIBRARY = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
+LIBRARY = load_library(SHIPPED_SCENARIOS_DIR, SHIPPED_RUBRICS_DIR)
 SCENARIO = LIBRARY.scenarios["billing-double-charge"]
 ANSWER = "I'm so sorry, Priya. I can see the second 39.99 was taken in error; I'll refund it."
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.config import Config
+from trainer.config import SHIPPED_RUBRICS_DIR, SHIPPED_SCENARIOS_DIR
 from trainer.domain.loading import load_library
 from trainer.domain.scoring.gaming import caps, gaming_signals
 from trainer.llm.guards import TraineeWords, keep_verbatim
@@ -77,7 +77,7 @@ def test_ordinary_replies_are_not_gaming(reply):
 
 
 def test_no_shipped_model_answer_or_script_line_counts_as_gaming():
-    library = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
+    library = load_library(SHIPPED_SCENARIOS_DIR, SHIPPED_RUBRICS_DIR)
     for scenario in library.scenarios.values():
         said = [line.say for line in (*scenario.script.calmer, *scenario.script.pressing)]
         lines = [scenario.model_answer, *said]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.config import Config
+from trainer.config import SHIPPED_RUBRICS_DIR, SHIPPED_SCENARIOS_DIR
 from trainer.domain.batch import parse_item
 from trainer.domain.library import DIMENSIONS
 from trainer.domain.loading import load_library
@@ -18,7 +18,7 @@ from trainer.llm.judge import LLMJudge
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "injection_corpus.jsonl"
 ITEMS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
-LIBRARY = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
+LIBRARY = load_library(SHIPPED_SCENARIOS_DIR, SHIPPED_RUBRICS_DIR)
 
 
 class ObedientJudge:

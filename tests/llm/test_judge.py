@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from trainer.config import Config
+from trainer.config import SHIPPED_RUBRICS_DIR, SHIPPED_SCENARIOS_DIR
 from trainer.domain.library import Scenario
 from trainer.domain.loading import load_library
 from trainer.domain.scoring import get_scorer
@@ -28,7 +28,7 @@ from .conftest import (
 )
 from .fake_openai import Reply, error, html, ok
 
-LIBRARY = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
+LIBRARY = load_library(SHIPPED_SCENARIOS_DIR, SHIPPED_RUBRICS_DIR)
 SCENARIO = LIBRARY.scenarios["billing-double-charge"]
 RUBRIC = LIBRARY.rubrics["core"]
 WARM = ("I'm so sorry, Priya - being charged twice when that money was meant for rent is "

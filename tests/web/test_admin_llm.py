@@ -13,7 +13,7 @@ from trainer.models._types import utcnow
 from trainer.services import llm_usage, play
 
 from .. import factories
-from ..test_jobs import queue_of_its_own
+from ..services.test_jobs import queue_of_its_own
 
 PAGE = "/admin/llm"
 

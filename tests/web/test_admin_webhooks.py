@@ -1,6 +1,6 @@
 """/admin/webhooks: admins add endpoints (the secret shown once) and remove them, see every
 delivery with its status, and retry one; anyone else gets a 404, every form needs its CSRF token.
-Deliveries go to a real receiver on loopback (tests/test_webhooks.py's)."""
+Deliveries go to a real receiver on loopback (tests/services/test_webhooks.py's)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from trainer.services import clearances, webhooks
 
 from .. import factories
 from ..conftest import post_form
-from ..test_webhooks import CATEGORY, receivers
+from ..services.test_webhooks import CATEGORY, receivers
 from .browser import chromium, log_in, needs_chromium, new_page, serve
 
 SECRET_RE = re.compile(r"whsec_[A-Za-z0-9_-]{43}")

@@ -162,13 +162,13 @@ def test_the_form_needs_its_csrf_token_and_an_email(mail_app, client):
 
 @pytest.fixture
 def queued(app):
-    from ..test_jobs import queue_of_its_own
+    from ..services.test_jobs import queue_of_its_own
 
     yield from queue_of_its_own(app)
 
 
 def test_with_a_queue_the_worker_sends_the_link(mail_app, client, smtp, queued):
-    from ..test_jobs import run_burst_worker
+    from ..services.test_jobs import run_burst_worker
 
     assert _ask(client, "pat@example.com").status_code == 302
     assert _ask(client, "nobody@example.com").status_code == 302

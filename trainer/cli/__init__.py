@@ -83,9 +83,10 @@ def main() -> None:
 
     cli.add_command(validate_command)
     cli.add_command(score_command)
+    from ..keys import ConfigError
     from ..services.audit import AuditKeyMissing
 
     try:
         cli.main(prog_name="trainer")
-    except AuditKeyMissing as exc:  # any command that audits: a message, not a traceback
+    except (AuditKeyMissing, ConfigError) as exc:  # a message, not a traceback
         raise SystemExit(f"Error: {exc}") from None

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
-from ..config import Config
 from ..domain.batch import score_lines
 from ..domain.errors import LibraryError, TrainerError
 from ..domain.library import Scenario
 from ..domain.loading import check_library, load_library
 from ..domain.scoring import get_scorer
 from ..domain.variant_checks import check_variants
+from ..keys import ConfigError
+from ..settings import load_settings
 
 
 @click.command("validate")
@@ -48,7 +49,7 @@ def _selected(file: Path, files: list[Path]) -> bool:
 
 def _library_dirs(paths: tuple[Path, ...]) -> tuple[Path, Path]:
     """A folder holding categories.yaml is a scenarios folder; one named rubrics is rubrics."""
-    scenarios_dir, rubrics_dir = Path(Config.SCENARIOS_DIR), Path(Config.RUBRICS_DIR)
+    scenarios_dir, rubrics_dir = _default_dirs()
     for path in paths:
         folder = path if path.is_dir() else path.parent
         if folder.name == "rubrics" and not (folder / "categories.yaml").exists():
@@ -60,6 +61,15 @@ def _library_dirs(paths: tuple[Path, ...]) -> tuple[Path, Path]:
     return scenarios_dir, rubrics_dir
 
 
+def _default_dirs() -> tuple[Path, Path]:
+    """The library's folders from the settings (TRAINER_SCENARIOS_DIR, TRAINER_RUBRICS_DIR)."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    return settings.SCENARIOS_DIR, settings.RUBRICS_DIR
+
+
 @click.command("score")
 @click.option("--scorer", "kind", type=click.Choice(["rules", "llm"]), default="rules",
               show_default=True, help="Which scorer to use.")
@@ -69,7 +79,7 @@ def _library_dirs(paths: tuple[Path, ...]) -> tuple[Path, Path]:
 def score_command(kind: str, rubric_id: str | None, input_file) -> None:
     """Score INPUT.jsonl (one transcript a line; - for stdin): one JSON line out per line in."""
     try:
-        library = load_library(Config.SCENARIOS_DIR, Config.RUBRICS_DIR)
+        library = load_library(*_default_dirs())
     except LibraryError as exc:
         raise click.ClickException(
             f"the library has problems; run `trainer validate`:\n{exc}") from None

@@ -58,18 +58,18 @@ def settings() -> Settings | None:
     issuer, client_id = config.get("TRAINER_OIDC_ISSUER"), config.get("TRAINER_OIDC_CLIENT_ID")
     if not issuer or not client_id:
         return None
-    return Settings(
+    return Settings(  # checked, with their defaults, by trainer/settings.py
         issuer=issuer, client_id=client_id,
-        client_secret=config.get("TRAINER_OIDC_CLIENT_SECRET") or None,
-        provider_name=config.get("TRAINER_OIDC_PROVIDER_NAME") or "single sign-on",
-        scopes=config.get("TRAINER_OIDC_SCOPES") or "openid email profile",
-        create_users=bool(config.get("TRAINER_OIDC_CREATE_USERS")),
-        name_claim=config.get("TRAINER_OIDC_NAME_CLAIM") or "name",
-        department_claim=config.get("TRAINER_OIDC_DEPARTMENT_CLAIM") or "department",
-        default_department=config.get("TRAINER_OIDC_DEFAULT_DEPARTMENT") or "Unassigned",
-        role_claim=config.get("TRAINER_OIDC_ROLE_CLAIM") or None,
-        provider_logout=bool(config.get("TRAINER_OIDC_PROVIDER_LOGOUT")),
-        timeout=float(config.get("TRAINER_OIDC_TIMEOUT") or 10))
+        client_secret=config["TRAINER_OIDC_CLIENT_SECRET"] or None,
+        provider_name=config["TRAINER_OIDC_PROVIDER_NAME"],
+        scopes=config["TRAINER_OIDC_SCOPES"],
+        create_users=bool(config["TRAINER_OIDC_CREATE_USERS"]),
+        name_claim=config["TRAINER_OIDC_NAME_CLAIM"],
+        department_claim=config["TRAINER_OIDC_DEPARTMENT_CLAIM"],
+        default_department=config["TRAINER_OIDC_DEFAULT_DEPARTMENT"],
+        role_claim=config["TRAINER_OIDC_ROLE_CLAIM"] or None,
+        provider_logout=bool(config["TRAINER_OIDC_PROVIDER_LOGOUT"]),
+        timeout=float(config["TRAINER_OIDC_TIMEOUT"]))
 
 
 def password_login_enabled() -> bool:
