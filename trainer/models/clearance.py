@@ -61,7 +61,9 @@ class Clearance(db.Model):
     @is_current.expression
     @classmethod
     def _is_current_expression(cls, now: datetime):
-        now = now.astimezone(UTC)
+        """``now`` may be a bind parameter (a statement built once): its value is then given in
+        UTC by the caller, as SQLite compares the stored text."""
+        now = now.astimezone(UTC) if isinstance(now, datetime) else now
         return and_(cls.revoked_at.is_(None), cls.granted_at <= now, cls.expires_at > now)
 
     @hybrid_method

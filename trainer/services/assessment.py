@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from ..domain.modes import ASSESSED, can_see_model_answer, is_admissible
 from ..domain.overlap import Overlap, closest_copy
@@ -23,10 +24,17 @@ PEERS_COMPARED = 200
 
 def has_passed_assessed(user_id: int, scenario_id: str) -> bool:
     """Whether the person has an admissible assessed pass of the scenario (any variant)."""
-    rows = db.session.execute(select(Attempt.copied_from, Attempt.reviewed_at).where(
-        Attempt.user_id == user_id, Attempt.scenario_id == scenario_id,
-        Attempt.mode == ASSESSED, Attempt.status == SCORED, Attempt.passed.is_(True)))
+    rows = db.session.execute(_assessed_passes(), {"user_id": user_id,
+                                                   "scenario_id": scenario_id})
     return any(is_admissible(ASSESSED, copied, reviewed is not None) for copied, reviewed in rows)
+
+
+@cache
+def _assessed_passes() -> Select:
+    """Built once per process: every scorecard of an assessed attempt runs it."""
+    return select(Attempt.copied_from, Attempt.reviewed_at).where(
+        Attempt.user_id == bindparam("user_id"), Attempt.scenario_id == bindparam("scenario_id"),
+        Attempt.mode == ASSESSED, Attempt.status == SCORED, Attempt.passed.is_(True))
 
 
 def model_answer_shown(attempt: Attempt, viewer: User) -> bool:

@@ -8,10 +8,10 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from ..domain.errors import TrainerError
@@ -88,7 +88,7 @@ def start_session(user: User, ip: str | None = None, user_agent: str | None = No
 
 def _limits() -> tuple[timedelta, timedelta]:
     """(idle timeout, absolute lifetime) of a session."""
-    seconds = current_app.config["SESSION_MAX_SECONDS"]  # config.py: TRAINER_SESSION_MAX_HOURS
+    seconds = current_app.config["SESSION_MAX_SECONDS"]  # settings.py: TRAINER_SESSION_MAX_HOURS
     return current_app.permanent_session_lifetime, timedelta(seconds=seconds)
 
 
@@ -109,14 +109,20 @@ def purge_expired_sessions(now: datetime | None = None) -> int:
                                UserSession.created_at < now - absolute))
 
 
+@cache
+def _session_and_user() -> Select:
+    """One statement: the session, its user and their department. Built once per process: every
+    request runs it, and building it anew cost more than running it."""
+    return (select(UserSession, User).join(User, User.id == UserSession.user_id)
+            .options(joinedload(User.department))
+            .where(UserSession.id == bindparam("digest")))
+
+
 def user_for_session(token: object, user_id: str) -> User | None:
     """The active user whose live session this token is, or None (a forged or ended session)."""
     if not isinstance(token, str) or not token:
         return None
-    found = db.session.execute(  # one statement: the session, its user and their department
-        select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .options(joinedload(User.department))
-        .where(UserSession.id == token_digest(token))).first()
+    found = db.session.execute(_session_and_user(), {"digest": token_digest(token)}).first()
     if found is None or str(found[0].user_id) != str(user_id):
         return None
     row, user = found

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.library import Category
@@ -47,9 +48,15 @@ def current_of(user_ids: Iterable[int], now: datetime | None = None) -> dict[int
 def clearances_of(user: User) -> list[Clearance]:
     """Every clearance the user ever held, newest first (expired and revoked ones included), with
     who granted each (pages show the name)."""
-    return list(db.session.scalars(select(Clearance).where(Clearance.user_id == user.id)
-                                   .options(joinedload(Clearance.granted_by))
-                                   .order_by(Clearance.granted_at.desc(), Clearance.id.desc())))
+    return list(db.session.scalars(_clearances_statement(), {"user_id": user.id}))
+
+
+@cache
+def _clearances_statement() -> Select:
+    """Built once per process: every dashboard runs it."""
+    return (select(Clearance).where(Clearance.user_id == bindparam("user_id"))
+            .options(joinedload(Clearance.granted_by))
+            .order_by(Clearance.granted_at.desc(), Clearance.id.desc()))
 
 
 def list_clearances(category_id: str | None = None, include_all: bool = False,
@@ -84,29 +91,48 @@ def resolvers_query(category_id: str, amount: Decimal | float | int | str = 0,
     highest level). Ordered, so it pages (by number or after a ResolverKey)."""
     category_of(category_id)
     value, now = as_amount(amount, "amount"), now or utcnow()
+    return _resolvers_select(category_id, value, now.astimezone(UTC))
+
+
+def _resolvers_select(category, amount, now) -> Select:
+    """resolvers_query's statement, for values or for bind parameters (``resolvers``)."""
     # Each person's clearances that count, best first: one pass, where a correlated "is there a
     # better one" would look at every clearance of the category once per clearance.
     ranked = (select(Clearance.id, func.row_number().over(
         partition_by=Clearance.user_id, order_by=(Clearance.level.desc(), Clearance.id))
         .label("rank"))
-        .where(Clearance.is_current(now), Clearance.category == category_id,
-               Clearance.limit >= value).subquery())
+        .where(Clearance.is_current(now), Clearance.category == category,
+               Clearance.limit >= amount).subquery())
     return (select(Clearance).join(ranked, and_(ranked.c.id == Clearance.id, ranked.c.rank == 1))
             .join(Clearance.user).outerjoin(User.department).where(User.active.is_(True))
             .options(contains_eager(Clearance.user).contains_eager(User.department))
             .order_by(Clearance.level.desc(), User.name, Clearance.id))
 
 
+@cache
+def _resolvers_statement(paged_after: bool, limited: bool) -> Select:
+    """resolvers_query with bind parameters, built once per process: the routing API asks on
+    every request, and building the statement cost more than running it."""
+    query = _resolvers_select(bindparam("category"), bindparam("amount"), bindparam("now"))
+    if paged_after:  # strictly after a ResolverKey in resolvers_query's order
+        level, name, clearance_id = (bindparam("after_level"), bindparam("after_name"),
+                                     bindparam("after_id"))
+        query = query.where(or_(Clearance.level < level, and_(Clearance.level == level, or_(
+            User.name > name, and_(User.name == name, Clearance.id > clearance_id)))))
+    return query.limit(bindparam("limit", type_=Integer)) if limited else query
+
+
 def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
               now: datetime | None = None, limit: int | None = None,
               after: ResolverKey | None = None) -> list[Clearance]:
     """The resolvers_query's clearances: all of them, or at most ``limit`` after ``after``."""
-    query = resolvers_query(category_id, amount, now)
-    if after is not None:  # strictly after it in resolvers_query's order
-        level, name, clearance_id = after
-        query = query.where(or_(Clearance.level < level, and_(Clearance.level == level, or_(
-            User.name > name, and_(User.name == name, Clearance.id > clearance_id)))))
-    return list(db.session.scalars(query.limit(limit)))
+    category_of(category_id)
+    params = {"category": category_id, "amount": as_amount(amount, "amount"),
+              "now": (now or utcnow()).astimezone(UTC), "limit": limit}
+    if after is not None:
+        params.update(after_level=after.level, after_name=after.name, after_id=after.clearance_id)
+    statement = _resolvers_statement(after is not None, limit is not None)
+    return list(db.session.scalars(statement, params))
 
 
 def ready_team(manager: User, now: datetime | None = None,

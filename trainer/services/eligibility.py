@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, or_, select
 
 from ..domain.modes import ASSESSED
 from ..domain.qualification import AttemptRecord, Eligibility, Override, levels_for
@@ -30,28 +31,27 @@ _SCORE_COLUMNS = (Score.attempt_id, Score.dimension, Score.level, Score.overridd
                   Score.overridden_by_id, Score.original_level)
 
 
-def _scored(user_ids: list[int], now: datetime):
+def _scored():
     """What makes an attempt a record: scored and finished by ``now`` (abandoned ones never
-    were)."""
-    return (Attempt.user_id.in_(user_ids), Attempt.status == SCORED,
-            Attempt.finished_at.is_not(None), Attempt.finished_at <= now.astimezone(UTC))
+    were). Bind parameters: ``user_ids``, ``now`` (in UTC)."""
+    return (Attempt.user_id.in_(bindparam("user_ids", expanding=True)), Attempt.status == SCORED,
+            Attempt.finished_at.is_not(None), Attempt.finished_at <= bindparam("now"))
 
 
-def _deciding_attempts(user_ids: list[int], now: datetime, passes_only: bool = False):
+def _deciding_attempts(passes_only: bool = False):
     """The ids of the attempts that can change an eligibility or its reasons (domain/
     qualification.py), per person and scenario: the latest of each mode (why a scenario did not
     count), and the latest admissible pass at each difficulty with no overridden level, plus
     every admissible pass with one (a pass resting on the granter's own override does not count,
     so the one before it may). Every other attempt is an older repeat that decides nothing.
-    ``passes_only``: only those passes, in the 12 months before ``now`` (whether someone is
-    eligible, not why not)."""
+    ``passes_only``: only those passes, in the 12 months before ``now`` (bind parameter
+    ``since``: whether someone is eligible, not why not)."""
     admissible_pass = and_(Attempt.passed.is_(True), Attempt.mode == ASSESSED,
                            or_(Attempt.copied_from.is_(None), Attempt.reviewed_at.is_not(None)))
     has_override = exists().where(Score.attempt_id == Attempt.id, Score.overridden_at.is_not(None))
-    where = [*_scored(user_ids, now)]
+    where = [*_scored()]
     if passes_only:
-        where += [admissible_pass,
-                  Attempt.finished_at > (now - PASS_WINDOW_BOUND).astimezone(UTC)]
+        where += [admissible_pass, Attempt.finished_at > bindparam("since")]
     flagged = select(  # the override check runs for passes only (CASE stops at the first match)
         Attempt.id, Attempt.user_id, Attempt.scenario_id, Attempt.mode, Attempt.difficulty,
         Attempt.finished_at, case((admissible_pass, 1), else_=0).label("admissible_pass"),
@@ -73,31 +73,42 @@ def _deciding_attempts(user_ids: list[int], now: datetime, passes_only: bool = F
                                      else or_(ranked.c.mode_rank == 1, deciding_pass))
 
 
+@cache
+def _records_statement(passes_only: bool) -> Select:
+    """The deciding attempts with their scores, one row per score (an attempt without scores
+    once, its score columns null), by attempt. Built once per process: the dashboard runs it on
+    every load, and building it cost more than running it."""
+    return (select(*_ATTEMPT_COLUMNS, *_SCORE_COLUMNS)
+            .outerjoin(Score, Score.attempt_id == Attempt.id)
+            .where(Attempt.id.in_(_deciding_attempts(passes_only)))
+            .order_by(Attempt.id, Score.id))
+
+
 def records_of(user_ids: Iterable[int], now: datetime,
                passes_only: bool = False) -> dict[int, list[AttemptRecord]]:
     """Each user's scored attempts as qualification records, as of ``now``: those that decide
     an eligibility (practice ones too: the rules say why they do not count; abandoned attempts
-    were never scored and are not records). Three statements, whatever the number of people
-    and attempts."""
-    ids = list(db.session.scalars(_deciding_attempts(list(user_ids), now, passes_only)))
-    deciding = Attempt.id.in_(ids)
-    levels: dict[int, dict[str, int | None]] = defaultdict(dict)
-    overrides: dict[int, dict[str, Override]] = defaultdict(dict)
-    for attempt_id, dimension, level, overridden_at, by, original in db.session.execute(
-            select(*_SCORE_COLUMNS).join(Attempt, Attempt.id == Score.attempt_id)
-            .where(deciding).order_by(Score.id)):
-        levels[attempt_id][dimension] = level
-        if overridden_at is not None:
-            overrides[attempt_id][dimension] = Override(by, original)
+    were never scored and are not records). One statement, whatever the number of people and
+    attempts."""
+    now = now.astimezone(UTC)
+    params = {"user_ids": list(user_ids), "now": now, "since": now - PASS_WINDOW_BOUND}
     records: dict[int, list[AttemptRecord]] = defaultdict(list)
-    for (attempt_id, user_id, scenario_id, category, difficulty, finished_at, passed,
-         pass_levels, mode, copied_from, reviewed_at) in db.session.execute(
-            select(*_ATTEMPT_COLUMNS).where(deciding).order_by(Attempt.id)):
-        records[user_id].append(AttemptRecord(
-            id=attempt_id, scenario_id=scenario_id, category=category, difficulty=difficulty,
-            finished_at=finished_at, passed=bool(passed), levels=levels.get(attempt_id, {}),
-            pass_levels=pass_levels, mode=mode, overrides=overrides.get(attempt_id, {}),
-            copied_from=copied_from, reviewed=reviewed_at is not None))
+    record = None
+    for row in db.session.execute(_records_statement(passes_only), params):
+        (attempt_id, user_id, scenario_id, category, difficulty, finished_at, passed,
+         pass_levels, mode, copied_from, reviewed_at,
+         _, dimension, level, overridden_at, by, original) = row
+        if record is None or record.id != attempt_id:
+            record = AttemptRecord(
+                id=attempt_id, scenario_id=scenario_id, category=category,
+                difficulty=difficulty, finished_at=finished_at, passed=bool(passed), levels={},
+                pass_levels=pass_levels, mode=mode, overrides={}, copied_from=copied_from,
+                reviewed=reviewed_at is not None)
+            records[user_id].append(record)
+        if dimension is not None:
+            record.levels[dimension] = level
+            if overridden_at is not None:
+                record.overrides[dimension] = Override(by, original)
     return records
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from ..domain.errors import TrainerError
 from ..domain.feedback import (
@@ -54,10 +55,18 @@ class AttemptFeedback:
 
 def attempt_feedback(attempt: Attempt) -> AttemptFeedback:
     """The feedback and disputes of ``attempt`` (two statements, by its indexes)."""
-    feedback = db.session.scalar(select(Feedback).where(Feedback.attempt_id == attempt.id))
-    disputes = db.session.scalars(select(Dispute).where(Dispute.attempt_id == attempt.id)
-                                  .order_by(Dispute.created_at, Dispute.id))
-    return AttemptFeedback(feedback, list(disputes))
+    feedback_query, disputes_query = _attempt_feedback_statements()
+    params = {"attempt_id": attempt.id}
+    feedback = db.session.scalar(feedback_query, params)
+    return AttemptFeedback(feedback, list(db.session.scalars(disputes_query, params)))
+
+
+@cache
+def _attempt_feedback_statements() -> tuple[Select, Select]:
+    """Built once per process: every scorecard runs them."""
+    return (select(Feedback).where(Feedback.attempt_id == bindparam("attempt_id")),
+            select(Dispute).where(Dispute.attempt_id == bindparam("attempt_id"))
+            .order_by(Dispute.created_at, Dispute.id))
 
 
 def can_give(person: User, attempt: Attempt) -> bool:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 from ..models import Attempt, User
 from ..models.attempt import IN_PROGRESS
-from .paging import Page, paginate
+from .paging import Page, paginate_built
 
 LINES_PAGE = 50  # attempts a page of a person's history
 
@@ -47,8 +48,18 @@ _LINE_COLUMNS = (Attempt.id, Attempt.started_at,
 def attempt_lines(user: User, number: int = 1, size: int = LINES_PAGE) -> Page[AttemptLine]:
     """Page ``number`` of ``user``'s attempts, newest first (out-of-range numbers read as the
     nearest page): two statements, whatever the history's length."""
-    query = (select(*_LINE_COLUMNS).where(Attempt.user_id == user.id)
-             .order_by(Attempt.started_at.desc(), Attempt.id.desc()))
-    return paginate(query, number, size, rows=True).map(
+    count, page = _lines_statements()
+    return paginate_built(count, page, {"user_id": user.id}, number, size, rows=True).map(
         lambda rows: [AttemptLine(*row) for row in rows])
+
+
+@cache
+def _lines_statements() -> tuple[Select, Select]:
+    """The count and the page of a person's history, built once per process: every dashboard
+    runs them."""
+    mine = Attempt.user_id == bindparam("user_id")
+    return (select(func.count()).select_from(Attempt).where(mine),
+            select(*_LINE_COLUMNS).where(mine)
+            .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
 

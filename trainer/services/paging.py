@@ -82,6 +82,19 @@ def paginate(query: Select, number: int, size: int, rows: bool = False) -> Page:
     return Page(items, number, size, total or 0)
 
 
+def paginate_built(count: Select, page: Select, params: dict[str, Any], number: int, size: int,
+                   rows: bool = False) -> Page:
+    """As ``paginate``, for statements built once with bind parameters (``params``): ``count``
+    counts the list, ``page`` takes its ``limit`` and ``offset`` as bind parameters of those
+    names."""
+    total = db.session.scalar(count, params) or 0
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    params = {**params, "limit": size, "offset": (number - 1) * size}
+    items = list(db.session.execute(page, params) if rows else db.session.scalars(page, params))
+    return Page(items, number, size, total)
+
+
 SEARCH_MAX = 100  # characters of a search that are used: a name or an email, never a document
 
 

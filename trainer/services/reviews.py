@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, select, union
 
 from ..domain.errors import TrainerError
 from ..domain.feedback import queue_reason
@@ -125,15 +125,20 @@ def _flagged_unreviewed():
     return and_(Attempt.needs_review.is_(True), Attempt.reviewed_at.is_(None))
 
 
-def _open_dispute_ids() -> Select:
-    return select(Dispute.attempt_id).where(Dispute.resolved_at.is_(None))
-
-
-def _waiting() -> Select:
-    """Scored attempts flagged and not reviewed yet, or with a dispute still open."""
-    disputed = Attempt.id.in_(_open_dispute_ids())
-    return select(Attempt.id).where(Attempt.status == SCORED,
-                                    or_(_flagged_unreviewed(), disputed))
+def _waiting(viewer: User, limit: int) -> Select:
+    """The ids that may make the queue's first ``limit``: the oldest ``limit`` flagged ones in
+    ``viewer``'s scope (read in order from ix_attempt_review_queue, stopping there), and every
+    scored attempt of theirs with a dispute still open (from the few open disputes). Asking
+    "flagged or disputed" at once made the database read and sort every flagged attempt of the
+    company, however few the page shows."""
+    scope = scope_query(viewer)
+    flagged = (scoped(select(Attempt.id).where(Attempt.status == SCORED, _flagged_unreviewed()),
+                      viewer, scope)
+               .order_by(Attempt.scored_at, Attempt.id).limit(limit).subquery())
+    disputed = scoped(select(Dispute.attempt_id).join(Attempt, Attempt.id == Dispute.attempt_id)
+                      .where(Dispute.resolved_at.is_(None), Attempt.status == SCORED),
+                      viewer, scope)
+    return union(select(flagged.c.id), disputed)
 
 
 def review_count(viewer: User) -> int:
@@ -154,7 +159,8 @@ def review_count(viewer: User) -> int:
 def review_queue(viewer: User, limit: int = QUEUE_PAGE) -> list[QueueItem]:
     """The flagged or disputed attempts in ``viewer``'s scope not reviewed yet, oldest first;
     a dispute's reason reads "disputed <dimension>: <reason>" (one statement in all)."""
-    query = scoped(_waiting(), viewer).join(User, User.id == Attempt.user_id).add_columns(
+    query = select(Attempt.id).where(Attempt.id.in_(_waiting(viewer, limit))).join(
+        User, User.id == Attempt.user_id).add_columns(
         Attempt.user_id, User.name, Attempt.scenario_id, Attempt.scored_at,
         Attempt.review_reason, Attempt.scorer, Attempt.mode,
         _flagged_unreviewed().label("flagged"), _open_dispute_texts())

@@ -6,8 +6,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from ..domain.modes import is_admissible
 from ..domain.tracks import (
@@ -41,17 +42,22 @@ def _day(when: datetime) -> date:
     return when.astimezone(UTC).date()
 
 
+@cache
+def _passes_statement() -> Select:
+    """Built once per process: every dashboard runs it."""
+    return (select(Attempt.user_id, Attempt.scenario_id, Attempt.finished_at, Attempt.id,
+                   Attempt.mode, Attempt.copied_from, Attempt.reviewed_at)
+            .where(Attempt.user_id.in_(bindparam("user_ids", expanding=True)),
+                   Attempt.status == SCORED, Attempt.passed.is_(True),
+                   Attempt.finished_at.is_not(None))
+            .order_by(Attempt.finished_at, Attempt.id))
+
+
 def passes_of(user_ids: Iterable[int]) -> dict[int, list[Pass]]:
     """Each user's passed attempts, oldest first, each marked admissible or not (a track that
     asks for assessed passes counts only those)."""
-    ids = list(user_ids)
     found: dict[int, list[Pass]] = defaultdict(list)
-    rows = db.session.execute(
-        select(Attempt.user_id, Attempt.scenario_id, Attempt.finished_at, Attempt.id,
-               Attempt.mode, Attempt.copied_from, Attempt.reviewed_at)
-        .where(Attempt.user_id.in_(ids), Attempt.status == SCORED, Attempt.passed.is_(True),
-               Attempt.finished_at.is_not(None))
-        .order_by(Attempt.finished_at, Attempt.id))
+    rows = db.session.execute(_passes_statement(), {"user_ids": list(user_ids)})
     for user_id, scenario_id, finished_at, attempt_id, mode, copied_from, reviewed_at in rows:
         found[user_id].append(Pass(scenario_id, _day(finished_at), attempt_id,
                                    is_admissible(mode, copied_from, reviewed_at is not None)))
