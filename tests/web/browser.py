@@ -47,11 +47,12 @@ def serve(app) -> Iterator[str]:
 
 
 @contextmanager
-def chromium():
+def chromium(extra_args: tuple[str, ...] = ()):
+    """Headless Chromium; ``extra_args`` add switches (the voice tests' fake microphone)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+                                             args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield browser
         finally:

@@ -66,7 +66,8 @@ def test_security_headers_on_every_response(client, path):
     headers = _get(client, path).headers
     assert headers["Content-Security-Policy"] == (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+        "media-src 'self' blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+        "form-action 'self'")
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..services import import_jobs, jobs
+from ..services import import_jobs, jobs, voice
 
 
 @click.command("worker")
@@ -51,8 +51,8 @@ def worker_command(burst: bool, queue_name: str | None) -> None:
 @with_appcontext
 def sweep_command(older_than: float | None) -> None:
     """Score attempts left "scoring" (their worker or web request died): queued again with
-    REDIS_URL, scored here without; mark user imports that stopped making progress failed. For
-    cron when no `trainer worker` runs."""
+    REDIS_URL, scored here without; mark user imports that stopped making progress failed; delete
+    kept voice recordings past their retention. For cron when no `trainer worker` runs."""
     done = jobs.requeue_stuck_attempts(older_than)
     for attempt_id, what in done.items():
         click.echo(f"attempt {attempt_id}: {what}")
@@ -60,3 +60,6 @@ def sweep_command(older_than: float | None) -> None:
                "No attempt is stuck in scoring.")
     for job in import_jobs.fail_stalled_imports():
         click.echo(f"user import {job.id}: stalled, marked failed")
+    deleted = voice.sweep_clips()
+    if deleted:
+        click.echo(f"{deleted} audio clip(s) past their retention or never sent: deleted.")

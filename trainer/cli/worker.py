@@ -17,7 +17,7 @@ from rq.exceptions import StopRequested
 from rq.scheduler import RQScheduler
 
 from ..extensions import db
-from ..services import import_jobs, jobs
+from ..services import import_jobs, jobs, voice
 
 log = logging.getLogger(__name__)
 # How long the command listener may sleep: the longest a stopping worker waits for it. Each
@@ -101,6 +101,7 @@ class TrainerWorker(PromptListener, Worker):
             if failed:
                 log.warning("user imports stalled and marked failed: %s", [j.id for j in failed])
         finally:
+            _sweep_audio()
             _release_database()
 
     def _take_sweep_turn(self) -> bool:
@@ -236,3 +237,12 @@ def _answers(connection: Redis) -> bool:
 def _location(connection: Redis) -> str:
     kwargs = connection.connection_pool.connection_kwargs
     return f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}/{kwargs.get('db', 0)}"
+
+
+def _sweep_audio() -> None:
+    """Delete kept voice recordings past their retention (services/voice.py); never fatal."""
+    try:
+        voice.sweep_clips()
+    except Exception:
+        db.session.rollback()
+        log.exception("deleting expired audio clips failed; the next sweep tries again")

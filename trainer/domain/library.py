@@ -42,6 +42,9 @@ class Customer:
     persona: str = ""
     mood: str = "frustrated"
     goal: str = ""
+    # The speech endpoint's voice for this customer (voice mode with TRAINER_TTS_MODEL set);
+    # empty: TRAINER_TTS_VOICE.
+    voice: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,6 +32,8 @@ SCENARIO_FIELDS = {"id", "title", "category", "department", "difficulty", "rubri
                    "opening", "facts", "policy", "key_points", "red_flags", "script",
                    "model_answer", "variables", "follows", "history_default"}
 CATEGORIES_FILE = "categories.yaml"
+# A speech endpoint's voice name: OpenAI's ("alloy", "nova") and self-hosted ones ("af_bella").
+VOICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 
 def read_scenario(r: FieldReader, strict: bool = True) -> Scenario:
@@ -65,15 +68,20 @@ def _customer(r: FieldReader, strict: bool) -> Customer:
         r.mapping(at)
     if not r.is_mapping(at):
         return Customer()
-    r.unknown_keys(at, {"name", "persona", "mood", "goal"})
+    r.unknown_keys(at, {"name", "persona", "mood", "goal", "voice"})
     mood = r.text((*at, "mood"), required=strict, default="frustrated")
     if mood not in MOODS:
         r.problem((*at, "mood"), f"field 'customer.mood' must be one of {', '.join(MOODS)}, "
                                  f"got '{mood}'")
         mood = "frustrated"
+    voice = r.text((*at, "voice"), required=False)
+    if voice and not VOICE_NAME.fullmatch(voice):
+        r.problem((*at, "voice"), "field 'customer.voice' must be a voice name (letters, digits, "
+                                  f"'-', '_' or '.', at most 40), got '{voice[:60]}'")
+        voice = ""
     return Customer(name=r.text((*at, "name"), strict, "the customer"),
                     persona=r.text((*at, "persona"), strict), mood=mood,
-                    goal=r.text((*at, "goal"), strict))
+                    goal=r.text((*at, "goal"), strict), voice=voice)
 
 
 def _entries(r: FieldReader, name: str, strict: bool, known: set[str]) -> list[tuple]:

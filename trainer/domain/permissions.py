@@ -52,6 +52,13 @@ def can_view(actor: Actor, person_id: int, chain: Iterable[int]) -> bool:
     return person_id == actor.id or in_scope(actor, person_id, chain)
 
 
+def can_hear(actor: Actor, person_id: int, chain: Iterable[int]) -> bool:
+    """A kept recording of the person's voice (TRAINER_KEEP_AUDIO): the person themselves and
+    the managers they report to, and nobody else, admins included (a voice is more personal
+    than a transcript; an admin reads the words)."""
+    return person_id == actor.id or (actor.is_manager and reports_to(chain, actor.id))
+
+
 def grant_refusal(granter_id: int, granter_is_admin: bool, grantee_id: int, in_scope: bool,
                   action: str = "grant") -> str | None:
     """Why ``granter`` may not grant (or revoke) a clearance of ``grantee``, or None when allowed.

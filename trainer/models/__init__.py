@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .attempt import Attempt, Score, Turn
+from .audio import AudioClip
 from .audit import AuditCheckpoint, AuditEvent
 from .badge import BadgeCredential
 from .clearance import ApiToken, Clearance
@@ -12,7 +13,8 @@ from .password_sheet import ImportPasswordSheet
 from .user import ROLES, Department, User, UserSession
 from .user_import import UserImport, UserImportRow
 
-__all__ = ["ROLES", "ApiToken", "Attempt", "AuditCheckpoint", "AuditEvent", "BadgeCredential",
+__all__ = ["ROLES", "ApiToken", "Attempt", "AudioClip", "AuditCheckpoint",
+           "AuditEvent", "BadgeCredential",
            "Clearance",
            "MailLog", "PasswordToken", "ReminderSent",
            "Department", "Dispute", "Feedback", "ImportPasswordSheet", "LLMCall", "Score", "Turn",

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     case,
+    false,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,9 +51,10 @@ class Attempt(db.Model):
               "reviewed_at", "started_at"),
         Index("ix_attempt_scenario_id_finished_at", "scenario_id", "finished_at"),
         Index("ix_attempt_status_scored_at", "status", "scored_at"),
-        # The review queue and its count: flagged, not reviewed yet, scored, whose (covering).
-        Index("ix_attempt_needs_review_reviewed_at", "needs_review", "reviewed_at", "status",
-              "user_id"),
+        # The review queue and its count: flagged, not reviewed yet, scored, oldest first, whose
+        # (covering): the queue reads it in order and stops at a page (services/reviews.py).
+        Index("ix_attempt_review_queue", "needs_review", "reviewed_at", "status", "scored_at",
+              "id", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,6 +161,15 @@ class Turn(db.Model):
     note: Mapped[str | None] = mapped_column(Text)  # e.g. a fallback notice
     llm_call_id: Mapped[int | None] = mapped_column(ForeignKey("llm_call.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A spoken answer (services/voice.py): the text is what was sent; ``heard`` is what the
+    # speech-to-text engine heard, kept only when the trainee corrected it before sending.
+    spoken: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    stt_engine: Mapped[str | None] = mapped_column(String(60))
+    stt_confidence: Mapped[float | None] = mapped_column(Float)  # 0..1, when the engine says
+    heard: Mapped[str | None] = mapped_column(Text)
+    talk_ms: Mapped[int | None] = mapped_column(Integer)  # how long the spoken audio was
+    # From the customer's line being shown to the trainee starting to answer (the page says).
+    response_ms: Mapped[int | None] = mapped_column(Integer)
 
     attempt: Mapped[Attempt] = relationship(back_populates="turns")
 

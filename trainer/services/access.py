@@ -43,6 +43,11 @@ def can_view_attempt(viewer: User, attempt: Attempt) -> bool:
     return can_view_user(viewer, attempt.user)
 
 
+def can_hear_attempt(viewer: User, attempt: Attempt) -> bool:
+    """Whether ``viewer`` may play the kept recordings of ``attempt`` (domain/permissions.py)."""
+    return permissions.can_hear(viewer, attempt.user_id, chain_of(attempt.user))
+
+
 def review_refusal(actor: User, attempt: Attempt) -> str | None:
     """Why ``actor`` may not review (confirm or override) ``attempt``'s scores, or None."""
     return permissions.override_refusal(actor, attempt.user_id, chain_of(attempt.user))

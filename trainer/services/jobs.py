@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Attempt
 from ..models._types import utcnow
 from ..models.attempt import SCORING
+from . import voice
 from .queue import (
     FAILED_JOB_TTL,
     GAVE_UP,
@@ -196,6 +197,11 @@ def sweep_if_due() -> dict[int, str]:
     clock = current_app.extensions.setdefault(_SWEEP_KEY, SweepClock())
     if not clock.take_turn(config["TRAINER_SWEEP_SECONDS"]):
         return {}
+    try:
+        voice.sweep_clips()  # kept recordings past their retention, or never sent
+    except Exception:
+        db.session.rollback()
+        log.exception("deleting expired audio clips failed; the next sweep tries again")
     try:
         return finish_stalled()
     except Exception:

@@ -20,7 +20,7 @@ from ..llm import llm_settings
 from ..models import Attempt, Turn, User
 from ..models._types import utcnow
 from ..models.attempt import ABANDONED, IN_PROGRESS, SCORING
-from . import locks
+from . import locks, voice
 from .jobs import enqueue_scoring
 from .library import get_rubric
 from .scoring import record_llm_call, score_attempt
@@ -78,10 +78,12 @@ def unfinished_attempt(user: User, scenario_id: str, mode: str) -> Attempt | Non
         Attempt.status == IN_PROGRESS).order_by(Attempt.id.desc()).limit(1))
 
 
-def submit_answer(attempt: Attempt, text: str, expected_index: int | None = None) -> Attempt:
+def submit_answer(attempt: Attempt, text: str, expected_index: int | None = None,
+                  meta: voice.AnswerMeta | None = None) -> Attempt:
     """Store the trainee's answer first (committed), then let the customer reply; finish when it
     ends. ``expected_index`` (the turn number the page was showing) makes a resubmitted form
-    harmless. Raises AnswerConflict when another request got there first."""
+    harmless. ``meta`` (services/voice.py: spoken, response time) is stored on the answer's turn
+    in the same commit. Raises AnswerConflict when another request got there first."""
     text = (text or "").strip()
     if attempt.is_finished:
         raise AnswerRejected(ENDED)
@@ -91,13 +93,14 @@ def submit_answer(attempt: Attempt, text: str, expected_index: int | None = None
     if len(text) > limit:
         raise AnswerRejected(f"Keep your answer under {limit} characters "
                              f"(it has {len(text)}).")
-    exchange = _store_answer(attempt, text, expected_index)
+    exchange = _store_answer(attempt, text, expected_index, meta)
     if exchange is None:
         return attempt  # the same form sent twice: the first one already counted
     return _reply(attempt, exchange)
 
 
-def _store_answer(attempt: Attempt, text: str, expected_index: int | None) -> _Exchange | None:
+def _store_answer(attempt: Attempt, text: str, expected_index: int | None,
+                  meta: voice.AnswerMeta | None = None) -> _Exchange | None:
     """Allocate the answer's turn under the attempt's lock and commit it; the checks are made
     again under the lock, where no other answer, reply or end can come in between. What the
     customer needs to reply is read from the locked state before the commit, so nothing is read
@@ -120,7 +123,9 @@ def _store_answer(attempt: Attempt, text: str, expected_index: int | None) -> _E
     if refusal is not None:
         db.session.rollback()  # let go of the lock
         raise refusal
-    attempt.turns.append(Turn(index=index, role="trainee", text=text))
+    answer = Turn(index=index, role="trainee", text=text)
+    attempt.turns.append(answer)
+    voice.apply_meta(attempt, answer, meta)
     exchange = _exchange(attempt, index)
     db.session.commit()  # the answer is safe before anything else happens to it
     return exchange

@@ -28,6 +28,8 @@ def register_web(app: Flask) -> None:
         security,
         sso,
         trainee,
+        voice,
+        voice_marks,
     )
 
     # Before any blueprint: each rule builds its converters when it is added.
@@ -37,6 +39,7 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(_scenario_title, "scenario_title")
     app.add_template_filter(_authority, "authority")
     app.add_template_filter(_amount, "amount")
+    voice_marks.init_voice_marks(app)
     errors.init_errors(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(trainee.bp)
@@ -55,6 +58,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(preferences.bp)
     app.register_blueprint(badges.bp)
     app.register_blueprint(sso.bp)
+    app.register_blueprint(voice.bp)
 
 
 def _library_context() -> dict:

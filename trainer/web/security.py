@@ -13,9 +13,11 @@ SESSION_TOKEN_KEY = "session_token"  # the raw token; the database keeps only it
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+    "media-src 'self' blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+    "form-action 'self'"
 )
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# The microphone for voice mode's spoken answers (static/js/voice.js), on our own pages only.
+PERMISSIONS_POLICY = "camera=(), microphone=(self), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -67,5 +69,6 @@ def _security_headers(response: Response) -> Response:
         headers.setdefault("Strict-Transport-Security", HSTS)
     # "_user_id" rather than current_user: no database query, even while answering a failure
     if request.endpoint != "static" and (request.blueprint == "auth" or "_user_id" in session):
-        headers["Cache-Control"] = "no-store"  # personal pages and CSRF tokens stay off disk
+        if "no-store" not in headers.get("Cache-Control", ""):  # e.g. "private, no-store"
+            headers["Cache-Control"] = "no-store"  # personal pages and CSRF tokens stay off disk
     return response

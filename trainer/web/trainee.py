@@ -18,6 +18,7 @@ from ..services.assessment import model_answer_shown
 from ..services.history import attempt_lines
 from ..services.locks import Busy
 from ..services.overview import person_overview
+from ..services.voice import MARKER_DROPPED, answer_meta, voice_options
 from . import play_fragments
 from .forms import EmptyForm
 from .fragments import scenario_table
@@ -30,6 +31,10 @@ class AnswerForm(FlaskForm):
     answer = TextAreaField("Your reply to the customer", validators=[DataRequired(
         message="Write your answer to the customer first.")])
     expected_turn = HiddenField()
+    # Voice mode (static/js/voice.js, services/voice.py): the token of what was heard, and the
+    # milliseconds from the customer's line being shown to the trainee starting to answer.
+    spoken_token = HiddenField()
+    response_ms = HiddenField()
 
 
 class EndForm(FlaskForm):
@@ -111,7 +116,8 @@ def _play(attempt_id: int, htmx: bool = False):
         return play_fragments.update(attempt, form, scenario, shown, status)
     form.expected_turn.data = str(len(attempt.turns))
     return render_template("trainee/play.html", attempt=attempt, form=form, scenario=scenario,
-                           awaiting_reply=play.is_awaiting_reply(attempt)), status
+                           awaiting_reply=play.is_awaiting_reply(attempt),
+                           voice=voice_options(attempt)), status
 
 
 def _send_answer(attempt: Attempt, form: AnswerForm):
@@ -120,13 +126,16 @@ def _send_answer(attempt: Attempt, form: AnswerForm):
     409 when another request got there first, 422 when the answer itself is refused."""
     try:
         expected = int(form.expected_turn.data) if form.expected_turn.data else None
-        play.submit_answer(attempt, form.answer.data, expected)
+        meta = answer_meta(attempt, form.spoken_token.data, form.response_ms.data)
+        play.submit_answer(attempt, form.answer.data, expected, meta)
     except (play.AnswerRejected, Busy, ValueError) as exc:
         if attempt.is_finished:  # ended in another tab, or by the customer, meanwhile
             flash(f"{play.ENDED} Your last answer was not sent.", "info")
             return redirect(url_for("trainee.scorecard", attempt_id=attempt.id))
         form.answer.errors.append(str(exc))
         return 409 if isinstance(exc, (play.AnswerConflict, Busy)) else 422
+    if meta is not None and meta.marker_dropped:
+        flash(MARKER_DROPPED, "info")
     # The newest customer line is the landing point: it takes focus (tabindex=-1), and a screen
     # reader reads the customer's reply first.
     return redirect(url_for("trainee.attempt", attempt_id=attempt.id) + "#latest")
