@@ -24,8 +24,10 @@ log = logging.getLogger(__name__)
 
 MISSING = ("Voice needs the trainer[voice] extra: pip install 'trainer[voice]'. "
            f"{TYPE_INSTEAD}")
-# Decodes at once per web process, each taking a core while it runs.
-PROCESSES = 2
+# Decoding processes per web process, each holding the model (about 150 MB). One: a sync
+# gunicorn worker serves one request at a time; with threads, recordings wait their turn (about a
+# second each) inside TRAINER_STT_DEADLINE.
+PROCESSES = 1
 # Not words: silence and the sentence marks; the model's noise symbols are in brackets.
 NOT_WORDS = {"<s>", "</s>", "<sil>"}
 _pool: tuple[int, ProcessPoolExecutor] | None = None
