@@ -12,6 +12,8 @@ from sqlalchemy import text
 from trainer import create_app
 from trainer.config import TestConfig
 from trainer.extensions import db
+from trainer.services.import_jobs import wait_for_imports
+from trainer.services.mail import wait_for_background
 
 from .factories import PASSWORD
 
@@ -45,6 +47,11 @@ def app(tmp_path):
             db.create_all()
     yield app
     with app.app_context():
+        # Mail sent after the response (services/mail.py) or an import run in a thread may still
+        # be running: a connection it hands back after the dispose would be closed only by the
+        # garbage collector, whose ResourceWarning then fails whichever test runs at that moment.
+        assert wait_for_background(10), "background mail jobs still running after 10 s"
+        assert wait_for_imports(10), "user imports still running after 10 s"
         db.session.remove()
         db.engine.dispose()
 
