@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-from limits import RateLimitItemPerSecond
+from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
@@ -84,8 +84,16 @@ def _counters(email: str, ip: str | None) -> list[tuple[RateLimitItemPerSecond, 
     return counters
 
 
-def _namespace() -> str:
-    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}/login"
+def take_per_minute(kind: str, key: str, per_minute: int) -> bool:
+    """One of ``key``'s ``per_minute`` slots of ``kind`` (voice uploads, say) this minute, counted
+    in the same storage as the login limits; False when the minute's are used up."""
+    item = RateLimitItemPerMinute(per_minute, namespace=_namespace(kind))
+    return _limiter().limiter.hit(item, key)
+
+
+def _namespace(kind: str = "login") -> str:
+    """Where one kind of count lives in the shared storage (login; voice uploads)."""
+    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}/{kind}"
 
 
 def _atomically() -> AbstractContextManager:

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 from flask import current_app, url_for
 from itsdangerous import BadData, URLSafeTimedSerializer
-from limits import RateLimitItemPerMinute
 from sqlalchemy import delete, or_, select
 
 from ..extensions import db
@@ -23,7 +22,7 @@ from ..speech.errors import EMPTY, AudioRejected, EngineUnavailable
 from ..speech.remote import synthesize
 from ..speech.settings import SERVER, SpeechSettings
 from ..speech.wav import joined, wav_bytes
-from .login_limits import EXTENSION as LIMITER
+from .login_limits import take_per_minute
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +79,9 @@ class Transcribed:
 
 
 def take_upload_slot(user: User, config: SpeechSettings) -> bool:
-    """One of the person's uploads this minute, counted in the login limits' storage (memory
-    or Redis); False when the minute's are used up."""
-    limiter = current_app.extensions[LIMITER]
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "trainer")
-    item = RateLimitItemPerMinute(config.per_minute, namespace=f"{prefix}/voice")
-    return limiter.limiter.hit(item, f"user/{user.id}")
+    """One of the person's uploads this minute (counted where the login limits are, memory or
+    Redis); False when the minute's are used up."""
+    return take_per_minute("voice", f"user/{user.id}", config.per_minute)
 
 
 def transcribe(attempt: Attempt, user: User, data: bytes) -> Transcribed:

@@ -12,6 +12,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import cache
 from importlib import util
 from statistics import fmean
 
@@ -35,6 +36,7 @@ _lock = threading.Lock()
 _decoder = None  # in each pool process: made on its first clip (about 0.2 s, the model loads)
 
 
+@cache  # asked on every play page; installing the extra needs a restart anyway
 def is_installed() -> bool:
     return util.find_spec("pocketsphinx") is not None
 
