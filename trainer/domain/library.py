@@ -10,7 +10,11 @@ if TYPE_CHECKING:
     from .tracks import Tracks
     from .variants import ScenarioTemplate
 
-DIMENSIONS = ("empathy", "ownership", "accuracy")
+DIMENSIONS = ("empathy", "ownership", "accuracy")  # judged on the trainee's words, every rubric
+# Measured, not judged: how quickly the trainee starts answering. A rubric opts in by naming it
+# (domain/response_times.py scores it from the times the play page records).
+RESPONSE_TIME = "response_time"
+RESPONSE_TIME_MEASURES = ("median", "longest")  # which of the conversation's waits is scored
 # The customer's mood, worst to best; a scenario starts at one of these and the role-play moves it.
 MOODS = ("furious", "angry", "frustrated", "wary", "calm", "satisfied")
 DEFAULT_MAX_TURNS = 6
@@ -134,6 +138,14 @@ class RubricDimension:
     pass_level: int
     description: str
     levels: tuple[str, ...]  # behavioural description of levels 0..4
+    # response_time only: the longest wait, in seconds, for levels 1..4 (each no longer than the
+    # one before), and which wait is held to it (RESPONSE_TIME_MEASURES).
+    seconds: tuple[float, ...] = ()
+    measure: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.name.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -145,12 +157,23 @@ class Rubric:
     def dimension(self, name: str) -> RubricDimension:
         return next(d for d in self.dimensions if d.name == name)
 
+    @property
+    def response_time(self) -> RubricDimension | None:
+        """The response-time dimension, when this rubric opts in to scoring it."""
+        return next((d for d in self.dimensions if d.name == RESPONSE_TIME), None)
+
+    @property
+    def judged_on_words(self) -> tuple[RubricDimension, ...]:
+        """The dimensions a scorer reads from what was said (all but the measured one)."""
+        return tuple(d for d in self.dimensions if d.name in DIMENSIONS)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Rubric:
-        dims = tuple(RubricDimension(**{**d, "levels": tuple(d["levels"])})
+        dims = tuple(RubricDimension(**{**d, "levels": tuple(d["levels"]),
+                                        "seconds": tuple(d.get("seconds", ()))})
                      for d in data["dimensions"])
         return cls(id=data["id"], title=data["title"], dimensions=dims)
 

@@ -10,7 +10,6 @@ from .customer.checks import check_customer_lines, read_script
 from .errors import LibraryError, Problem
 from .fields import FieldReader, kind, open_file, problems_of, yaml_files
 from .library import (
-    DIMENSIONS,
     MOODS,
     AuthorityLevel,
     Category,
@@ -19,10 +18,10 @@ from .library import (
     Library,
     RedFlag,
     Rubric,
-    RubricDimension,
     Scenario,
     Script,
 )
+from .rubrics import read_rubric
 from .tracks import TRACKS_FILE, read_tracks
 from .variables import read_template
 from .variants import ScenarioTemplate, default_scenario, follow_problems
@@ -116,42 +115,6 @@ def _red_flags(r: FieldReader, strict: bool) -> tuple[RedFlag, ...]:
                          hints=r.texts((*at, "hints"), required=False),
                          objection=r.text((*at, "objection"), required=False))
                  for at in _entries(r, "red_flags", strict, {"id", "text", "hints", "objection"}))
-
-
-def read_rubric(r: FieldReader) -> Rubric:
-    if not r.mapping(()):
-        return Rubric(id="", title="", dimensions=())
-    r.unknown_keys((), {"id", "title", "description", "dimensions"})
-    ident, title = r.ident(("id",)), r.text(("title",))
-    dims = r.mapping(("dimensions",))
-    for name in dims:
-        if name not in DIMENSIONS:
-            r.problem(("dimensions", name), f"unknown dimension 'dimensions.{name}' (expected "
-                                            f"{', '.join(DIMENSIONS)})")
-    dimensions = []
-    for name in DIMENSIONS if dims else ():
-        at = ("dimensions", name)
-        if name not in dims:
-            r.problem(("dimensions",), f"missing dimension 'dimensions.{name}'")
-            continue
-        if not r.mapping(at):
-            continue
-        r.unknown_keys(at, {"weight", "pass_level", "description", "levels"})
-        levels = r.mapping((*at, "levels"))
-        for key in levels:
-            if key not in range(5) or isinstance(key, bool):
-                r.problem((*at, "levels", key), f"unknown level 'dimensions.{name}.levels."
-                                                f"{key}' (levels are the whole numbers 0 to 4)")
-        missing = [str(n) for n in range(5) if n not in levels]
-        if levels and missing:
-            r.problem((*at, "levels"), f"field 'dimensions.{name}.levels' is missing level(s) "
-                                       f"{', '.join(missing)} (describe each of 0 to 4)")
-        dimensions.append(RubricDimension(
-            name=name, weight=r.number((*at, "weight"), 0.0),
-            pass_level=r.integer((*at, "pass_level"), 0, 4),
-            description=r.text((*at, "description"), required=False),
-            levels=tuple(r.text((*at, "levels", n), n in levels) for n in range(5))))
-    return Rubric(id=ident, title=title, dimensions=tuple(dimensions))
 
 
 def read_categories(r: FieldReader) -> list[Category]:

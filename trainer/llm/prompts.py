@@ -150,7 +150,7 @@ def case_file(scenario: Scenario | None) -> dict[str, Any]:
 
 def _rubric_text(rubric: Rubric) -> str:
     lines = []
-    for dim in rubric.dimensions:
+    for dim in rubric.judged_on_words:  # never response time: it is measured
         lines.append(f"{dim.name}: {dim.description}")
         lines += [f"  {level}: {text}" for level, text in enumerate(dim.levels)]
     return "\n".join(lines)

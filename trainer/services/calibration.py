@@ -59,6 +59,7 @@ def calibration_for(viewer: User, now: datetime | None = None,
     for scorer, dimension, label, scored, n in db.session.execute(
             select(Score.scorer, Score.dimension, Score.level, Score.scorer_level, func.count())
             .join(reviewed, reviewed.c.id == Score.attempt_id)
+            .where(Score.dimension.in_(DIMENSIONS))  # a measured response time has no label
             .group_by(Score.scorer, Score.dimension, Score.level, Score.scorer_level)):
         if label is None or scored is None:
             unjudged[scorer, dimension] += n
@@ -85,7 +86,8 @@ def _widest(reviewed) -> dict[tuple[str, str], list[tuple[int, int, int]]]:
                          order_by=(gap.desc(), reviewed.c.reviewed_at.desc(),
                                    reviewed.c.id.desc())).label("rank"))
               .join(reviewed, reviewed.c.id == Score.attempt_id)
-              .where(Score.level.is_not(None), Score.scorer_level.is_not(None),
+              .where(Score.dimension.in_(DIMENSIONS), Score.level.is_not(None),
+                     Score.scorer_level.is_not(None),
                      Score.level != Score.scorer_level).subquery())
     found: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
     for scorer, dimension, attempt_id, label, scored in db.session.execute(
@@ -97,9 +99,9 @@ def _widest(reviewed) -> dict[tuple[str, str], list[tuple[int, int, int]]]:
 
 
 def _dimensions(scorer: str, *found: dict) -> list[str]:
-    """The rubric's dimensions first, in order, then any other a scorer stored."""
+    """The dimensions judged on the words that ``scorer`` stored, in rubric order."""
     seen = {d for table in found for s, d in table if s == scorer}
-    return [d for d in DIMENSIONS if d in seen] + sorted(seen - set(DIMENSIONS))
+    return [d for d in DIMENSIONS if d in seen]
 
 
 def _dimension(name: str, pairs: list[tuple[int, int]], widest: list[tuple[int, int, int]],

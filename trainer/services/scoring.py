@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import update
 
+from ..domain import response_times
 from ..domain.library import Rubric, Scenario
 from ..domain.scoring import Scorecard, get_scorer
 from ..domain.transcript import Turn as Said
@@ -63,7 +64,12 @@ def score_transcript(transcript: list[Said], scenario: Scenario | None, rubric: 
 
 
 def store_scorecard(attempt: Attempt, card: Scorecard) -> None:
-    """Store (or replace) the attempt's scores, the judge call behind them and the review flag."""
+    """Store (or replace) the attempt's scores, the judge call behind them and the review flag;
+    a rubric that opts in to response time has it scored here, from the turns' measured times."""
+    rubric = attempt.rubric
+    if rubric.response_time is not None:
+        card = response_times.with_response_time(card, rubric,
+                                                 response_times.summarise(attempt.turns))
     call = record_llm_call(card.usage, attempt.id) if card.usage else None
     for old in list(attempt.scores):
         attempt.scores.remove(old)

@@ -50,11 +50,13 @@ class Scorecard:
 def summarise(rubric: Rubric,
               dimensions: Mapping[str, DimensionScore]) -> tuple[float | None, bool]:
     """Overall score and pass/fail: judged dimensions only, weighted; pass needs every judged
-    dimension at or above its pass level."""
+    dimension at or above its pass level. A dimension missing from ``dimensions`` is not judged;
+    a measured one (response time) counts only beside at least one judged on the words, so that
+    nobody passes on speed alone."""
     judged = [(d, dimensions[d.name].level) for d in rubric.dimensions
-              if dimensions[d.name].level is not None]
+              if d.name in dimensions and dimensions[d.name].level is not None]
     total_weight = sum(d.weight for d, _ in judged)
-    if not judged or total_weight == 0:
+    if total_weight == 0 or not any(d.name in DIMENSIONS for d, _ in judged):
         return None, False
     overall = sum(d.weight * level / 4 for d, level in judged) / total_weight * 100
     passed = all(level >= d.pass_level for d, level in judged)
