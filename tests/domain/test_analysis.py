@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from trainer.domain.analysis import ReplyAnalysis, analyse_reply
@@ -145,3 +147,13 @@ def test_sentences_are_verbatim_slices() -> None:
 def test_figures_agree_across_wordings(said: str, other: str) -> None:
     first, second = quantities(said.lower()), quantities(other.lower())
     assert first and all(any(a.same_as(b) for b in second) for a in first)
+
+
+def test_a_reading_kept_for_a_scenario_is_never_reused_for_an_edited_one() -> None:
+    said = "The duplicate is refunded within 3 working days, and I'll cover the bank charge."
+    first = analyse_reply(said, BILLING)
+    again = analyse_reply(said, Scenario.from_dict(BILLING.to_dict()))  # as a later turn reads
+    assert again == first and {"refund-3-days", "bank-charges"} <= first.key_points
+    edited = replace(BILLING, key_points=(
+        KeyPoint("new-card", "Sends a replacement membership card by post"),))
+    assert analyse_reply(said, edited).key_points == frozenset()  # read against the edit

@@ -243,3 +243,23 @@ def test_an_answer_that_waits_too_long_for_the_lock_is_refused_and_changes_nothi
     assert "nothing was changed" in str(outcome[0])
     with app.app_context():
         assert [t.role for t in transcript(attempt_id)] == ["customer"]
+
+
+def test_a_slow_reply_to_an_answer_already_answered_meanwhile_is_dropped(app, attempt_id,
+                                                                       monkeypatch):
+    held = HeldEngine(monkeypatch, "HOLD")
+    answering, outcome = in_background(lambda: answer_in_own_session(
+        app, attempt_id, "HOLD: let me look into the charge for you."))
+    held.wait_until_held()
+    with app.app_context():  # another request (a later visit) replied to it meanwhile
+        db.session.add(Turn(attempt_id=attempt_id, index=2, role="customer", text="Well?",
+                            mood="angry"))
+        db.session.commit()
+    held.release()
+    answering.join()
+    assert outcome == ["taken"]  # the answer itself was stored, first
+    with app.app_context():
+        turns = transcript(attempt_id)
+        assert [(t.role, t.text) for t in turns][1:] == [
+            ("trainee", "HOLD: let me look into the charge for you."), ("customer", "Well?")]
+        assert db.session.get(Attempt, attempt_id).status == "in_progress"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .library import Scenario
 from .scoring.casefile import casefile
@@ -13,6 +14,9 @@ from .scoring.reading import read_turn, situation_of
 _DISMISSIVE = frozenset({"negated_empathy", "blame", "dismissive", "deflect", "redirect"})
 _CONCRETE = frozenset({"when", "reference", "done"})
 _COMMITTED = frozenset({"take", "team_take", "done"})
+# Readings a process keeps: the scripted customer reads every earlier answer again on each turn
+# (its mood is replayed from the whole conversation), and an answer reads the same each time.
+READINGS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,10 @@ class ReplyAnalysis:
     mirror: int = 0  # how many of the customer's own concepts and figures it repeats
 
 
+@lru_cache(maxsize=READINGS_KEPT)
 def analyse_reply(text: str, scenario: Scenario | None, customer_line: str = "") -> ReplyAnalysis:
+    """What ``text`` did, read against ``scenario``'s case file; kept by value (the text, the
+    whole scenario as played and the customer's line), so an edited scenario is read afresh."""
     case = casefile(scenario) if scenario is not None else None
     opening = scenario.opening if scenario is not None else ""
     situation = situation_of(f"{opening} {customer_line}")

@@ -5,10 +5,11 @@ so racing requests are refused with a reason instead of interleaving their turns
 from __future__ import annotations
 
 import logging
+from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, Update, bindparam, func, select, update
 
 from ..domain.customer import CustomerEngine, CustomerReply, get_customer_engine
 from ..domain.errors import TrainerError
@@ -138,11 +139,12 @@ class _Exchange(NamedTuple):
     engine: CustomerEngine
     scenario: Scenario
     transcript: list[Said]
+    attempt_id: int
 
 
 def _exchange(attempt: Attempt, index: int) -> _Exchange:
     return _Exchange(index, _customer_engine(attempt), attempt.scenario,
-                     attempt.transcript[:index + 1])
+                     attempt.transcript[:index + 1], attempt.id)
 
 
 def _reply(attempt: Attempt, exchange: _Exchange) -> Attempt:
@@ -150,6 +152,8 @@ def _reply(attempt: Attempt, exchange: _Exchange) -> Attempt:
     was; no lock (and no transaction) is held while the engine (perhaps an LLM) thinks."""
     index = exchange.index
     reply = exchange.engine.respond(exchange.scenario, exchange.transcript)
+    if reply.status == "open" and _store_open_reply(exchange, reply):
+        return attempt
     locks.lock(attempt)
     if attempt.is_finished or len(attempt.turns) != index + 1:
         log.info("attempt %s: the reply to turn %s came after the conversation had moved on "
@@ -164,6 +168,39 @@ def _reply(attempt: Attempt, exchange: _Exchange) -> Attempt:
         return _close(attempt, reply.status)
     db.session.commit()
     return attempt
+
+
+def _store_open_reply(exchange: _Exchange, reply: CustomerReply) -> bool:
+    """The usual reply, one that keeps the conversation open, stored without reloading the
+    attempt: its mood set only while it is in progress (the update holds its row, as a lock
+    would), the turn added only while the answer is still the newest. False, nothing changed,
+    when either is no longer so (``_reply`` then looks again under the lock, and says why)."""
+    attempt_id = exchange.attempt_id
+    still_open = locks.update_locked(*_set_mood(attempt_id, reply.mood), f"attempt {attempt_id}")
+    newest = db.session.scalar(_newest_turn(), {"attempt_id": attempt_id})
+    if still_open != 1 or newest != exchange.index:
+        db.session.rollback()
+        return False
+    db.session.add(_customer_turn(exchange.index + 1, reply, attempt_id))
+    db.session.commit()
+    return True
+
+
+def _set_mood(attempt_id: int, mood: str) -> tuple[Update, dict[str, object]]:
+    return _mood_update(), {"attempt_id": attempt_id, "mood": mood, "open": IN_PROGRESS}
+
+
+@cache
+def _mood_update() -> Update:
+    """Built once per process: every turn runs it."""
+    return (update(Attempt).where(Attempt.id == bindparam("attempt_id"),
+                                  Attempt.status == bindparam("open"))
+            .values(mood=bindparam("mood")).execution_options(synchronize_session=False))
+
+
+@cache
+def _newest_turn() -> Select:
+    return select(func.max(Turn.index)).where(Turn.attempt_id == bindparam("attempt_id"))
 
 
 def is_awaiting_reply(attempt: Attempt) -> bool:
@@ -238,8 +275,10 @@ def _customer_engine(attempt: Attempt):
 
 
 def _customer_turn(index: int, reply: CustomerReply, attempt_id: int | None = None) -> Turn:
-    """The customer's turn, linked to the LLM call behind it (made or failed), if any."""
-    turn = Turn(index=index, role="customer", text=reply.text, mood=reply.mood, engine=reply.engine,
+    """The customer's turn (of the attempt ``attempt_id``, when given), linked to the LLM call
+    behind it (made or failed), if any."""
+    turn = Turn(attempt_id=attempt_id, index=index, role="customer", text=reply.text,
+                mood=reply.mood, engine=reply.engine,
                 note="; ".join(filter(None, (reply.reason, reply.note))) or None)
     if reply.usage:
         turn.llm_call_id = record_llm_call(reply.usage, attempt_id).id
