@@ -159,3 +159,16 @@ def test_the_llm_judge_is_never_asked_about_response_time(tmp_path):
     assert "empathy:" in system and "accuracy:" in system
     assert "response_time" not in system and "at once" not in system
     assert RESPONSE_TIME not in request.schema["properties"]
+
+
+def test_batch_scoring_with_a_timed_rubric_judges_the_words_and_leaves_time_out(tmp_path):
+    from trainer.domain.scoring.rules import RuleScorer
+    from trainer.domain.transcript import Turn
+
+    rubric, _ = load(tmp_path, TIMED)
+    card = RuleScorer().score([Turn("customer", "You charged me twice."),
+                               Turn("trainee", "That's not my problem, call your bank.")],
+                              None, rubric)
+    assert set(card.dimensions) == {"empathy", "ownership", "accuracy"}
+    assert not card.passed  # on the words, which no speed could rescue
+    assert set(card.to_contract("line-1")["dimensions"]) == set(card.dimensions)
