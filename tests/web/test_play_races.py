@@ -185,7 +185,7 @@ def test_an_answer_refused_after_waiting_too_long_is_kept_with_the_reason(app, t
     client = logged_in(app)
     url = start(client)
 
-    def held_elsewhere(instance):
+    def held_elsewhere(instance, fresh=()):
         raise locks.Busy("Another request was saving this at the same moment, so nothing was "
                          "changed. Try again in a moment.")
 

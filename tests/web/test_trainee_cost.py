@@ -143,3 +143,25 @@ def test_the_tab_title_is_short_text_on_every_dashboard(client, auth, app, train
     auth.login("boss@example.com")
     [title] = TITLE.findall(client.get(f"/team/people/{person_id}").get_data(as_text=True))
     assert "<" not in title and len(title) < 80, title
+
+
+def test_an_answer_costs_the_same_however_long_the_conversation(client, auth, count_sql,
+                                                                 trainees):
+    """The answer stored, the customer's reply stored: the same statements at the second answer
+    as at the fourth, and the attempt's snapshots read once (never again to store the answer or
+    the reply)."""
+    url = _pages(trainees["few@example.com"])["play page"]
+    auth.login("few@example.com")
+    counts = []
+    for n in range(2, 5):
+        page = client.get(url).get_data(as_text=True)
+        expected = re.search(r'name="expected_turn"[^>]*value="(\d+)"', page).group(1)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        with count_sql() as sql:
+            sent = client.post(url, data={"csrf_token": token, "expected_turn": expected,
+                                          "answer": f"Let me have a look at your account ({n})."})
+        assert sent.status_code == 302 and "/scorecard" not in sent.headers["Location"]
+        counts.append(sql)
+    assert counts[0].count == counts[2].count, f"second answer: {counts[0]}\n\nfourth: {counts[2]}"
+    # the attempt read once, to check whose it is; under the lock only its status and turns
+    assert sum(bool(WHOLE_SNAPSHOT.search(s)) for s in counts[2].statements) == 1, counts[2]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Executable
+from sqlalchemy import Connection, Executable, inspect
 from sqlalchemy.exc import OperationalError
 
 from ..domain.errors import TrainerError
@@ -40,23 +40,30 @@ def begin_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to the busy timeout
 
 
-def lock(instance: T) -> T:
+def lock(instance: T, fresh: tuple[str, ...] = ()) -> T:
     """Lock ``instance``'s row until the transaction ends, and reload it (relationships too, on
-    next access) as committed now. Waits for whoever holds it, up to LOCK_WAIT_SECONDS, then
-    raises Busy with the transaction rolled back. Taking it again in the same transaction is
-    harmless: commit or roll back to let go."""
+    next access) as committed now: all of it, or only the attributes named in ``fresh`` (for a
+    caller that reads nothing else that may change). Waits for whoever holds it, up to
+    LOCK_WAIT_SECONDS, then raises Busy with the transaction rolled back. Taking it again in the
+    same transaction is harmless: commit or roll back to let go."""
     session = db.session
     with _waiting(instance):
         session.flush()  # the caller's own changes survive the reload
         _prepare(session.connection())
-        session.expire(instance)
+        session.expire(instance, fresh or None)
+        columns = [name for name in fresh if name in _columns(instance)] or None
         # NO KEY: other rows may still be written pointing at this one (an audit event naming
         # the user, an LLM call naming the attempt) while it is held; SQLite ignores the clause.
         # OF its own table: a refresh repeats the loader options the row was first loaded
         # with (a joined department, say), and PostgreSQL locks no outer join's nullable side.
         # instance.__class__, not type(): current_user is a proxy for the row.
-        session.refresh(instance, with_for_update={"key_share": True, "of": instance.__class__})
+        session.refresh(instance, columns,
+                        with_for_update={"key_share": True, "of": instance.__class__})
     return instance
+
+
+def _columns(instance: object) -> set[str]:
+    return set(inspect(instance).mapper.column_attrs.keys())
 
 
 def update_locked(statement: Executable, params: dict[str, Any], what: str) -> int:

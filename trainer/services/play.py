@@ -106,7 +106,7 @@ def _store_answer(attempt: Attempt, text: str, expected_index: int | None,
     again under the lock, where no other answer, reply or end can come in between. What the
     customer needs to reply is read from the locked state before the commit, so nothing is read
     again while the customer thinks."""
-    locks.lock(attempt)
+    locks.lock(attempt, fresh=("status", "turns"))  # the rest of the row is as it was started
     turns = attempt.turns
     index = len(turns)
     refusal = None

@@ -124,6 +124,7 @@ def _send_answer(attempt: Attempt, form: AnswerForm):
     """Send the answer: a redirect once it is taken (or when the conversation ended meanwhile),
     else the status to show the page with, the reason on the form and what was typed kept:
     409 when another request got there first, 422 when the answer itself is refused."""
+    attempt_id = attempt.id  # read now: the stored reply leaves the row to reload on next use
     try:
         expected = int(form.expected_turn.data) if form.expected_turn.data else None
         meta = answer_meta(attempt, form.spoken_token.data, form.response_ms.data)
@@ -138,7 +139,7 @@ def _send_answer(attempt: Attempt, form: AnswerForm):
         flash(MARKER_DROPPED, "info")
     # The newest customer line is the landing point: it takes focus (tabindex=-1), and a screen
     # reader reads the customer's reply first.
-    return redirect(url_for("trainee.attempt", attempt_id=attempt.id) + "#latest")
+    return redirect(url_for("trainee.attempt", attempt_id=attempt_id) + "#latest")
 
 
 @bp.route("/attempts/<int:attempt_id>/end", methods=["GET", "POST"])
