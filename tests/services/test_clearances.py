@@ -223,10 +223,10 @@ def test_resolvers_filter_by_amount_expiry_revocation_and_activity(ctx):
     _clearance(eve, 3, "500", expires_in=-US)  # expired
     _clearance(fay, 3, "500", revoked=True)
     _clearance(amy, 3, "500", category="delivery-problem")
-    names = [c.user.name for c in lists.resolvers(BILLING, 0)]
+    names = [r.name for r in lists.resolvers(BILLING, 0)]
     assert names == ["Cat", "Amy", "Bob"]  # level, highest first, then name
-    assert [c.user.name for c in lists.resolvers(BILLING, "50")] == ["Cat", "Amy", "Bob"]
-    assert [c.user.name for c in lists.resolvers(BILLING, Decimal("50.01"))] == ["Cat"]
+    assert [r.name for r in lists.resolvers(BILLING, "50")] == ["Cat", "Amy", "Bob"]
+    assert [r.name for r in lists.resolvers(BILLING, Decimal("50.01"))] == ["Cat"]
     assert lists.resolvers(BILLING, 501) == []
     with pytest.raises(UnknownCategory):
         lists.resolvers("no-such-thing", 0)
@@ -236,7 +236,8 @@ def test_resolvers_stop_at_the_exact_expiry_instant(ctx):
     person = factories.user()
     clearance = _clearance(person, 1, "0")
     expires = clearance.expires_at
-    assert lists.resolvers(BILLING, 0, now=expires - US) == [clearance]
+    assert [r.clearance_id for r in lists.resolvers(BILLING, 0, now=expires - US)] \
+        == [clearance.id]
     assert lists.resolvers(BILLING, 0, now=expires) == []
     assert lists.resolvers(BILLING, 0, now=expires.astimezone(
         datetime.now().astimezone().tzinfo)) == []

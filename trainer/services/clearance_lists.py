@@ -18,7 +18,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from ..domain.library import Category
 from ..domain.qualification import EXPIRY_WARNING_DAYS, Eligibility, levels_for
 from ..extensions import db
-from ..models import Clearance, User
+from ..models import Clearance, Department, User
 from ..models._types import utcnow
 from .clearances import as_amount, category_of, current_query
 from .eligibility import records_of
@@ -80,8 +80,21 @@ class ResolverKey(NamedTuple):
     clearance_id: int
 
     @classmethod
-    def of(cls, clearance: Clearance) -> ResolverKey:
-        return cls(clearance.level, clearance.user.name, clearance.id)
+    def of(cls, found: Resolver) -> ResolverKey:
+        return cls(found.level, found.name, found.clearance_id)
+
+
+class Resolver(NamedTuple):
+    """One person who may resolve the complaint: their best current clearance of the category
+    (what the routing API answers with, read as a row: it asks on every request)."""
+
+    clearance_id: int
+    level: int
+    limit: Decimal
+    expires_at: datetime
+    name: str
+    email: str
+    department: str | None
 
 
 def resolvers_query(category_id: str, amount: Decimal | float | int | str = 0,
@@ -94,8 +107,9 @@ def resolvers_query(category_id: str, amount: Decimal | float | int | str = 0,
     return _resolvers_select(category_id, value, now.astimezone(UTC))
 
 
-def _resolvers_select(category, amount, now) -> Select:
-    """resolvers_query's statement, for values or for bind parameters (``resolvers``)."""
+def _resolvers_select(category, amount, now, rows: bool = False) -> Select:
+    """resolvers_query's statement, for values or for bind parameters (``resolvers``): the
+    clearances with their user and department, or with ``rows`` a Resolver's columns."""
     # Each person's clearances that count, best first: one pass, where a correlated "is there a
     # better one" would look at every clearance of the category once per clearance.
     ranked = (select(Clearance.id, func.row_number().over(
@@ -103,9 +117,12 @@ def _resolvers_select(category, amount, now) -> Select:
         .label("rank"))
         .where(Clearance.is_current(now), Clearance.category == category,
                Clearance.limit >= amount).subquery())
-    return (select(Clearance).join(ranked, and_(ranked.c.id == Clearance.id, ranked.c.rank == 1))
+    picked = select(Clearance.id, Clearance.level, Clearance.limit, Clearance.expires_at,
+                    User.name, User.email, Department.name).select_from(Clearance) if rows \
+        else select(Clearance).options(contains_eager(Clearance.user)
+                                       .contains_eager(User.department))
+    return (picked.join(ranked, and_(ranked.c.id == Clearance.id, ranked.c.rank == 1))
             .join(Clearance.user).outerjoin(User.department).where(User.active.is_(True))
-            .options(contains_eager(Clearance.user).contains_eager(User.department))
             .order_by(Clearance.level.desc(), User.name, Clearance.id))
 
 
@@ -113,7 +130,8 @@ def _resolvers_select(category, amount, now) -> Select:
 def _resolvers_statement(paged_after: bool, limited: bool) -> Select:
     """resolvers_query with bind parameters, built once per process: the routing API asks on
     every request, and building the statement cost more than running it."""
-    query = _resolvers_select(bindparam("category"), bindparam("amount"), bindparam("now"))
+    query = _resolvers_select(bindparam("category"), bindparam("amount"), bindparam("now"),
+                              rows=True)
     if paged_after:  # strictly after a ResolverKey in resolvers_query's order
         level, name, clearance_id = (bindparam("after_level"), bindparam("after_name"),
                                      bindparam("after_id"))
@@ -124,15 +142,15 @@ def _resolvers_statement(paged_after: bool, limited: bool) -> Select:
 
 def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
               now: datetime | None = None, limit: int | None = None,
-              after: ResolverKey | None = None) -> list[Clearance]:
-    """The resolvers_query's clearances: all of them, or at most ``limit`` after ``after``."""
+              after: ResolverKey | None = None) -> list[Resolver]:
+    """The resolvers_query's people: all of them, or at most ``limit`` after ``after``."""
     category_of(category_id)
     params = {"category": category_id, "amount": as_amount(amount, "amount"),
               "now": (now or utcnow()).astimezone(UTC), "limit": limit}
     if after is not None:
         params.update(after_level=after.level, after_name=after.name, after_id=after.clearance_id)
     statement = _resolvers_statement(after is not None, limit is not None)
-    return list(db.session.scalars(statement, params))
+    return [Resolver(*row) for row in db.session.execute(statement, params)]
 
 
 def ready_team(manager: User, now: datetime | None = None,

@@ -6,10 +6,11 @@ import hashlib
 import hmac
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, Update, bindparam, select, update
 
 from ..domain.errors import TrainerError
 from ..extensions import db
@@ -66,33 +67,57 @@ def revoke_token(token: ApiToken, actor: User | None, ip: str | None = None) -> 
     log.info("api token %s (%s) revoked", token.id, token.hint)
 
 
-def token_for(raw: str | None) -> ApiToken | None:
-    """The live token with this raw value, or None (unknown, malformed or revoked)."""
+class LiveToken(NamedTuple):
+    """What an API request needs of its token: which one, and when it was last used."""
+
+    id: int
+    last_used_at: datetime
+
+
+def live_token(raw: str | None) -> LiveToken | None:
+    """The live token with this raw value, or None (unknown, malformed or revoked); its use is
+    recorded (at most once every TOUCH_EVERY). Reads one row's few columns: every API request
+    asks."""
     if not raw or len(raw) > MAX_RAW:
         return None
     digest = hash_token(raw)
     # The lookup is by a hash of the secret, so its timing tells nothing about the secret;
     # compare_digest keeps the final check constant-time all the same.
-    token = db.session.scalar(_by_hash(), {"digest": digest})
-    if token is None or not hmac.compare_digest(token.token_hash, digest):
+    row = db.session.execute(_by_hash(), {"digest": digest}).first()
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
-    if token.revoked_at is not None:
+    if row.revoked_at is not None:
         return None
-    _touch(token)
-    return token
+    return LiveToken(row.id, _touch(row.id, row.last_used_at))
+
+
+def token_for(raw: str | None) -> ApiToken | None:
+    """The live token with this raw value as a model (see ``live_token``), or None."""
+    live = live_token(raw)
+    return None if live is None else db.session.get(ApiToken, live.id)
 
 
 @cache
 def _by_hash() -> Select:
     """Built once per process: every API request runs it."""
-    return select(ApiToken).where(ApiToken.token_hash == bindparam("digest"))
+    return select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at,
+                  ApiToken.last_used_at).where(ApiToken.token_hash == bindparam("digest"))
 
 
-def _touch(token: ApiToken) -> None:
+@cache
+def _touching() -> Update:
+    return update(ApiToken).where(ApiToken.id == bindparam("token_id")).values(
+        last_used_at=bindparam("now")).execution_options(synchronize_session=False)
+
+
+def _touch(token_id: int, last_used_at: datetime | None) -> datetime:
+    """When the token was last used, written now unless it was within TOUCH_EVERY."""
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
-        token.last_used_at = now
-        db.session.commit()
+    if last_used_at is not None and now - last_used_at < TOUCH_EVERY:
+        return last_used_at
+    db.session.execute(_touching(), {"token_id": token_id, "now": now})
+    db.session.commit()
+    return now
 
 
 def get_token(token_id: int) -> ApiToken | None:

@@ -10,11 +10,10 @@ from flask import Blueprint, Response, abort, jsonify, request
 from flask_httpauth import HTTPTokenAuth
 
 from ..extensions import csrf
-from ..models import ApiToken, Clearance
 from ..models._types import utcnow
-from ..services.clearance_lists import ResolverKey, resolvers
+from ..services.clearance_lists import Resolver, ResolverKey, resolvers
 from ..services.library import get_library
-from ..services.tokens import token_for
+from ..services.tokens import LiveToken, live_token
 from . import cursors
 from .routing import parse_amount
 
@@ -29,10 +28,10 @@ CURSOR = "resolvers"
 
 
 @auth.verify_token
-def _live_token(raw: str) -> ApiToken | None:
+def _live_token(raw: str) -> LiveToken | None:
     """The live token sent as ``Authorization: Bearer TOKEN`` (the library reads the header and
     its scheme, any case); a browser's session cookie counts for nothing here."""
-    token = token_for(raw)
+    token = live_token(raw)
     if token is None:
         log.info("api: refused a bad or revoked token from %s", request.remote_addr)
     return token
@@ -105,10 +104,8 @@ def _after(cursor: str | None) -> ResolverKey | None:
     return ResolverKey(*cursors.decode(CURSOR, cursor, (int, str, int)))
 
 
-def _resolver(clearance: Clearance) -> dict[str, Any]:
-    user = clearance.user
-    expires = clearance.expires_at.astimezone(UTC).isoformat(timespec="seconds")
-    return {"email": user.email, "name": user.name,
-            "department": user.department.name if user.department else None,
-            "level": clearance.level, "limit": float(clearance.limit),
+def _resolver(found: Resolver) -> dict[str, Any]:
+    expires = found.expires_at.astimezone(UTC).isoformat(timespec="seconds")
+    return {"email": found.email, "name": found.name, "department": found.department,
+            "level": found.level, "limit": float(found.limit),
             "expires_at": expires.replace("+00:00", "Z")}
