@@ -165,6 +165,15 @@ def test_a_logged_in_browser_session_does_not_open_the_api(client, auth, cleared
                invalid_token=False)
 
 
+def test_the_api_neither_reads_nor_writes_a_session_cookie(client, auth, cleared, token):
+    with client.application.app_context():
+        factories.user("admin", email="admin@example.com")
+    auth.login("admin@example.com")
+    answered = get(client, token, category="billing-dispute")
+    assert answered.status_code == 200 and "Set-Cookie" not in answered.headers
+    assert client.get("/admin/users").status_code == 200  # the browser's session is untouched
+
+
 def test_health_needs_no_token(client):
     response = client.get("/api/v1/health")
     assert response.status_code == 200

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request, session
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, request, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import login_manager
@@ -22,6 +22,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 HOST_COOKIE = "__Host-session"  # browsers accept it only Secure, with Path=/ and no Domain
+SESSIONLESS_PATHS = ("/api/",)  # authenticated by a bearer token on every request
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -39,6 +40,13 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_path(self, app: Flask) -> str:
         return "/" if self.get_cookie_secure(app) else super().get_cookie_path(app)
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """None at all for the routing API (bearer tokens only): a browser's cookie is neither
+        read nor written there, and a helpdesk's request does not pay for a session."""
+        if request.path.startswith(SESSIONLESS_PATHS):  # not routed yet: no blueprint to ask
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 
 def init_security(app: Flask) -> None:
