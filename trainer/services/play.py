@@ -176,7 +176,9 @@ def _store_open_reply(exchange: _Exchange, reply: CustomerReply) -> bool:
     would), the turn added only while the answer is still the newest. False, nothing changed,
     when either is no longer so (``_reply`` then looks again under the lock, and says why)."""
     attempt_id = exchange.attempt_id
-    still_open = locks.update_locked(*_set_mood(attempt_id, reply.mood), f"attempt {attempt_id}")
+    still_open = locks.update_locked(
+        _mood_update(), {"attempt_id": attempt_id, "mood": reply.mood, "open": IN_PROGRESS},
+        f"attempt {attempt_id}")
     newest = db.session.scalar(_newest_turn(), {"attempt_id": attempt_id})
     if still_open != 1 or newest != exchange.index:
         db.session.rollback()
@@ -184,10 +186,6 @@ def _store_open_reply(exchange: _Exchange, reply: CustomerReply) -> bool:
     db.session.add(_customer_turn(exchange.index + 1, reply, attempt_id))
     db.session.commit()
     return True
-
-
-def _set_mood(attempt_id: int, mood: str) -> tuple[Update, dict[str, object]]:
-    return _mood_update(), {"attempt_id": attempt_id, "mood": mood, "open": IN_PROGRESS}
 
 
 @cache

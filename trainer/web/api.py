@@ -18,7 +18,8 @@ from . import cursors
 from .routing import parse_amount
 
 log = logging.getLogger(__name__)
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PREFIX = "/api/"  # every version's: bearer tokens only, no session (web/security.py)
+bp = Blueprint("api", __name__, url_prefix=PREFIX + "v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie ever authenticates here, so no CSRF to forge
 auth = HTTPTokenAuth(scheme="Bearer", realm="trainer")
 

@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import login_manager
 from ..services import auth
+from . import api
 
 SESSION_TOKEN_KEY = "session_token"  # the raw token; the database keeps only its sha256
 
@@ -22,7 +23,6 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 HOST_COOKIE = "__Host-session"  # browsers accept it only Secure, with Path=/ and no Domain
-SESSIONLESS_PATHS = ("/api/",)  # authenticated by a bearer token on every request
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -44,7 +44,7 @@ class SessionInterface(SecureCookieSessionInterface):
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         """None at all for the routing API (bearer tokens only): a browser's cookie is neither
         read nor written there, and a helpdesk's request does not pay for a session."""
-        if request.path.startswith(SESSIONLESS_PATHS):  # not routed yet: no blueprint to ask
+        if request.path.startswith(api.PREFIX):  # not routed yet: no blueprint to ask
             return self.make_null_session(app)
         return super().open_session(app, request)
 
