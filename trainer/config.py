@@ -68,6 +68,9 @@ class Config:
     # added per request whenever the request came over HTTPS (see web/security.py).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Re-sent when the server-side session's last_seen is written (web/security.py), at most once
+    # a minute, so a cookie in use keeps sliding forward with the idle timeout.
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which expires on its own
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -219,6 +219,22 @@ def test_last_seen_is_written_at_most_once_a_minute(auth, client, trainee):
         assert (row.last_seen > stamp + timedelta(seconds=60)) is expect_update
 
 
+def test_the_cookie_is_sent_again_when_the_session_is_seen_again_not_on_every_page(
+        auth, client, trainee):
+    """Its expiry slides with the server's idle timeout (once a minute at most), and a page
+    seen within the minute does not pay for signing it again."""
+    auth.login("pat.lee@example.com")
+    row = db.session.scalars(select(UserSession)).one()
+    for stamp, expect_cookie in ((utcnow() - timedelta(seconds=30), False),
+                                 (utcnow() - timedelta(minutes=5), True)):
+        row.last_seen = stamp
+        db.session.commit()
+        cookies = client.get(PRIVATE).headers.getlist("Set-Cookie")
+        assert any(c.startswith("session=") and "Expires=" in c for c in cookies) \
+            is expect_cookie, cookies
+    assert client.get(PRIVATE).status_code == 200  # the re-sent cookie still logs in
+
+
 @pytest.mark.parametrize("column", ["last_seen", "created_at"])
 def test_idle_and_old_sessions_expire(app, auth, client, trainee, column):
     auth.login("pat.lee@example.com")

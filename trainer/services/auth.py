@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
@@ -118,8 +119,12 @@ def _session_and_user() -> Select:
             .where(UserSession.id == bindparam("digest")))
 
 
-def user_for_session(token: object, user_id: str) -> User | None:
-    """The active user whose live session this token is, or None (a forged or ended session)."""
+def user_for_session(token: object, user_id: str,
+                     on_touch: Callable[[], None] | None = None) -> User | None:
+    """The active user whose live session this token is, or None (a forged or ended session).
+    ``on_touch`` is called when the session's ``last_seen`` is written (at most once a minute):
+    the web layer re-sends the cookie then, so its expiry slides with the server's idle timeout
+    without re-signing it on every request."""
     if not isinstance(token, str) or not token:
         return None
     found = db.session.execute(_session_and_user(), {"digest": token_digest(token)}).first()
@@ -136,6 +141,8 @@ def user_for_session(token: object, user_id: str) -> User | None:
     if now - row.last_seen >= LAST_SEEN_EVERY:
         row.last_seen = now
         db.session.commit()
+        if on_touch is not None:
+            on_touch()
     return user
 
 
