@@ -125,6 +125,21 @@ def test_the_recordings_cost_one_query_however_long_the_transcript(app, client, 
     assert counts[0] == counts[1], counts
 
 
+def test_a_typed_conversation_asks_for_no_recordings(app, client, auth, people, count_sql):
+    """Most conversations are typed: their scorecard and review do not look for a clip."""
+    with app.app_context():
+        typed = _spoken_attempt(people["tara"], answers=3)
+        turn = db.session.scalars(db.select(Turn).filter_by(attempt_id=typed, spoken=True)).one()
+        turn.spoken = False
+        db.session.commit()
+    auth.login("boss@example.com")
+    for _ in range(2):  # warm first: the library, the session
+        with count_sql() as sql:
+            html = client.get(f"/team/attempts/{typed}").get_data(as_text=True)
+    assert "Median response time" in _text(html) and "<audio" not in html
+    assert not sql.matching("audio_clip"), sql
+
+
 def test_the_play_page_offers_voice_with_its_settings_and_the_answer_fields(app, client, auth,
                                                                             people):
     with app.app_context():

@@ -28,8 +28,10 @@ def response_times(turns) -> ResponseTimes:
 def kept_audio(attempt: Attempt) -> frozenset[int]:
     """The indexes of ``attempt``'s turns with an unexpired recording that the current user may
     play (the trainee and their managers: web/voice.audio checks the same); empty, without a
-    query, for anyone else."""
-    if not (current_user.is_authenticated and can_hear_attempt(current_user, attempt)):
+    query, for anyone else and for a conversation with no spoken answer (a clip is only ever
+    linked to one: services/voice.apply_meta)."""
+    if not (any(t.spoken for t in attempt.turns) and current_user.is_authenticated
+            and can_hear_attempt(current_user, attempt)):
         return frozenset()
     return frozenset(db.session.scalars(
         select(Turn.index).join(AudioClip, AudioClip.turn_id == Turn.id).where(
