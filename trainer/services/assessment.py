@@ -11,7 +11,7 @@ from sqlalchemy import Select, bindparam, select
 
 from ..domain.modes import ASSESSED, can_see_model_answer, is_admissible
 from ..domain.overlap import Overlap, closest_copy
-from ..extensions import db
+from ..extensions import db, execute_plain
 from ..models import Attempt, Turn, User
 from ..models.attempt import ABANDONED, SCORED
 
@@ -24,8 +24,7 @@ PEERS_COMPARED = 200
 
 def has_passed_assessed(user_id: int, scenario_id: str) -> bool:
     """Whether the person has an admissible assessed pass of the scenario (any variant)."""
-    rows = db.session.execute(_assessed_passes(), {"user_id": user_id,
-                                                   "scenario_id": scenario_id})
+    rows = execute_plain(_assessed_passes(), {"user_id": user_id, "scenario_id": scenario_id})
     return any(is_admissible(ASSESSED, copied, reviewed is not None) for copied, reviewed in rows)
 
 

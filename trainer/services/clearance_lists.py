@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.library import Category
 from ..domain.qualification import EXPIRY_WARNING_DAYS, Eligibility, levels_for
-from ..extensions import db
+from ..extensions import db, execute_plain
 from ..models import Clearance, Department, User
 from ..models._types import utcnow
 from .clearances import as_amount, category_of, current_query
@@ -150,7 +150,7 @@ def resolvers(category_id: str, amount: Decimal | float | int | str = 0,
     if after is not None:
         params.update(after_level=after.level, after_name=after.name, after_id=after.clearance_id)
     statement = _resolvers_statement(after is not None, limit is not None)
-    return [Resolver(*row) for row in db.session.execute(statement, params)]
+    return [Resolver(*row) for row in execute_plain(statement, params)]
 
 
 def ready_team(manager: User, now: datetime | None = None,

@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, bindparam, case, exists, func, or_, select
 
 from ..domain.modes import ASSESSED
 from ..domain.qualification import AttemptRecord, Eligibility, Override, levels_for
-from ..extensions import db
+from ..extensions import execute_plain
 from ..models import Attempt, Score, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
@@ -94,7 +94,7 @@ def records_of(user_ids: Iterable[int], now: datetime,
     params = {"user_ids": list(user_ids), "now": now, "since": now - PASS_WINDOW_BOUND}
     records: dict[int, list[AttemptRecord]] = defaultdict(list)
     record = None
-    for row in db.session.execute(_records_statement(passes_only), params):
+    for row in execute_plain(_records_statement(passes_only), params):
         (attempt_id, user_id, scenario_id, category, difficulty, finished_at, passed,
          pass_levels, mode, copied_from, reviewed_at,
          _, dimension, level, overridden_at, by, original) = row

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Executable, inspect
 from sqlalchemy.exc import OperationalError
 
 from ..domain.errors import TrainerError
-from ..extensions import db
+from ..extensions import db, execute_plain
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def update_locked(statement: Executable, params: dict[str, Any], what: str) -> i
     the statement's WHERE says."""
     with _waiting(what):
         _prepare(db.session.connection())
-        return db.session.execute(statement, params).rowcount
+        return execute_plain(statement, params).rowcount
 
 
 def _prepare(connection: Connection) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 
-from ..extensions import db
+from ..extensions import db, execute_plain
 
 T = TypeVar("T")
 
@@ -87,11 +87,11 @@ def paginate_built(count: Select, page: Select, params: dict[str, Any], number: 
     """As ``paginate``, for statements built once with bind parameters (``params``): ``count``
     counts the list, ``page`` takes its ``limit`` and ``offset`` as bind parameters of those
     names."""
-    total = db.session.scalar(count, params) or 0
+    total = execute_plain(count, params).scalar() or 0
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)
     params = {**params, "limit": size, "offset": (number - 1) * size}
-    items = list(db.session.execute(page, params) if rows else db.session.scalars(page, params))
+    items = list(execute_plain(page, params) if rows else db.session.scalars(page, params))
     return Page(items, number, size, total)
 
 

@@ -16,7 +16,7 @@ from ..domain.errors import TrainerError
 from ..domain.library import Scenario
 from ..domain.modes import PRACTICE, is_abandoned
 from ..domain.transcript import Turn as Said
-from ..extensions import db
+from ..extensions import db, execute_plain
 from ..llm import llm_settings
 from ..models import Attempt, Turn, User
 from ..models._types import utcnow
@@ -179,7 +179,7 @@ def _store_open_reply(exchange: _Exchange, reply: CustomerReply) -> bool:
     still_open = locks.update_locked(
         _mood_update(), {"attempt_id": attempt_id, "mood": reply.mood, "open": IN_PROGRESS},
         f"attempt {attempt_id}")
-    newest = db.session.scalar(_newest_turn(), {"attempt_id": attempt_id})
+    newest = execute_plain(_newest_turn(), {"attempt_id": attempt_id}).scalar()
     if still_open != 1 or newest != exchange.index:
         db.session.rollback()
         return False

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import Select, Update, bindparam, select, update
 
 from ..domain.errors import TrainerError
-from ..extensions import db
+from ..extensions import db, execute_plain
 from ..models import ApiToken, User
 from ..models._types import utcnow
 from . import audit
@@ -83,7 +83,7 @@ def live_token(raw: str | None) -> LiveToken | None:
     digest = hash_token(raw)
     # The lookup is by a hash of the secret, so its timing tells nothing about the secret;
     # compare_digest keeps the final check constant-time all the same.
-    row = db.session.execute(_by_hash(), {"digest": digest}).first()
+    row = execute_plain(_by_hash(), {"digest": digest}).first()
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
     if row.revoked_at is not None:
@@ -115,7 +115,7 @@ def _touch(token_id: int, last_used_at: datetime | None) -> datetime:
     now = utcnow()
     if last_used_at is not None and now - last_used_at < TOUCH_EVERY:
         return last_used_at
-    db.session.execute(_touching(), {"token_id": token_id, "now": now})
+    execute_plain(_touching(), {"token_id": token_id, "now": now})
     db.session.commit()
     return now
 

@@ -20,7 +20,7 @@ from ..domain.tracks import (
     rotation_completions,
     rotation_status,
 )
-from ..extensions import db
+from ..extensions import db, execute_plain
 from ..models import Attempt, Clearance, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
@@ -57,7 +57,7 @@ def passes_of(user_ids: Iterable[int]) -> dict[int, list[Pass]]:
     """Each user's passed attempts, oldest first, each marked admissible or not (a track that
     asks for assessed passes counts only those)."""
     found: dict[int, list[Pass]] = defaultdict(list)
-    rows = db.session.execute(_passes_statement(), {"user_ids": list(user_ids)})
+    rows = execute_plain(_passes_statement(), {"user_ids": list(user_ids)})
     for user_id, scenario_id, finished_at, attempt_id, mode, copied_from, reviewed_at in rows:
         found[user_id].append(Pass(scenario_id, _day(finished_at), attempt_id,
                                    is_admissible(mode, copied_from, reviewed_at is not None)))
