@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ..domain.library import DIMENSIONS
 from ..domain.modes import ASSESSED
-from ..extensions import db
+from ..extensions import db, execute_plain
 from ..models import Attempt, Score, User
 from ..models.attempt import ABANDONED, SCORED
 from .access import scope_query
@@ -90,7 +90,7 @@ def _counts(ids: list[int]) -> dict[int, tuple[int, int, int, datetime | None]]:
     """Per person: attempts (abandoned ones left out), assessed and practice passes, the last
     attempt started."""
     passed = and_(Attempt.status == SCORED, Attempt.passed.is_(True))
-    rows = db.session.execute(
+    rows = execute_plain(
         select(Attempt.user_id,
                func.count(case((Attempt.status != ABANDONED, 1))),
                func.count(case((and_(passed, Attempt.mode == ASSESSED), 1))),
@@ -103,7 +103,7 @@ def _counts(ids: list[int]) -> dict[int, tuple[int, int, int, datetime | None]]:
 
 def _levels(ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
     """Per person and dimension: the sum and number of the levels of their scored attempts."""
-    rows = db.session.execute(
+    rows = execute_plain(
         select(Attempt.user_id, Score.dimension, func.sum(Score.level), func.count(Score.level))
         .join(Score, Score.attempt_id == Attempt.id)
         .where(Attempt.user_id.in_(ids), Attempt.status == SCORED,

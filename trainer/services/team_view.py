@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from ..domain.library import DIMENSIONS
 from ..domain.modes import ASSESSED
 from ..domain.tracks import TrackStatus
-from ..extensions import db
+from ..extensions import db, execute_plain
 from ..models import Attempt, Clearance, Score, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
@@ -87,7 +87,7 @@ def recent_scores(ids: list[int], count: int = RECENT_SCORES) -> dict[int, list]
                      Attempt.mode == ASSESSED, Attempt.overall.is_not(None))
               .subquery())
     found: dict[int, list] = defaultdict(list)
-    for user_id, finished_at, overall in db.session.execute(
+    for user_id, finished_at, overall in execute_plain(
             select(ranked.c.user_id, ranked.c.finished_at, ranked.c.overall)
             .where(ranked.c.n <= count).order_by(ranked.c.user_id, ranked.c.finished_at)):
         found[user_id].append((finished_at, round(overall, 1)))
@@ -106,7 +106,7 @@ def team_charts(viewer: User, now: datetime | None = None, weeks: int = CHART_WE
     week = _week_start(Attempt.finished_at).label("week")
     by_week: dict[date, dict[str, float]] = defaultdict(dict)
     attempts: dict[date, int] = defaultdict(int)
-    for started, dimension, average, n in db.session.execute(
+    for started, dimension, average, n in execute_plain(
             select(week, Score.dimension, func.avg(Score.level),
                    func.count(func.distinct(Attempt.id)))
             .join(Score, Score.attempt_id == Attempt.id).where(*where)
@@ -115,7 +115,7 @@ def team_charts(viewer: User, now: datetime | None = None, weeks: int = CHART_WE
         by_week[day][dimension] = round(float(average), 2)
         attempts[day] = max(attempts[day], n)
     levels: dict[str, dict[int, int]] = {d: dict.fromkeys(LEVELS, 0) for d in DIMENSIONS}
-    for dimension, level, n in db.session.execute(
+    for dimension, level, n in execute_plain(
             select(Score.dimension, Score.level, func.count())
             .join(Attempt, Attempt.id == Score.attempt_id).where(*where)
             .group_by(Score.dimension, Score.level)):
