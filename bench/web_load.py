@@ -6,9 +6,12 @@ Usage: python bench/web_load.py [--concurrency N] [--duration S] [--requests N] 
 Seeds a fresh database with the app's own demo data (migrations, then `trainer demo`'s seeding),
 one extra trainee per client thread for the role-play turns, and an API token; starts gunicorn for
 the app and for the hello-world; then loads each endpoint in turn with N client threads (one
-connection and cookie jar each) for S seconds or N requests, whichever ends first. Any answer
-but 2xx/3xx is an error. Runs on SQLite, then on PostgreSQL when --postgres is given (that
-database's public schema is dropped and rebuilt: give the bench a database of its own)."""
+connection and cookie jar each) for S seconds or N requests, whichever ends first, with a
+hello-world phase half as long before the first and after each: an endpoint's ratio is to the
+mean of the two around it, so a shared machine whose speed drifts during the run moves both
+sides alike. Any answer but 2xx/3xx is an error. Runs on SQLite, then on PostgreSQL when
+--postgres is given (that database's public schema is dropped and rebuilt: give the bench a
+database of its own)."""
 
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ from bench._turns import TurnPlayer  # noqa: E402
 
 LOAD_PASSWORD = "bench-load-trainee-pass-4821"
 AIMS = {"trainee dashboard": 0.3, "scorecard": 0.3, "role-play turn": 0.15, "routing API": 0.5}
+HELLO_SHARE = 0.5  # a hello-world phase between two endpoints lasts this share of theirs
 
 
 def prepare(url: str, instance: Path, threads: int) -> tuple[dict[str, str], str]:
@@ -85,6 +89,27 @@ class Result:
     @property
     def cpu_ms(self) -> float:
         return self.cpu / len(self.latencies) * 1000 if self.latencies else 0.0
+
+
+@dataclass
+class Measured:
+    """An endpoint's phase between the hello-world phases run just before and just after it: its
+    ratios are to their mean, so a machine whose speed drifts during the run (a shared host)
+    moves both sides of each ratio alike."""
+
+    result: Result
+    before: Result
+    after: Result
+
+    @property
+    def ratio(self) -> float:
+        base = (self.before.rate + self.after.rate) / 2
+        return self.result.rate / base if base else 0.0
+
+    @property
+    def by_cpu(self) -> float:
+        base = (self.before.cpu_ms + self.after.cpu_ms) / 2
+        return base / self.result.cpu_ms if self.result.cpu_ms else 0.0
 
 
 def run_phase(name: str, states: list, hit, server_pids, duration: float,
@@ -139,7 +164,7 @@ class Browser:
         self.client, self.bookkeeping = Client(base), 0.0
 
 
-def measure(url: str, args, instance: Path) -> tuple[list[Result], str]:
+def measure(url: str, args, instance: Path) -> tuple[list[Measured], str]:
     logins, token = prepare(url, instance, args.concurrency)
     n = args.concurrency
     with Gunicorn("_hello:app", args.workers, args.worker_class, instance,
@@ -156,11 +181,16 @@ def measure(url: str, args, instance: Path) -> tuple[list[Result], str]:
                     login(b.client, *logins[role])
             return out
 
-        def phase(name, states, hit, server=app):
+        def phase(name, states, hit, server=app, duration=args.duration):
             def pids():
                 return server.workers() + (postgres_backends(url) if server is app and
                                            not url.startswith("sqlite") else [])
-            return run_phase(name, states, hit, pids, args.duration, args.requests)
+            return run_phase(name, states, hit, pids, duration, args.requests)
+
+        hellos = browsers(base=hello.url)
+
+        def baseline(name: str) -> Result:
+            return phase(name, hellos, get("/"), hello, args.duration * HELLO_SHARE)
 
         trainees = browsers("trainee")
         dashboard = trainees[0].client.get("/")
@@ -183,35 +213,43 @@ def measure(url: str, args, instance: Path) -> tuple[list[Result], str]:
         players = [TurnPlayer(Client(app.url), f"load{i}@example.com", LOAD_PASSWORD, i)
                    for i in range(n)]
         bearer = {"Authorization": f"Bearer {token}"}
-        results = [phase("hello-world", browsers(base=hello.url), get("/"), hello),
-                   phase("login page", browsers(), fresh_login_page),
-                   phase("trainee dashboard", trainees, get("/")),
-                   phase("play page", trainees, get(play)),
-                   phase("role-play turn", players, TurnPlayer.turn),
-                   phase("scorecard", trainees, get(scorecard)),
-                   phase("team view (manager)", browsers("manager"), get("/team/")),
-                   phase("routing API", browsers(), get(
-                       "/api/v1/resolvers?category=billing-dispute&amount=20", bearer)),
-                   phase("hello-world, again", browsers(base=hello.url), get("/"), hello)]
+        endpoints = [("login page", browsers(), fresh_login_page),
+                     ("trainee dashboard", trainees, get("/")),
+                     ("play page", trainees, get(play)),
+                     ("role-play turn", players, TurnPlayer.turn),
+                     ("scorecard", trainees, get(scorecard)),
+                     ("team view (manager)", browsers("manager"), get("/team/")),
+                     ("routing API", browsers(), get(
+                         "/api/v1/resolvers?category=billing-dispute&amount=20", bearer))]
+        before = baseline("hello-world")
+        results = []
+        for name, states, hit in endpoints:  # each between the hello-worlds just before and after
+            measured = phase(name, states, hit)
+            after = baseline(f"hello-world after {name}")
+            results.append(Measured(measured, before, after))
+            before = after
         note = (f"role-play turns, warm-up included: {sum(p.turns for p in players)} answers over "
                 f"{sum(p.started for p in players)} attempts, {sum(p.ended for p in players)} "
                 "of them ended (and scored in the request that ended them)")
     return results, note
 
 
-def report(title: str, results: list[Result], note: str) -> list[str]:
-    hello = [r for r in results if r.name.startswith("hello-world")]
-    base_rate = sum(r.rate for r in hello) / len(hello)
-    base_cpu = sum(r.cpu_ms for r in hello) / len(hello)
+def report(title: str, results: list[Measured], note: str) -> list[str]:
+    hellos = [results[0].before] + [m.after for m in results]
+    rates = [h.rate for h in hellos]
     print(f"\n{title}")
-    print(f"  hello-world: {hello[0].rate:,.0f} req/s before the endpoints, "
-          f"{hello[-1].rate:,.0f} after (the difference is this machine's noise)")
+    print(f"  hello-world: {rates[0]:,.0f} req/s first, {rates[-1]:,.0f} last, between "
+          f"{min(rates):,.0f} and {max(rates):,.0f} across the run (this machine's noise: each "
+          "endpoint is compared with the hello-worlds just before and just after it)")
     print(f"  {'endpoint':<22}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}"
           f"{'p95 ms':>8}{'p99 ms':>8}{'CPU ms':>8}{'x hello':>9}{'(by CPU)':>9}  aim")
+    first = hellos[0]
+    print(f"  {'hello-world':<22}{len(first.latencies):>9}{sum(first.errors.values()):>7}"
+          f"{first.rate:>8.1f}{first.quantile(0.5):>8.1f}{first.quantile(0.95):>8.1f}"
+          f"{first.quantile(0.99):>8.1f}{first.cpu_ms:>8.2f}{1:>8.3f}x{1:>8.3f}x")
     misses = []
-    for r in results:
-        ratio = r.rate / base_rate if base_rate else 0.0
-        by_cpu = base_cpu / r.cpu_ms if r.cpu_ms else 0.0
+    for m in results:
+        r, ratio, by_cpu = m.result, m.ratio, m.by_cpu
         aim, verdict = AIMS.get(r.name), ""
         if aim is not None:
             verdict = f">= {aim}x " + ("ok" if ratio >= aim else "MISS")
@@ -224,6 +262,9 @@ def report(title: str, results: list[Result], note: str) -> list[str]:
               f"{r.cpu_ms:>8.2f}{ratio:>8.3f}x{by_cpu:>8.3f}x  {verdict}")
         if r.errors:
             print(f"      errors {r.errors}; first: {r.first_error}")
+    for h in hellos:
+        if h.errors:
+            print(f"  {h.name}: errors {h.errors}; first: {h.first_error}")
     print(f"  {note}")
     return misses
 
