@@ -19,20 +19,16 @@ import argparse
 import re
 import sys
 import tempfile
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._phases import Browser, Measured, Result, run_phase  # noqa: E402
 from bench._server import (  # noqa: E402
     Client,
     Gunicorn,
     app_config,
-    cpu_by_pid,
-    cpu_used,
     csrf_token,
     login,
     postgres_backends,
@@ -67,101 +63,6 @@ def prepare(url: str, instance: Path, threads: int) -> tuple[dict[str, str], str
         db.session.remove()
         db.engine.dispose()
     return {role: (email, password) for role, email, password in DEMO_LOGINS}, raw
-
-
-@dataclass
-class Result:
-    name: str
-    latencies: list[float] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
-    first_error: str = ""
-    elapsed: float = 0.0  # wall time of the phase, less the clients' bookkeeping time
-    cpu: float = 0.0  # the gunicorn workers' CPU seconds during the phase
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
-
-    def quantile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
-
-    @property
-    def cpu_ms(self) -> float:
-        return self.cpu / len(self.latencies) * 1000 if self.latencies else 0.0
-
-
-@dataclass
-class Measured:
-    """An endpoint's phase between the hello-world phases run just before and just after it: its
-    ratios are to their mean, so a machine whose speed drifts during the run (a shared host)
-    moves both sides of each ratio alike."""
-
-    result: Result
-    before: Result
-    after: Result
-
-    @property
-    def ratio(self) -> float:
-        base = (self.before.rate + self.after.rate) / 2
-        return self.result.rate / base if base else 0.0
-
-    @property
-    def by_cpu(self) -> float:
-        base = (self.before.cpu_ms + self.after.cpu_ms) / 2
-        return base / self.result.cpu_ms if self.result.cpu_ms else 0.0
-
-
-def run_phase(name: str, states: list, hit, server_pids, duration: float,
-              max_requests: int, warmup: int = 3) -> Result:
-    """Every thread calls ``hit(state)`` (one timed request; bookkeeping inside it is timed by
-    the state as ``state.bookkeeping``) until the time or the request budget runs out.
-    ``server_pids()``: the processes whose CPU the requests cost (workers, database backends)."""
-    result, lock = Result(name), threading.Lock()
-    budget = [max_requests]
-    for state in states:  # templates compiled, connections open: not part of the figure
-        for _ in range(warmup):
-            hit(state)
-        state.bookkeeping = 0.0
-    stop = time.monotonic() + duration
-
-    def loop(state) -> None:
-        while time.monotonic() < stop:
-            with lock:
-                if budget[0] <= 0:
-                    return
-                budget[0] -= 1
-            try:
-                answer = hit(state)
-                ok, why = answer.status < 400, f"HTTP {answer.status}"
-            except Exception as exc:  # noqa: BLE001 - a failed request is an error, not a crash
-                answer, ok, why = None, False, f"{type(exc).__name__}: {exc}"[:120]
-            with lock:
-                if ok:
-                    result.latencies.append(answer.seconds)
-                else:
-                    result.errors[why] = result.errors.get(why, 0) + 1
-                    result.first_error = result.first_error or (
-                        f"{why}: {answer.text[:200]!r}" if answer is not None else why)
-
-    cpu, started = cpu_by_pid(server_pids()), time.perf_counter()
-    threads = [threading.Thread(target=loop, args=(s,)) for s in states]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    result.cpu = cpu_used(cpu, cpu_by_pid(server_pids()))
-    result.elapsed = wall - sum(s.bookkeeping for s in states) / len(states)
-    return result
-
-
-class Browser:
-    """A client thread's state: its connection and cookies (no bookkeeping: every request is
-    the one measured)."""
-
-    def __init__(self, base: str):
-        self.client, self.bookkeeping = Client(base), 0.0
 
 
 def measure(url: str, args, instance: Path) -> tuple[list[Measured], str]:
@@ -243,10 +144,7 @@ def report(title: str, results: list[Measured], note: str) -> list[str]:
           "endpoint is compared with the hello-worlds just before and just after it)")
     print(f"  {'endpoint':<22}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}"
           f"{'p95 ms':>8}{'p99 ms':>8}{'CPU ms':>8}{'x hello':>9}{'(by CPU)':>9}  aim")
-    first = hellos[0]
-    print(f"  {'hello-world':<22}{len(first.latencies):>9}{sum(first.errors.values()):>7}"
-          f"{first.rate:>8.1f}{first.quantile(0.5):>8.1f}{first.quantile(0.95):>8.1f}"
-          f"{first.quantile(0.99):>8.1f}{first.cpu_ms:>8.2f}{1:>8.3f}x{1:>8.3f}x")
+    print(_row("hello-world", hellos[0], 1, 1, ""))
     misses = []
     for m in results:
         r, ratio, by_cpu = m.result, m.ratio, m.by_cpu
@@ -257,9 +155,7 @@ def report(title: str, results: list[Measured], note: str) -> list[str]:
                 verdict += f" (by CPU: {'ok' if by_cpu >= aim else 'MISS'})"
             if ratio < aim:
                 misses.append(f"{title}: {r.name} {ratio:.3f}x < {aim}x (by CPU {by_cpu:.3f}x)")
-        print(f"  {r.name:<22}{len(r.latencies):>9}{sum(r.errors.values()):>7}{r.rate:>8.1f}"
-              f"{r.quantile(0.5):>8.1f}{r.quantile(0.95):>8.1f}{r.quantile(0.99):>8.1f}"
-              f"{r.cpu_ms:>8.2f}{ratio:>8.3f}x{by_cpu:>8.3f}x  {verdict}")
+        print(_row(r.name, r, ratio, by_cpu, verdict))
         if r.errors:
             print(f"      errors {r.errors}; first: {r.first_error}")
     for h in hellos:
@@ -267,6 +163,12 @@ def report(title: str, results: list[Measured], note: str) -> list[str]:
             print(f"  {h.name}: errors {h.errors}; first: {h.first_error}")
     print(f"  {note}")
     return misses
+
+
+def _row(name: str, r: Result, ratio: float, by_cpu: float, verdict: str) -> str:
+    return (f"  {name:<22}{len(r.latencies):>9}{sum(r.errors.values()):>7}{r.rate:>8.1f}"
+            f"{r.quantile(0.5):>8.1f}{r.quantile(0.95):>8.1f}{r.quantile(0.99):>8.1f}"
+            f"{r.cpu_ms:>8.2f}{ratio:>8.3f}x{by_cpu:>8.3f}x  {verdict}")
 
 
 def main() -> None:
