@@ -124,10 +124,13 @@ def _store_answer(attempt: Attempt, text: str, expected_index: int | None,
     if refusal is not None:
         db.session.rollback()  # let go of the lock
         raise refusal
-    answer = Turn(index=index, role="trainee", text=text)
-    attempt.turns.append(answer)
+    # Added on its own, not to ``attempt.turns``: the flush then writes one row instead of working
+    # through the attempt and its loaded turns (a millisecond of a turn's eight); the commit
+    # expires the collection, so the next reader sees the answer.
+    answer = Turn(attempt_id=attempt.id, index=index, role="trainee", text=text)
+    db.session.add(answer)
     voice.apply_meta(attempt, answer, meta)
-    exchange = _exchange(attempt, index)
+    exchange = _exchange(attempt, index, [*attempt.transcript, Said("trainee", text)])
     db.session.commit()  # the answer is safe before anything else happens to it
     return exchange
 
@@ -142,9 +145,12 @@ class _Exchange(NamedTuple):
     attempt_id: int
 
 
-def _exchange(attempt: Attempt, index: int) -> _Exchange:
-    return _Exchange(index, _customer_engine(attempt), attempt.scenario,
-                     attempt.transcript[:index + 1], attempt.id)
+def _exchange(attempt: Attempt, index: int, transcript: list[Said] | None = None) -> _Exchange:
+    """``transcript``: the talk up to turn ``index``, when the attempt's turns do not hold it yet
+    (the answer just added)."""
+    talk = transcript if transcript is not None else attempt.transcript
+    return _Exchange(index, _customer_engine(attempt), attempt.scenario, talk[:index + 1],
+                     attempt.id)
 
 
 def _reply(attempt: Attempt, exchange: _Exchange) -> Attempt:
