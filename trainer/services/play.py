@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import logging
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import Select, Update, bindparam, func, select, update
+from sqlalchemy import Insert, Select, Update, bindparam, func, insert, select, update
 
 from ..domain.customer import CustomerEngine, CustomerReply, get_customer_engine
 from ..domain.errors import TrainerError
@@ -124,13 +124,10 @@ def _store_answer(attempt: Attempt, text: str, expected_index: int | None,
     if refusal is not None:
         db.session.rollback()  # let go of the lock
         raise refusal
-    # Added on its own, not to ``attempt.turns``: the flush then writes one row instead of working
-    # through the attempt and its loaded turns (a millisecond of a turn's eight); the commit
-    # expires the collection, so the next reader sees the answer.
-    answer = Turn(attempt_id=attempt.id, index=index, role="trainee", text=text)
-    db.session.add(answer)
-    voice.apply_meta(attempt, answer, meta)
     exchange = _exchange(attempt, index, [*attempt.transcript, Said("trainee", text)])
+    answer_id = _insert_turn(attempt_id=attempt.id, index=index, role="trainee", text=text,
+                             **voice.meta_columns(meta, text))
+    voice.link_clips(attempt, answer_id, meta)
     db.session.commit()  # the answer is safe before anything else happens to it
     return exchange
 
@@ -189,9 +186,22 @@ def _store_open_reply(exchange: _Exchange, reply: CustomerReply) -> bool:
     if still_open != 1 or newest != exchange.index:
         db.session.rollback()
         return False
-    db.session.add(_customer_turn(exchange.index + 1, reply, attempt_id))
+    _insert_turn(**_customer_turn_columns(exchange.index + 1, reply, attempt_id))
     db.session.commit()
     return True
+
+
+def _insert_turn(**columns: Any) -> int:
+    """Write one turn with a plain INSERT, in the session's transaction; its id. The ORM's flush
+    of the same row (through the attempt and its loaded turns) cost more than the insert. The
+    commit that follows expires the attempt, so its turns are read afresh on next use."""
+    return execute_plain(_turn_insert(), columns).inserted_primary_key[0]
+
+
+@cache
+def _turn_insert() -> Insert:
+    """Built once per process: every turn runs it."""
+    return insert(Turn)
 
 
 @cache
@@ -281,9 +291,13 @@ def _customer_engine(attempt: Attempt):
 def _customer_turn(index: int, reply: CustomerReply, attempt_id: int | None = None) -> Turn:
     """The customer's turn (of the attempt ``attempt_id``, when given), linked to the LLM call
     behind it (made or failed), if any."""
-    turn = Turn(attempt_id=attempt_id, index=index, role="customer", text=reply.text,
-                mood=reply.mood, engine=reply.engine,
-                note="; ".join(filter(None, (reply.reason, reply.note))) or None)
-    if reply.usage:
-        turn.llm_call_id = record_llm_call(reply.usage, attempt_id).id
-    return turn
+    return Turn(**_customer_turn_columns(index, reply, attempt_id))
+
+
+def _customer_turn_columns(index: int, reply: CustomerReply,
+                           attempt_id: int | None) -> dict[str, Any]:
+    """The columns of the customer's turn ``index``; the LLM call behind it is recorded now."""
+    return {"attempt_id": attempt_id, "index": index, "role": "customer", "text": reply.text,
+            "mood": reply.mood, "engine": reply.engine,
+            "note": "; ".join(filter(None, (reply.reason, reply.note))) or None,
+            "llm_call_id": record_llm_call(reply.usage, attempt_id).id if reply.usage else None}

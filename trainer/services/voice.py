@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import current_app, url_for
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -182,21 +182,27 @@ def _response_ms(raw: str | None) -> int | None:
     return value if 0 <= value <= MAX_RESPONSE_MS else None
 
 
-def apply_meta(attempt: Attempt, turn: Turn, meta: AnswerMeta | None) -> None:
-    """Put ``meta`` on the trainee's new ``turn`` (same transaction as the answer): ``heard``
-    only when the text sent differs from it, and the attempt's unlinked clip linked to it."""
+def meta_columns(meta: AnswerMeta | None, text: str) -> dict[str, Any]:
+    """The columns ``meta`` sets on the trainee's new turn (written with the answer, in its
+    transaction): the response time, and for a spoken answer the engine's reading and the talk
+    time, with ``heard`` only when the text sent differs from it."""
     if meta is None:
-        return
-    turn.response_ms = meta.response_ms
-    if not meta.spoken:
-        return
-    turn.spoken, turn.stt_engine, turn.stt_confidence = True, meta.stt_engine, meta.stt_confidence
-    turn.talk_ms = meta.talk_ms
-    turn.heard = meta.heard if meta.heard != turn.text else None
-    _link_clips(attempt, turn, meta.clip_ids)
+        return {}
+    columns: dict[str, Any] = {"response_ms": meta.response_ms}
+    if meta.spoken:
+        columns.update(spoken=True, stt_engine=meta.stt_engine,
+                       stt_confidence=meta.stt_confidence, talk_ms=meta.talk_ms,
+                       heard=meta.heard if meta.heard != text else None)
+    return columns
 
 
-def _link_clips(attempt: Attempt, turn: Turn, clip_ids: tuple[int, ...]) -> None:
+def link_clips(attempt: Attempt, turn_id: int, meta: AnswerMeta | None) -> None:
+    """A spoken answer's kept recordings linked to its turn ``turn_id`` (same transaction)."""
+    if meta is not None and meta.spoken:
+        _link_clips(attempt, turn_id, meta.clip_ids)
+
+
+def _link_clips(attempt: Attempt, turn_id: int, clip_ids: tuple[int, ...]) -> None:
     """The answer's kept recordings, made one (in the order spoken) and linked to its turn."""
     found = {clip.id: clip for clip in db.session.scalars(select(AudioClip).where(
         AudioClip.id.in_(clip_ids), AudioClip.attempt_id == attempt.id,
@@ -211,7 +217,7 @@ def _link_clips(attempt: Attempt, turn: Turn, clip_ids: tuple[int, ...]) -> None
         first.data, first.duration_ms = wav_bytes(audio), audio.duration_ms
         for clip in rest:
             db.session.delete(clip)
-    first.turn = turn
+    first.turn_id = turn_id
 
 
 def customer_speech(attempt: Attempt, index: int) -> bytes | None:
