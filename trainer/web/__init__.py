@@ -20,6 +20,7 @@ def register_web(app: Flask) -> None:
         badges,
         errors,
         feedback,
+        html_attributes,
         insight,
         manager,
         password_reset,
@@ -35,6 +36,7 @@ def register_web(app: Flask) -> None:
     # Before any blueprint: each rule builds its converters when it is added.
     app.url_map.converters["int"] = IdConverter
     security.init_security(app)
+    html_attributes.install()  # WTForms' widgets write attributes the faster way
     app.context_processor(_library_context)
     app.add_template_filter(_scenario_title, "scenario_title")
     app.add_template_filter(_authority, "authority")
