@@ -67,7 +67,7 @@ def start_attempt(user: User, scenario_id: str, mode: str = PRACTICE) -> Attempt
                       difficulty=scenario.difficulty, scenario_snapshot=scenario.to_dict(),
                       rubric_snapshot=get_rubric(scenario.rubric).to_dict(),
                       customer_engine=engine.name, mood=opening.mood, mode=mode)
-    attempt.turns.append(_customer_turn(0, opening))
+    attempt.turns.append(Turn(**_customer_turn_columns(0, opening, None)))
     db.session.add(attempt)
     db.session.commit()
     return attempt
@@ -165,7 +165,7 @@ def _reply(attempt: Attempt, exchange: _Exchange) -> Attempt:
             record_llm_call(reply.usage, attempt.id)
         db.session.commit()
         return attempt
-    attempt.turns.append(_customer_turn(index + 1, reply, attempt.id))
+    _insert_turn(**_customer_turn_columns(index + 1, reply, attempt.id))
     attempt.mood = reply.mood
     if reply.status != "open":
         return _close(attempt, reply.status)
@@ -288,15 +288,11 @@ def _customer_engine(attempt: Attempt):
     return get_customer_engine(kind if kind else current_app.config["TRAINER_CUSTOMER_ENGINE"])
 
 
-def _customer_turn(index: int, reply: CustomerReply, attempt_id: int | None = None) -> Turn:
-    """The customer's turn (of the attempt ``attempt_id``, when given), linked to the LLM call
-    behind it (made or failed), if any."""
-    return Turn(**_customer_turn_columns(index, reply, attempt_id))
-
-
 def _customer_turn_columns(index: int, reply: CustomerReply,
                            attempt_id: int | None) -> dict[str, Any]:
-    """The columns of the customer's turn ``index``; the LLM call behind it is recorded now."""
+    """The columns of the customer's turn ``index`` (of the attempt ``attempt_id``, None for the
+    opening of one not stored yet), linked to the LLM call behind it (made or failed), if any:
+    that call is recorded now."""
     return {"attempt_id": attempt_id, "index": index, "role": "customer", "text": reply.text,
             "mood": reply.mood, "engine": reply.engine,
             "note": "; ".join(filter(None, (reply.reason, reply.note))) or None,

@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import Delete, Insert, Update, bindparam, delete, insert, update
 
 from ..domain import response_times
 from ..domain.library import Rubric, Scenario
 from ..domain.scoring import Scorecard, get_scorer
 from ..domain.transcript import Turn as Said
-from ..extensions import db
+from ..extensions import db, execute_plain
 from ..llm.calls import all_tries
 from ..models import Attempt, LLMCall, Score
 from ..models._types import utcnow
@@ -71,13 +72,14 @@ def store_scorecard(attempt: Attempt, card: Scorecard) -> None:
         card = response_times.with_response_time(card, rubric,
                                                  response_times.summarise(attempt.turns))
     call = record_llm_call(card.usage, attempt.id) if card.usage else None
-    for old in list(attempt.scores):
-        attempt.scores.remove(old)
-    db.session.flush()
-    for name, dim in card.dimensions.items():
-        attempt.scores.append(Score(dimension=name, level=dim.level, evidence=list(dim.evidence),
-                                    feedback=dim.feedback, scorer=card.scorer,
-                                    llm_call_id=call.id if call else None))
+    # Plain statements, not the ORM's flush of a collection (a millisecond of a scored turn);
+    # the collection is read afresh, in this transaction, by whatever reads it next.
+    execute_plain(_scores_deleted(), {"attempt_id": attempt.id})
+    execute_plain(_score_insert(), [
+        {"attempt_id": attempt.id, "dimension": name, "level": dim.level,
+         "evidence": list(dim.evidence), "feedback": dim.feedback, "scorer": card.scorer,
+         "llm_call_id": call.id if call else None} for name, dim in card.dimensions.items()])
+    db.session.expire(attempt, ["scores"])
     attempt.scorer = card.scorer
     attempt.overall = card.overall
     attempt.passed = card.passed
@@ -117,7 +119,21 @@ def claim_for_scoring(attempt_id: int) -> bool:
     at once (a job and the sweeper's fallback, a job run twice) exactly one gets True and
     stores, since the row stays locked until the commit that stores the card. An attempt still
     in progress, abandoned or scored already is never claimed."""
-    claimed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt_id, Attempt.status == SCORING)
-        .values(status=SCORED).execution_options(synchronize_session=False))
-    return claimed.rowcount == 1
+    return execute_plain(_claim(), {"attempt_id": attempt_id}).rowcount == 1
+
+
+@cache
+def _scores_deleted() -> Delete:
+    return delete(Score).where(Score.attempt_id == bindparam("attempt_id"))
+
+
+@cache
+def _score_insert() -> Insert:
+    return insert(Score)
+
+
+@cache
+def _claim() -> Update:
+    """Built once per process, run outside the ORM (its bulk-update path cost a millisecond)."""
+    return (update(Attempt).where(Attempt.id == bindparam("attempt_id"),
+                                  Attempt.status == SCORING).values(status=SCORED))
