@@ -29,7 +29,7 @@ def kept_audio(attempt: Attempt) -> frozenset[int]:
     """The indexes of ``attempt``'s turns with an unexpired recording that the current user may
     play (the trainee and their managers: web/voice.audio checks the same); empty, without a
     query, for anyone else and for a conversation with no spoken answer (a clip is only ever
-    linked to one: services/voice.apply_meta)."""
+    linked to one: services/voice.link_clips)."""
     if not (any(t.spoken for t in attempt.turns) and current_user.is_authenticated
             and can_hear_attempt(current_user, attempt)):
         return frozenset()
