@@ -4,6 +4,7 @@ fails and one too slow, which give up inside the deadline with a sentence to typ
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
@@ -109,6 +110,29 @@ def test_a_slow_transcription_endpoint_is_given_up_inside_the_deadline(server):
         _heard("answer.wav", **_remote(server, TRAINER_STT_DEADLINE="0.5"))
     assert time.monotonic() - start < 1.5
     assert "took longer than 0.5 seconds. Type your answer instead." in str(failed.value)
+
+
+def _read_times_out_first(server, **extra):
+    """The settings with the client's read timeout well inside the deadline, so the endpoint's
+    own timeout, not the wait for it, is what gives up (in use the two are the same length)."""
+    server.delay = 5
+    return dataclasses.replace(speech_settings(_remote(server, **extra)), timeout=0.3)
+
+
+def test_a_transcription_read_that_times_out_says_it_took_too_long(server):
+    data = fixture("answer.wav")
+    engine = get_stt_engine(_read_times_out_first(server))
+    with pytest.raises(SpeechFailed) as failed:
+        engine.transcribe(check_wav(data, 60), data)
+    assert str(failed.value) == ("Transcribing your answer took longer than 0.3 seconds. "
+                                 "Type your answer instead.")
+
+
+def test_a_speech_read_that_times_out_says_it_took_too_long(server):
+    with pytest.raises(SpeechFailed) as failed:
+        synthesize(_read_times_out_first(server), "Hi", "alloy")
+    assert str(failed.value) == ("Speaking the customer's line took longer than 0.3 seconds. "
+                                 "Type your answer instead.")
 
 
 def test_an_endpoint_model_without_an_endpoint_is_unavailable():

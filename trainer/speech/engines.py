@@ -43,9 +43,14 @@ def within(pool: Executor, seconds: float, what: str, work: Callable[..., T], *a
         return future.result(timeout=seconds)
     except FutureTimeout:
         future.cancel()  # still queued behind others: never started
-        log.warning("%s took longer than %gs: given up", what, seconds)
-        raise SpeechFailed(f"{what} took longer than {seconds:g} seconds. "
-                           f"{TYPE_INSTEAD}") from None
+        raise too_slow(what, seconds) from None
+
+
+def too_slow(what: str, seconds: float) -> SpeechFailed:
+    """The one failure for a call given up at its deadline, whichever timer saw it first: the
+    wait here, or the engine's own timeout set to the same number of seconds."""
+    log.warning("%s took longer than %gs: given up", what, seconds)
+    return SpeechFailed(f"{what} took longer than {seconds:g} seconds. {TYPE_INSTEAD}")
 
 
 def get_stt_engine(settings: SpeechSettings) -> SpeechToText:

@@ -11,7 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from .engines import Transcript, within
+from .engines import Transcript, too_slow, within
 from .errors import TYPE_INSTEAD, EngineUnavailable, SpeechError, SpeechFailed
 from .settings import OPENAI, SpeechSettings
 from .wav import WavAudio
@@ -44,11 +44,16 @@ def _client(settings: SpeechSettings) -> openai.OpenAI:
         return _clients[key]
 
 
-def _failure(what: str, exc: Exception) -> SpeechError:
+def _failure(what: str, exc: Exception, seconds: float) -> SpeechError:
+    """The endpoint's failure as the sentence a trainee reads. A read that timed out after
+    ``seconds`` (the client's timeout, set to the deadline) says so as ``within`` does: the
+    two timers run the same length, and either may see it first."""
     import openai
 
     if isinstance(exc, SpeechError):
         return exc
+    if isinstance(exc, openai.APITimeoutError):
+        return too_slow(what, seconds)
     status = getattr(exc, "status_code", None)
     reason = f"answered {status}" if status else (
         "did not answer" if isinstance(exc, openai.APIConnectionError) else "failed")
@@ -69,7 +74,8 @@ class RemoteTranscriber:
                 result = client.audio.transcriptions.create(
                     model=model, file=("answer.wav", wav, "audio/wav"), response_format="json")
             except Exception as exc:
-                raise _failure("Transcribing your answer", exc) from exc
+                raise _failure("Transcribing your answer", exc,
+                               self.settings.timeout) from exc
             text = result if isinstance(result, str) else getattr(result, "text", None)
             if not isinstance(text, str):
                 raise SpeechFailed("Transcribing your answer failed: the speech service sent "
@@ -94,7 +100,7 @@ def synthesize(settings: SpeechSettings, text: str, voice: str) -> bytes:
                                                   response_format=SPEECH_FORMAT)
             audio = response.content
         except Exception as exc:
-            raise _failure("Speaking the customer's line", exc) from exc
+            raise _failure("Speaking the customer's line", exc, settings.timeout) from exc
         if not audio:
             raise SpeechFailed("Speaking the customer's line failed: the speech service sent "
                                "no audio.")
