@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .. import factories
 from .browser import chromium, needs_chromium, new_page, serve
-from .test_sso import PROVIDER_NAME, configure, requests, running_provider, verified
+from .oidc_provider import PROVIDER_NAME, configure, requests, running_provider, verified
 
 pytestmark = needs_chromium
 

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from flask import url_for
-from flask.testing import FlaskClient
 from werkzeug.routing import UUIDConverter
 
 from trainer import create_app
@@ -18,16 +17,9 @@ from trainer.web.security import CONTENT_SECURITY_POLICY
 
 from .. import factories
 from ..conftest import post_form
+from .isolated import IsolatedClient
 
 MANAGERS_ONLY = "/_test/managers-only"
-
-
-class IsolatedClient(FlaskClient):
-    """Each request in its own app context, as in production (see tests/web/test_auth.py)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture
