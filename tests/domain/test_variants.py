@@ -232,3 +232,27 @@ def test_validate_finds_a_figure_that_does_not_change_with_the_variant(tmp_path)
     assert [(p.line, p.message) for p in found if "key_points[1]" in p.message] == [
         (line, "key_points[1] says '£79.98' in variant 0 (amount=39.99), a figure this "
                "variant's opening, facts and policy never give (and 1 more variant(s))")]
+
+
+def _fresh_casefile(scenario: Scenario):
+    """The case file read with every reading of the scoring package forgotten first."""
+    from trainer.domain.scoring import amounts, casefile, timeline
+
+    for cached in (casefile.casefile, casefile._claim, casefile._flag, timeline._dated,
+                   amounts._figures):
+        cached.cache_clear()
+    return casefile.casefile(scenario)
+
+
+def test_a_variants_case_file_is_the_same_whatever_was_read_before_it():
+    """A scenario's variants share most texts, and the readings of a text are kept by value
+    between them: the figures and dates of one variant never stand in for another's."""
+    from trainer.domain.scoring.casefile import casefile
+
+    for template in WITH_VARIABLES[:6]:
+        variants = [render_variant(template, seed) for seed in range(4)]
+        fresh = [_fresh_casefile(v) for v in variants]
+        casefile.cache_clear()
+        after_the_others = [casefile(v) for v in reversed(variants)][::-1]
+        assert any(a != b for a, b in zip(fresh, fresh[1:], strict=False)), template.scenario.id
+        assert after_the_others == fresh, template.scenario.id

@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from ..language.concepts import content_concepts
@@ -113,12 +114,15 @@ def _pence(value: float) -> int:
     return round(value * 100)
 
 
-def _figures(lower: str) -> list[Figure]:
+@lru_cache(maxsize=2048)
+def _figures(lower: str) -> tuple[Figure, ...]:
+    """The amounts and durations one text says, with what each is about (kept by value, as the
+    case file's other readings of one text are)."""
     segs = segments(lower, claim=True)
     found = [(q, n) for n, seg in enumerate(segs) for q in quantities(seg.text)
              if q.kind in ("money", "duration")]
     busy = frozenset(n for _, n in found)
-    return [Figure(q, *context(segs, n, busy), _side(segs[n].text)) for q, n in found]
+    return tuple(Figure(q, *context(segs, n, busy), _side(segs[n].text)) for q, n in found)
 
 
 def _side(text: str) -> str:

@@ -160,6 +160,7 @@ class CaseFile:
         return bool(self.key_points or self.red_flags)
 
 
+@lru_cache(maxsize=4096)
 def _claim(ident: str, text: str, hints: tuple[str, ...], kind: str = "plain",
            targets: frozenset[str] = frozenset()) -> Claim:
     lower = normalise(text)
@@ -179,6 +180,7 @@ def _claim(ident: str, text: str, hints: tuple[str, ...], kind: str = "plain",
                  names=frozenset(c for c, _ in concepts))
 
 
+@lru_cache(maxsize=1024)
 def _flag(ident: str, text: str, hints: tuple[str, ...]) -> tuple[Claim, ...]:
     lower = normalise(text)
     alternatives = _alternatives(text)

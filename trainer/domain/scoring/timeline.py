@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..language.calendar import Calendar, day_name, weekday_of
 from ..language.dates import When, whens
@@ -89,7 +90,10 @@ def timeline(cal: Calendar, right: Iterable[str],
     return Timeline(cal, tuple(out), {c: tuple(ns) for c, ns in index.items()})
 
 
-def _dated(lower: str, cal: Calendar, role: str, flag: str = "") -> list[Dated]:
+@lru_cache(maxsize=2048)
+def _dated(lower: str, cal: Calendar, role: str, flag: str = "") -> tuple[Dated, ...]:
+    """The days one text of the case file says. Kept by value: a scenario's variants share most
+    of their texts and their calendar, so a new variant reads only what changed."""
     out: list[Dated] = []
     for when, own, near in _read(_NOW.sub(" ", lower), cal, spans=False, claim=True):
         if not own and out:  # 'Friday 7 July, or Saturday 8 July': about what the last one was
@@ -97,7 +101,7 @@ def _dated(lower: str, cal: Calendar, role: str, flag: str = "") -> list[Dated]:
         elif not own:  # '... the next routine slot (21 May)': about what it stands beside
             own, near = near, frozenset()
         out.append(Dated(when, own, near, role, flag))
-    return out
+    return tuple(out)
 
 
 def _tense(text: str) -> bool | None:
