@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from .config import PACKAGE_DIR, Config, default_instance_path
 from .extensions import csrf, db, login_manager, migrate
 from .keys import settle_keys
+from .services.locks import LOCK_WAIT_SECONDS
 from .settings import app_config
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG00
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # per connection, so set on each
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")  # as long as a lock
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

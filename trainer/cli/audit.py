@@ -10,10 +10,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from ..extensions import db
-from ..models import AuditEvent, User
 from ..services import audit
 
 
@@ -136,10 +134,7 @@ def _run(step):
 @with_appcontext
 def list_command(limit: int, action: str | None) -> None:
     """The newest events first: id, time, actor, action, subject, reason, detail."""
-    query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    rows = db.session.execute(query.order_by(AuditEvent.id.desc()).limit(limit)).all()
+    rows = audit.newest_events(limit, action or "")
     if not rows:
         click.echo("No events.")
     for event, email in rows:

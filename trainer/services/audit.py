@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ScalarResult, select, text
+from sqlalchemy import ScalarResult, Select, select, text
 
 from ..domain.errors import TrainerError
 from ..extensions import db
 from ..models import AuditCheckpoint, AuditEvent, User
 from ..models._types import utcnow
 from .columns import fit
+from .locks import begin_write
 from .paging import Page, paginate
 
 log = logging.getLogger(__name__)
@@ -70,13 +71,8 @@ def _lock_the_log() -> None:
     dialect = connection.dialect.name
     if dialect == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": PG_LOCK_ID})
-    elif dialect == "sqlite":
-        # pysqlite opens a transaction only at the first write, so a read here would see a head
-        # that another process may extend before our insert. BEGIN IMMEDIATE takes the write lock
-        # first (waiting up to the busy timeout). Already in a transaction means a write was
-        # made, so this connection holds the lock and nobody can commit in between.
-        if not connection.connection.dbapi_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:  # SQLite: its write lock, taken before the head is read
+        begin_write()
 
 
 def record(action: str, actor: User | None = None, subject: str = "", reason: str = "",
@@ -243,7 +239,24 @@ def store_checkpoint(report: ChainReport) -> AuditCheckpoint | None:
     return mark
 
 
+def _newest_first(query: Select, action: str = "") -> Select:
+    """``query`` over the log, newest first, of one action when one is given."""
+    return (query.where(AuditEvent.action == action) if action else query).order_by(
+        AuditEvent.id.desc())
+
+
 def event_page(number: int, per_page: int, action: str = "") -> Page[AuditEvent]:
     """The log newest first, one page (services/paging.py: past the end is the last page)."""
-    query = select(AuditEvent).where(AuditEvent.action == action) if action else select(AuditEvent)
-    return paginate(query.order_by(AuditEvent.id.desc()), number, per_page)
+    return paginate(_newest_first(select(AuditEvent), action), number, per_page)
+
+
+def newest_events(limit: int, action: str = "") -> list[tuple[AuditEvent, str | None]]:
+    """The newest ``limit`` events, each with its actor's email (None: the system)."""
+    query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id)
+    return [tuple(row) for row in db.session.execute(_newest_first(query, action).limit(limit))]
+
+
+def recorded_actions() -> list[str]:
+    """Every action the log holds, in order: the choices of the audit page's filter."""
+    return list(db.session.scalars(select(AuditEvent.action).distinct()
+                                   .order_by(AuditEvent.action)))

@@ -18,8 +18,8 @@ from ..extensions import db, execute_plain
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-# How long a request waits for a lock before it is refused with Busy: SQLite's busy_timeout
-# (trainer/__init__.py) is the same 5 s. Locks here last a read and an insert, a few ms.
+# How long a request waits for a lock before it is refused with Busy; SQLite's busy_timeout is
+# set from it (trainer/__init__.py). Locks here last a read and an insert, a few ms.
 LOCK_WAIT_SECONDS = 5
 _PG_LOCK_NOT_AVAILABLE = "55P03"
 

@@ -14,12 +14,11 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
-from ..models import ApiToken, AuditEvent
+from ..models import ApiToken
 from ..services import audit as audit_service
 from ..services import auth
 from ..services import tokens as service
@@ -107,7 +106,6 @@ def audit():
     page = audit_service.event_page(page_number(), EVENTS_PER_PAGE, action)
     full = request.args.get("verify") == "full"
     report = audit_service.verify_chain() if full else audit_service.verify_recent()
-    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return render_template("admin_tokens/audit.html", page=page,
                            lines=describe_events(page.items, actor()), action=action,
-                           actions=list(actions), report=report, full=full)
+                           actions=audit_service.recorded_actions(), report=report, full=full)
