@@ -112,11 +112,12 @@ def test_a_slow_transcription_endpoint_is_given_up_inside_the_deadline(server):
     assert "took longer than 0.5 seconds. Type your answer instead." in str(failed.value)
 
 
-def _read_times_out_first(server, **extra):
+def _read_times_out_first(server):
     """The settings with the client's read timeout well inside the deadline, so the endpoint's
     own timeout, not the wait for it, is what gives up (in use the two are the same length)."""
     server.delay = 5
-    return dataclasses.replace(speech_settings(_remote(server, **extra)), timeout=0.3)
+    settings = speech_settings(_remote(server, TRAINER_STT_DEADLINE="10"))
+    return dataclasses.replace(settings, timeout=0.3)
 
 
 def test_a_transcription_read_that_times_out_says_it_took_too_long(server):
