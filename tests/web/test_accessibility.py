@@ -213,7 +213,7 @@ def test_trainee_pages_and_a_conversation(app, browser, site):
     audit.visit("/account/password")
     page.get_by_role("button", name="Change password").click()
     audit.check("account/password, refused")
-    audit.visit(f"/team/people/{ids['boss']}", status=403, label="a page not allowed")
+    audit.visit(f"/team/people/{ids['boss']}", status=404, label="a page not allowed")
     audit.assert_clean()
 
 

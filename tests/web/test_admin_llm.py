@@ -50,7 +50,7 @@ def calls(app):
 def test_only_admins_see_the_page(client, auth, people, email):
     assert client.get(PAGE).headers["Location"].startswith("/login")
     auth.login(email)
-    assert client.get(PAGE).status_code == 403
+    assert client.get(PAGE).status_code == 404
 
 
 def test_users_page_links_to_it(client, auth, people):

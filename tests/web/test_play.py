@@ -203,7 +203,7 @@ def test_other_people_cannot_see_an_attempt(client, auth, people, app):
     auth.login("tom@example.com")  # another trainee
     assert client.get(url).status_code == 404
     assert client.get(f"/attempts/{attempt_id}/scorecard").status_code == 404
-    assert client.get("/team/").status_code == 403
+    assert client.get("/team/").status_code == 404
     auth.logout()
     auth.login("other@example.com")  # a manager, but not Tara's
     assert client.get(f"/team/attempts/{attempt_id}").status_code == 404

@@ -32,7 +32,7 @@ from .acting import actor, sentence
 from .admin_forms import NO_MANAGER, ImportForm, PasswordForm, RoleForm, UserForm
 from .converters import MAX_ID
 from .forms import EmptyForm
-from .guards import admin_or_404, role_required
+from .guards import role_required
 from .paging import page_number
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def import_users():
 
 
 @bp.get("/imports/<int:import_id>")
-@admin_or_404
+@role_required("admin")
 def user_import(import_id: int):
     job = import_jobs.refresh(db.get_or_404(UserImport, import_id))
     return render_template("admin/import_progress.html", job=job, sheet=_sheet_state(job),
@@ -138,7 +138,7 @@ def user_import(import_id: int):
 
 
 @bp.get("/imports/<int:import_id>/status")
-@admin_or_404
+@role_required("admin")
 def user_import_status(import_id: int):
     """The progress partial alone: htmx polls it until the import has finished."""
     job = import_jobs.refresh(db.get_or_404(UserImport, import_id))
@@ -158,7 +158,7 @@ def _sheet_state(job: UserImport) -> str:
 
 
 @bp.post("/imports/<int:import_id>/passwords")
-@admin_or_404
+@role_required("admin")
 def import_passwords(import_id: int):
     """The one download of the import's one-time passwords (email,password), for the admin who
     ran it; then the server's half is deleted and the session's half forgotten."""

@@ -17,7 +17,7 @@ from .acting import actor
 from .admin import show_problems
 from .admin_forms import NO_MANAGER, EditUserForm, ImportForm, MoveReportsForm
 from .forms import EmptyForm
-from .guards import admin_or_404
+from .guards import role_required
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -63,7 +63,7 @@ def _page(person: User, form: EditUserForm, move_form: MoveReportsForm | None = 
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
-@admin_or_404
+@role_required("admin")
 def edit_user(user_id: int):
     person = db.get_or_404(User, user_id)
     form = _edit_form(person)
@@ -83,7 +83,7 @@ def edit_user(user_id: int):
 
 
 @bp.post("/<int:user_id>/reports")
-@admin_or_404
+@role_required("admin")
 def move_reports(user_id: int):
     """Move every direct report of this person to the chosen manager, at once."""
     person = db.get_or_404(User, user_id)
@@ -105,7 +105,7 @@ def move_reports(user_id: int):
 
 
 @bp.post("/<int:user_id>/invite")
-@admin_or_404
+@role_required("admin")
 def invite(user_id: int):
     """Email this person a link to choose their password (they have none yet)."""
     person = db.get_or_404(User, user_id)
@@ -124,7 +124,7 @@ def invite(user_id: int):
 
 
 @bp.post("/import/invite")
-@admin_or_404
+@role_required("admin")
 def import_and_invite():
     """The import page's other button: import the file, and email each new user without a
     password an invitation to choose one (instead of generating passwords)."""

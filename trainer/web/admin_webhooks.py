@@ -18,7 +18,7 @@ from ..services import webhooks as service
 from ..services.webhooks import WebhookError
 from .acting import sentence
 from .forms import EmptyForm
-from .guards import admin_or_404
+from .guards import role_required
 from .paging import page_number
 from .security import SESSION_TOKEN_KEY
 
@@ -53,13 +53,13 @@ def _page(form: EndpointForm, status: int = 200):
 
 
 @bp.get("")
-@admin_or_404
+@role_required("admin")
 def index():
     return _page(EndpointForm())
 
 
 @bp.post("")
-@admin_or_404
+@role_required("admin")
 def add():
     form = EndpointForm()
     if form.validate_on_submit():
@@ -77,7 +77,7 @@ def add():
 
 
 @bp.get("/created")
-@admin_or_404
+@role_required("admin")
 def created():
     reveal = session.pop(REVEAL_KEY, None) or {}
     secret = auth.take_secret(session.get(SESSION_TOKEN_KEY), reveal.get("pad"))
@@ -93,7 +93,7 @@ def created():
 
 
 @bp.post("/<int:endpoint_id>/remove")
-@admin_or_404
+@role_required("admin")
 def remove(endpoint_id: int):
     endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
     if not EmptyForm().validate_on_submit():
@@ -109,7 +109,7 @@ def remove(endpoint_id: int):
 
 
 @bp.post("/deliveries/<int:delivery_id>/retry")
-@admin_or_404
+@role_required("admin")
 def retry(delivery_id: int):
     delivery = db.get_or_404(OutboundDelivery, delivery_id)
     if not EmptyForm().validate_on_submit():

@@ -1,5 +1,6 @@
-"""Route guards: every view states who may use it, checked on the server; and the record checks
-that make another team's records answer exactly like missing ones (404), so ids tell nothing."""
+"""Route guards: every view states who may use it, checked on the server. A page of a role one
+does not hold, and another team's record, answer exactly like missing ones (404), so neither
+pages nor ids tell anything; 403 is kept for an action refused on something one may see."""
 
 from __future__ import annotations
 
@@ -16,32 +17,20 @@ from ..services.access import in_scope
 
 
 def role_required(*roles: str) -> Callable:
-    """Logged in, and holding one of ``roles`` (an admin passes every role check)."""
+    """Logged in, and holding one of ``roles`` (an admin passes every role check); for anyone
+    else the page does not exist (404)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.role not in roles and not current_user.is_admin:
-                abort(403)
+                abort(404)
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
-
-
-def admin_or_404(view: Callable) -> Callable:
-    """Logged in and an admin; anyone else finds nothing there (404)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_admin:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def managed_person(person: User | None) -> User:

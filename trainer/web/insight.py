@@ -4,12 +4,8 @@ downloads as CSV. Anyone else is simply not found here (404)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from ..services.insight import (
     ENOUGH_ATTEMPTS,
@@ -24,25 +20,13 @@ from ..services.insight import (
 )
 from ..services.insight_categories import CATEGORY_COLUMNS, category_insights, category_rows
 from .downloads import csv_download
+from .guards import role_required
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
 
 
-def managers_only(view: Callable) -> Callable:
-    """Managers and admins; for anyone else the page does not exist (404, not 403)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_manager:  # admins are managers too (User.is_manager)
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 @bp.get("/")
-@managers_only
+@role_required("manager")
 def library():
     mode = insight_mode(request.args.get("mode"))
     scenarios = scenario_insights(current_user, mode)
@@ -53,7 +37,7 @@ def library():
 
 
 @bp.get("/scenarios.csv")
-@managers_only
+@role_required("manager")
 def scenarios_csv():
     mode = insight_mode(request.args.get("mode"))
     rows = scenario_rows(scenario_insights(current_user, mode))
@@ -61,7 +45,7 @@ def scenarios_csv():
 
 
 @bp.get("/categories.csv")
-@managers_only
+@role_required("manager")
 def categories_csv():
     rows = category_rows(category_insights(current_user))
     return csv_download(rows, CATEGORY_COLUMNS, "library-insight-categories")
