@@ -100,3 +100,20 @@ def test_no_main_page_reads_a_whole_growing_table(site):
             problems += [f"{url}: {scan}" for scan in _full_scans(app, _statements(app, client,
                                                                                    url))]
     assert problems == [], "\n".join(problems)
+
+
+def test_the_team_pages_levels_per_skill_are_read_from_indexes_alone(site):
+    """The average level per skill sums many attempts' scores: both sides come from covering
+    indexes, never from the attempt rows (with their snapshots) or the score rows."""
+    app, pages = site
+    client = app.test_client()
+    token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"csrf_token": token, "email": "boss@example.com",
+                                "password": factories.PASSWORD})
+    sums = [(s, p) for s, p in _statements(app, client, "/team/") if "sum(score.level)" in s]
+    assert len(sums) == 1
+    with app.app_context(), db.engine.connect() as conn:
+        plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sums[0][0],
+                                                       sums[0][1])]
+    reads = [step for step in plan if re.match(r"(SEARCH|SCAN) (attempt|score)\b", step)]
+    assert len(reads) == 2 and all("USING COVERING INDEX" in step for step in reads), plan

@@ -45,10 +45,11 @@ class Attempt(db.Model):
     __table_args__ = (
         Index("ix_attempt_user_id_started_at", "user_id", "started_at"),
         # Covering: qualification (services/eligibility.py), the team page's totals and recent
-        # scores read only these columns of a person's attempts, never the wide row.
+        # scores read only these columns of a person's attempts, never the wide row; ``id``
+        # last, so that joining their scores needs no row either (SQLite holds it anyway).
         Index("ix_attempt_user_status_finished_covering", "user_id", "status", "finished_at",
               "mode", "scenario_id", "difficulty", "passed", "overall", "copied_from",
-              "reviewed_at", "started_at"),
+              "reviewed_at", "started_at", "id"),
         Index("ix_attempt_scenario_id_finished_at", "scenario_id", "finished_at"),
         Index("ix_attempt_status_scored_at", "status", "scored_at"),
         # The review queue and its count: flagged, not reviewed yet, scored, oldest first, whose
@@ -175,7 +176,12 @@ class Turn(db.Model):
 
 
 class Score(db.Model):
-    __table_args__ = (UniqueConstraint("attempt_id", "dimension"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "dimension"),
+        # Covering: the team page's average level per skill sums the levels of many attempts'
+        # scores without reading their rows (services/team.py).
+        Index("ix_score_attempt_dimension_level", "attempt_id", "dimension", "level"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
