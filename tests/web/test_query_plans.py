@@ -117,3 +117,24 @@ def test_the_team_pages_levels_per_skill_are_read_from_indexes_alone(site):
                                                        sums[0][1])]
     reads = [step for step in plan if re.match(r"(SEARCH|SCAN) (attempt|score)\b", step)]
     assert len(reads) == 2 and all("USING COVERING INDEX" in step for step in reads), plan
+
+
+def test_a_managers_review_queue_and_count_read_their_teams_waiting_attempts_by_person(site):
+    """The queue and its count find the team's flagged attempts person by person, never by
+    walking every flagged attempt of the company (which grows with everyone else's)."""
+    app, pages = site
+    client = app.test_client()
+    token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"csrf_token": token, "email": "boss@example.com",
+                                "password": factories.PASSWORD})
+    waiting = [(s, p) for s, p in _statements(app, client, "/team/review")
+               if "needs_review IS 1" in s]
+    assert len(waiting) == 2  # the queue and the count
+    with app.app_context(), db.engine.connect() as conn:
+        for statement, parameters in waiting:
+            plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                           parameters)]
+            reads = [step for step in plan if re.match(r"(SEARCH|SCAN) attempt\b", step)]
+            assert any("ix_attempt_waiting_by_person (user_id=?" in step for step in reads), plan
+            assert not any(re.search(r"ix_attempt_(review_queue|status_scored_at)", step)
+                           for step in reads), plan

@@ -15,7 +15,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     case,
+    column,
     false,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -38,6 +40,17 @@ def _pass_levels_of_row(context) -> dict[str, int]:
     return pass_levels_of(context.get_current_parameters()["rubric_snapshot"])
 
 
+def waiting_for_review(needs_review, reviewed_at):
+    """Flagged and not reviewed yet: the review queue's rule (services/reviews.py), which the
+    partial index below states in the same words, since a database uses a partial index only
+    for a query whose WHERE says what the index's does."""
+    return and_(needs_review.is_(True), reviewed_at.is_(None))
+
+
+_WAITING = waiting_for_review(column("needs_review", Boolean), column("reviewed_at"))
+_QUEUE_COLUMNS = ("needs_review", "reviewed_at", "status", "scored_at", "id", "user_id")
+
+
 class Attempt(db.Model):
     # Each index leads with what a page filters on and ends with what it sorts by: a person's
     # history (newest first), a person's scored attempts (eligibility, tracks, progress), other
@@ -52,10 +65,15 @@ class Attempt(db.Model):
               "reviewed_at", "started_at", "id"),
         Index("ix_attempt_scenario_id_finished_at", "scenario_id", "finished_at"),
         Index("ix_attempt_status_scored_at", "status", "scored_at"),
-        # The review queue and its count: flagged, not reviewed yet, scored, oldest first, whose
-        # (covering): the queue reads it in order and stops at a page (services/reviews.py).
-        Index("ix_attempt_review_queue", "needs_review", "reviewed_at", "status", "scored_at",
-              "id", "user_id"),
+        # The review queue and its count: the attempts waiting for a review, partial indexes
+        # that hold only those (services/reviews.py). In the order the queue is read (oldest
+        # first, covering, so an admin's page stops at its length), and by person, so that a
+        # manager's queue and count read their team's alone, not the whole company's.
+        # Each holds the columns of its WHERE too: SQLite counts it as covering only then.
+        Index("ix_attempt_review_queue", *_QUEUE_COLUMNS,
+              sqlite_where=_WAITING, postgresql_where=_WAITING),
+        Index("ix_attempt_waiting_by_person", "user_id", *_QUEUE_COLUMNS[:-1],
+              sqlite_where=_WAITING, postgresql_where=_WAITING),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, select, union
+from sqlalchemy import Select, func, select, union
 
 from ..domain.errors import TrainerError
 from ..domain.feedback import queue_reason
 from ..extensions import db
 from ..models import Attempt, Dispute, User
 from ..models._types import utcnow
-from ..models.attempt import SCORED
+from ..models.attempt import SCORED, waiting_for_review
 from ..models.feedback import CHANGED, UPHELD
 from . import audit
 from .access import review_refusal, scope_query
@@ -122,23 +122,28 @@ def scoped(query: Select, viewer: User, scope: Select | None = None) -> Select:
 
 
 def _flagged_unreviewed():
-    return and_(Attempt.needs_review.is_(True), Attempt.reviewed_at.is_(None))
+    return waiting_for_review(Attempt.needs_review, Attempt.reviewed_at)
 
 
 def _waiting(viewer: User, limit: int) -> Select:
     """The ids that may make the queue's first ``limit``: the oldest ``limit`` flagged ones in
-    ``viewer``'s scope (read in order from ix_attempt_review_queue, stopping there), and every
-    scored attempt of theirs with a dispute still open (from the few open disputes). Asking
-    "flagged or disputed" at once made the database read and sort every flagged attempt of the
-    company, however few the page shows."""
+    ``viewer``'s scope, and every scored attempt of theirs with a dispute still open (from the
+    few open disputes). Asking "flagged or disputed" at once made the database read and sort
+    every flagged attempt of the company, however few the page shows."""
     scope = scope_query(viewer)
-    flagged = (scoped(select(Attempt.id).where(Attempt.status == SCORED, _flagged_unreviewed()),
-                      viewer, scope)
-               .order_by(Attempt.scored_at, Attempt.id).limit(limit).subquery())
+    flagged = scoped(select(Attempt.id, Attempt.scored_at)
+                     .where(Attempt.status == SCORED, _flagged_unreviewed()), viewer, scope)
+    if scope is None:  # everyone's: read in order from ix_attempt_review_queue, stopping there
+        oldest = flagged.order_by(Attempt.scored_at, Attempt.id).limit(limit).subquery()
+    else:  # a team's: all of theirs, person by person (ix_attempt_waiting_by_person), then the
+        # oldest. Materialised, or the planner walks the company's queue in order instead,
+        # which reads every flagged attempt of the company when the team has few.
+        team = flagged.cte("team_waiting").prefix_with("MATERIALIZED")
+        oldest = select(team.c.id).order_by(team.c.scored_at, team.c.id).limit(limit).subquery()
     disputed = scoped(select(Dispute.attempt_id).join(Attempt, Attempt.id == Dispute.attempt_id)
                       .where(Dispute.resolved_at.is_(None), Attempt.status == SCORED),
                       viewer, scope)
-    return union(select(flagged.c.id), disputed)
+    return union(select(oldest.c.id), disputed)
 
 
 def review_count(viewer: User) -> int:
