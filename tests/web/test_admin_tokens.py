@@ -180,6 +180,18 @@ def test_the_audit_page_filters_by_action_and_paginates(app, client, auth, peopl
     assert "Only token" in client.get("/admin/audit?action=token.created").get_data(as_text=True)
 
 
+def test_the_audit_filter_offers_each_recorded_action_once_in_order(app, client, auth, people):
+    auth.login("admin@example.com")
+    with app.app_context():
+        for action in ("token.created", "login.failed", "token.created", "zz.custom"):
+            audit_service.record(action, subject="someone")
+        db.session.commit()
+        recorded = sorted(set(db.session.scalars(select(AuditEvent.action))))
+    html = client.get("/admin/audit").get_data(as_text=True)
+    offered = re.findall(r'<option value="([^"]+)"', html)
+    assert offered == recorded and {"login.failed", "token.created", "zz.custom"} <= set(offered)
+
+
 def test_the_audit_page_reports_a_broken_chain(app, client, auth, people):
     auth.login("admin@example.com")
     create(client, name="First")
