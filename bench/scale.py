@@ -50,6 +50,8 @@ def pages(seeded) -> list[tuple[str, str, str]]:
         ("person page (manager)", "manager", f"/team/people/{seeded.heavy_id}"),
         ("team view (manager's reports)", "manager", "/team/"),
         ("review queue (manager)", "manager", "/team/review"),
+        ("library insight (manager)", "manager", "/insight/"),
+        ("library insight (admin)", "admin", "/insight/"),
         ("team view (admin, everyone)", "admin", "/team/"),
         ("admin users list", "admin", "/admin/users"),
         ("audit page", "admin", "/admin/audit"),

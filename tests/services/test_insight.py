@@ -11,6 +11,7 @@ import pytest
 from trainer.extensions import db
 from trainer.models import Clearance, Turn
 from trainer.models._types import utcnow
+from trainer.services import insight
 from trainer.services.insight import (
     ENOUGH_ATTEMPTS,
     SCENARIO_COLUMNS,
@@ -115,6 +116,29 @@ def test_the_red_flag_most_often_said_is_quoted_only_with_the_words_that_said_it
     assert flag.quote == "You'll have to ask your bank to reverse it."
     assert flag.text == "Tells the customer to contact their bank to reverse the payment"
     assert (other.id, other.quote) == ("blames-customer", "You must have paid twice yourself.")
+
+
+def test_the_sample_is_each_scenarios_newest_attempts_for_a_team_and_for_everyone(
+        company, monkeypatch):
+    """Counts cover every attempt; the missed key points come from the newest few alone, read
+    one way for a manager's team and another for an admin's everyone: the same sample."""
+    monkeypatch.setattr(insight, "SAMPLE_PER_SCENARIO", 2)
+    ann, bob, cat = company["ann"], company["bob"], company["cat"]
+    played(ann, missed=["full-refund"], days_ago=9)  # the oldest: outside every sample
+    played(bob, missed=["refund-timeline"], evidence=["Bob, newer"], days_ago=2)
+    played(ann, missed=["refund-timeline"], evidence=["Ann, newest"], days_ago=1)
+    played(cat, missed=["full-refund"], days_ago=0)  # another team: the admin's newest
+    played(ann, scenario="delivery-damaged-sofa", missed=["x"], days_ago=5)
+
+    team = the(scenario_insights(company["boss"]))
+    assert (team.attempts, team.sampled) == (3, 2)
+    assert [(f.id, f.count, f.quote) for f in team.missed] == [
+        ("refund-timeline", 2, "Ann, newest")]
+    everyone = the(scenario_insights(company["admin"]))
+    assert (everyone.attempts, everyone.sampled) == (4, 2)
+    assert {(f.id, f.count) for f in everyone.missed} == {("refund-timeline", 1),
+                                                          ("full-refund", 1)}
+    assert the(scenario_insights(company["admin"]), "delivery-damaged-sofa").sampled == 1
 
 
 def test_worst_first_puts_the_lowest_pass_rate_with_enough_attempts_first(company):

@@ -63,7 +63,10 @@ class Attempt(db.Model):
         Index("ix_attempt_user_status_finished_covering", "user_id", "status", "finished_at",
               "mode", "scenario_id", "difficulty", "passed", "overall", "copied_from",
               "reviewed_at", "started_at", "id"),
-        Index("ix_attempt_scenario_id_finished_at", "scenario_id", "finished_at"),
+        # Covering: a scenario's newest attempts with what their readers filter on (library
+        # insight's sample, services/insight.py; the peers a near-copy is checked against).
+        Index("ix_attempt_scenario_finished_covering", "scenario_id", "finished_at", "id",
+              "status", "mode", "passed", "user_id"),
         Index("ix_attempt_status_scored_at", "status", "scored_at"),
         # The review queue and its count: the attempts waiting for a review, partial indexes
         # that hold only those (services/reviews.py). In the order the queue is read (oldest
