@@ -46,6 +46,7 @@ def pages(seeded) -> list[tuple[str, str, str]]:
     """(name, who, path): who is a login ("trainee", "manager", "admin") or "token"."""
     return [
         ("trainee dashboard (heavy trainee)", "trainee", "/"),
+        ("its last page of history", "trainee", "/?page=999"),  # past the end: the last page
         ("scorecard", "trainee", f"/attempts/{seeded.scorecard_id}/scorecard"),
         ("person page (manager)", "manager", f"/team/people/{seeded.heavy_id}"),
         ("team view (manager's reports)", "manager", "/team/"),
