@@ -162,9 +162,10 @@ def ready_team(manager: User, now: datetime | None = None,
     people = people_of(manager, active_only=True) if people is None else acted_on(people)
     records = records_of((p.id for p in people), now, passes_only=True)
     held: dict[tuple[int, str], int] = {}
-    for c in db.session.scalars(current_query(now).where(
-            Clearance.user_id.in_([p.id for p in people]))):
-        held[c.user_id, c.category] = max(c.level, held.get((c.user_id, c.category), 0))
+    for user_id, category_id, level in execute_plain(  # rows, not models: only levels count
+            select(Clearance.user_id, Clearance.category, Clearance.level).where(
+                Clearance.is_current(now), Clearance.user_id.in_([p.id for p in people]))):
+        held[user_id, category_id] = max(level, held.get((user_id, category_id), 0))
     ready = []
     for person in people:
         passed_in = {r.category for r in records[person.id] if r.is_clean_pass}
