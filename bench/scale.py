@@ -44,9 +44,12 @@ PAGE_MS, GROWTH, WORKER_MB = 100, 1.5, 150  # the aims
 
 def pages(seeded) -> list[tuple[str, str, str]]:
     """(name, who, path): who is a login ("trainee", "manager", "admin") or "token"."""
+    from trainer.services.history import LINES_PAGE
+
+    deepest = max(1, seeded.size["heavy"] // LINES_PAGE)  # a whole page at either size
     return [
         ("trainee dashboard (heavy trainee)", "trainee", "/"),
-        ("its last page of history", "trainee", "/?page=999"),  # past the end: the last page
+        ("its deepest whole page of history", "trainee", f"/?page={deepest}"),
         ("scorecard", "trainee", f"/attempts/{seeded.scorecard_id}/scorecard"),
         ("person page (manager)", "manager", f"/team/people/{seeded.heavy_id}"),
         ("team view (manager's reports)", "manager", "/team/"),
