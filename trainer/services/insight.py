@@ -39,6 +39,7 @@ SAMPLE_PER_SCENARIO = 200
 ENOUGH_ATTEMPTS = 5
 TOP_FINDINGS = 3  # key points (and red flags) listed per scenario
 QUOTED_DIMENSION = "accuracy"  # key points and red flags are what accuracy judges
+_NEWEST = (Attempt.finished_at.desc(), Attempt.id.desc())  # the sample's order
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,6 @@ def _sample(filters: tuple, scenario_ids: list[str], everyone: bool) -> list[_Sa
     ids = _sampled_ids(filters, scenario_ids, everyone)
     if not ids:
         return []
-    newest = (Attempt.finished_at.desc(), Attempt.id.desc())
     turns = (select(func.count(Turn.id))
              .where(Turn.attempt_id == Attempt.id, Turn.role == "trainee").scalar_subquery())
     rows = db.session.execute(
@@ -170,7 +170,7 @@ def _sample(filters: tuple, scenario_ids: list[str], everyone: bool) -> list[_Sa
         .where(Attempt.id.in_(ids))
         .outerjoin(Score, and_(Score.attempt_id == Attempt.id,
                                Score.dimension == QUOTED_DIMENSION))
-        .order_by(Attempt.scenario_id, *newest))
+        .order_by(Attempt.scenario_id, *_NEWEST))
     return [_Sampled(sid, _strings(missed), _strings(flags), int(n or 0), level,
                      quote or None)
             for sid, missed, flags, n, level, quote in rows]
@@ -181,16 +181,15 @@ def _sampled_ids(filters: tuple, scenario_ids: list[str], everyone: bool) -> lis
     ix_attempt_scenario_finished_covering newest first and stopping at the sample. A team's:
     numbered per scenario among the team's own attempts (read person by person from their
     covering index), since walking a scenario's attempts for a team's would read everyone's."""
-    newest = (Attempt.finished_at.desc(), Attempt.id.desc())
     if not scenario_ids:
         return []
     if everyone:
         latest = [select(Attempt.id).where(*filters, Attempt.scenario_id == sid)
-                  .order_by(*newest).limit(SAMPLE_PER_SCENARIO).subquery()
+                  .order_by(*_NEWEST).limit(SAMPLE_PER_SCENARIO).subquery()
                   for sid in scenario_ids]
         return list(db.session.scalars(union_all(*(select(each.c.id) for each in latest))))
     ranked = (select(Attempt.id, func.row_number().over(
-        partition_by=Attempt.scenario_id, order_by=newest).label("rank"))
+        partition_by=Attempt.scenario_id, order_by=_NEWEST).label("rank"))
         .where(*filters).subquery())
     return list(db.session.scalars(select(ranked.c.id)
                                    .where(ranked.c.rank <= SAMPLE_PER_SCENARIO)))

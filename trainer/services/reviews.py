@@ -136,9 +136,11 @@ def _waiting(viewer: User, limit: int) -> Select:
     if scope is None:  # everyone's: read in order from ix_attempt_review_queue, stopping there
         oldest = flagged.order_by(Attempt.scored_at, Attempt.id).limit(limit).subquery()
     else:  # a team's: all of theirs, person by person (ix_attempt_waiting_by_person), then the
-        # oldest. Materialised, or the planner walks the company's queue in order instead,
-        # which reads every flagged attempt of the company when the team has few.
-        team = flagged.cte("team_waiting").prefix_with("MATERIALIZED")
+        # oldest. Kept a subquery of its own by OFFSET 0 (neither SQLite nor PostgreSQL merges
+        # one with an OFFSET into the query around it; MATERIALIZED would need SQLite 3.35), or
+        # the planner walks the company's queue in order, reading every flagged attempt of the
+        # company when the team has few.
+        team = flagged.offset(0).subquery()
         oldest = select(team.c.id).order_by(team.c.scored_at, team.c.id).limit(limit).subquery()
     disputed = scoped(select(Dispute.attempt_id).join(Attempt, Attempt.id == Dispute.attempt_id)
                       .where(Dispute.resolved_at.is_(None), Attempt.status == SCORED),
