@@ -95,7 +95,7 @@ def insight_mode(raw: str | None) -> str:
 
 def scenario_insights(viewer: User, mode: str = DEFAULT_MODE) -> list[ScenarioInsight]:
     """Every scenario played in scope (by the people ``viewer`` looks after, in ``mode``),
-    worst problem first (see worst_first). Three statements, whatever the company's size."""
+    worst problem first (see worst_first). Four statements, whatever the company's size."""
     filters = _filters(viewer, mode)
     totals = _totals(filters)
     levels = _levels(filters)
