@@ -68,6 +68,9 @@ def test_a_reset_by_email_from_start_to_finish(mail_app, client, smtp):
     page = client.get(urlsplit(link).path)
     assert page.status_code == 200 and "pat@example.com" in page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
+    # the link never leaks to another site: the page's own policy, not the site-wide one
+    assert page.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert page.headers["X-Frame-Options"] == "DENY"  # the rest of the site-wide headers
     done = post_form(client, urlsplit(link).path, data={"password": NEW, "confirm": NEW})
     assert done.status_code == 302 and done.location.endswith("/login")
     assert other.get("/").status_code == 302  # the other session was ended
