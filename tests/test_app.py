@@ -35,6 +35,28 @@ def test_a_sqlite_file_runs_in_wal_mode_with_normal_sync(tmp_path):
     assert seen == [["wal", 1, 1]] * 2  # synchronous 1 is NORMAL (2 would be FULL)
 
 
+def test_only_a_server_databases_connections_are_checked_before_use(app):
+    """A restarted PostgreSQL leaves the pool's connections dead: each is checked before a
+    request uses it. A SQLite connection is a file the process opened: no check, no statement."""
+    from trainer.extensions import db
+
+    with app.app_context():
+        dialect = db.engine.dialect
+    pings = []
+    real = dialect.do_ping
+    dialect.do_ping = lambda connection: pings.append(1) or real(connection)
+    try:
+        for _ in range(3):
+            with app.app_context():  # a request's: a session, a connection from the pool
+                db.session.execute(db.text("SELECT 1"))
+    finally:
+        dialect.do_ping = real
+    if dialect.name == "sqlite":
+        assert pings == []
+    else:
+        assert len(pings) >= 3  # one a checkout
+
+
 def test_refuses_to_start_without_a_secret_key(tmp_path):
     with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
         create_app({"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
