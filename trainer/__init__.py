@@ -30,7 +30,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         database = Path(app.instance_path) / "trainer.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
         app.config["TRAINER_DEFAULT_DATABASE"] = True  # the demo's file: `demo --reset` may wipe it
-    _no_ping_on_sqlite(app)
+    _ping_server_databases(app)
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
@@ -84,15 +84,15 @@ def _check_keys(app: Flask) -> None:
     settle_keys(app, app.config.get("SECRET_KEY"), dev_keys=_may_use_dev_keys(app))
 
 
-def _no_ping_on_sqlite(app: Flask) -> None:
-    """The pool checks a server database's connection before each request's first statement
-    (Config: a restarted PostgreSQL leaves it dead); a SQLite connection is a file this process
-    opened, with nothing to check: its check was one of a routing API request's three
-    statements."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options.pop("pool_pre_ping", None)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+def _ping_server_databases(app: Flask) -> None:
+    """The pool checks a server database's connection before a request uses it: a restarted
+    PostgreSQL leaves the pool's connections dead. A SQLite connection is a file this process
+    opened, with nothing to check (the check was one of a routing API request's three
+    statements)."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping",
+                       not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 @event.listens_for(Engine, "connect")

@@ -42,7 +42,6 @@ class Config:
     """What is not read from the environment, and the blocks passed on as given (checked where
     they are used). Everything else comes from settings.py, checked in the factory."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     TRAINER_CUSTOMER_ENGINE = os.environ.get("TRAINER_CUSTOMER_ENGINE", DEFAULT_CUSTOMER_ENGINE)
     TRAINER_SCORER = os.environ.get("TRAINER_SCORER", DEFAULT_SCORER)
     # LLM engines (trainer/llm; README). No key and no base URL: scripted customer, rule scorer.

@@ -58,6 +58,14 @@ def site(tmp_path):
         db.engine.dispose()
 
 
+def _logged_in(app, email: str):
+    client = app.test_client()
+    token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"csrf_token": token, "email": email,
+                                "password": factories.PASSWORD})
+    return client
+
+
 def _statements(app, client, url: str) -> list[tuple[str, object]]:
     with app.app_context():
         engine = db.engine
@@ -92,10 +100,7 @@ def test_no_main_page_reads_a_whole_growing_table(site):
     app, pages = site
     problems = []
     for email, urls in pages.items():
-        client = app.test_client()
-        token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
-        client.post("/login", data={"csrf_token": token, "email": email,
-                                    "password": factories.PASSWORD})
+        client = _logged_in(app, email)
         for url in urls:
             problems += [f"{url}: {scan}" for scan in _full_scans(app, _statements(app, client,
                                                                                    url))]
@@ -106,10 +111,7 @@ def test_the_team_pages_levels_per_skill_are_read_from_indexes_alone(site):
     """The average level per skill sums many attempts' scores: both sides come from covering
     indexes, never from the attempt rows (with their snapshots) or the score rows."""
     app, pages = site
-    client = app.test_client()
-    token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
-    client.post("/login", data={"csrf_token": token, "email": "boss@example.com",
-                                "password": factories.PASSWORD})
+    client = _logged_in(app, "boss@example.com")
     sums = [(s, p) for s, p in _statements(app, client, "/team/") if "sum(score.level)" in s]
     assert len(sums) == 1
     with app.app_context(), db.engine.connect() as conn:
@@ -123,10 +125,7 @@ def test_a_managers_review_queue_and_count_read_their_teams_waiting_attempts_by_
     """The queue and its count find the team's flagged attempts person by person, never by
     walking every flagged attempt of the company (which grows with everyone else's)."""
     app, pages = site
-    client = app.test_client()
-    token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
-    client.post("/login", data={"csrf_token": token, "email": "boss@example.com",
-                                "password": factories.PASSWORD})
+    client = _logged_in(app, "boss@example.com")
     waiting = [(s, p) for s, p in _statements(app, client, "/team/review")
                if "needs_review IS 1" in s]
     assert len(waiting) == 2  # the queue and the count

@@ -48,7 +48,6 @@ def waiting_for_review(needs_review, reviewed_at):
 
 
 _WAITING = waiting_for_review(column("needs_review", Boolean), column("reviewed_at"))
-_QUEUE_COLUMNS = ("needs_review", "reviewed_at", "status", "scored_at", "id", "user_id")
 
 
 class Attempt(db.Model):
@@ -73,10 +72,10 @@ class Attempt(db.Model):
         # first, covering, so an admin's page stops at its length), and by person, so that a
         # manager's queue and count read their team's alone, not the whole company's.
         # Each holds the columns of its WHERE too: SQLite counts it as covering only then.
-        Index("ix_attempt_review_queue", *_QUEUE_COLUMNS,
-              sqlite_where=_WAITING, postgresql_where=_WAITING),
-        Index("ix_attempt_waiting_by_person", "user_id", *_QUEUE_COLUMNS[:-1],
-              sqlite_where=_WAITING, postgresql_where=_WAITING),
+        Index("ix_attempt_review_queue", "needs_review", "reviewed_at", "status", "scored_at",
+              "id", "user_id", sqlite_where=_WAITING, postgresql_where=_WAITING),
+        Index("ix_attempt_waiting_by_person", "user_id", "needs_review", "reviewed_at", "status",
+              "scored_at", "id", sqlite_where=_WAITING, postgresql_where=_WAITING),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
