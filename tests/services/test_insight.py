@@ -17,6 +17,7 @@ from trainer.services.insight import (
     SCENARIO_COLUMNS,
     scenario_insights,
     scenario_rows,
+    scenario_table,
     unplayed,
 )
 from trainer.services.insight_categories import category_insights
@@ -157,8 +158,39 @@ def test_worst_first_puts_the_lowest_pass_rate_with_enough_attempts_first(compan
     assert set(rows[0]) == set(SCENARIO_COLUMNS)
 
 
+def test_the_table_is_paged_worst_first_and_each_page_has_its_scenarios_figures(
+        company, monkeypatch):
+    monkeypatch.setattr(insight, "SCENARIOS_PAGE", 2)
+    ann, bob = company["ann"], company["bob"]
+    for n in range(ENOUGH_ATTEMPTS):  # 1 pass in 5
+        played(ann, "billing-price-rise-notice", passed=n == 0)
+    played(ann, "billing-estimated-final-bill", replies=3, missed=["x"])
+    played(bob, "delivery-damaged-sofa", passed=False, replies=5, missed=["y"],
+           levels={"empathy": 1, "ownership": 1, "accuracy": 1})
+
+    first = scenario_table(company["boss"], number=1)
+    assert [i.scenario_id for i in first.page] == ["billing-price-rise-notice",
+                                                   "delivery-damaged-sofa"]
+    assert (first.page.total, first.page.pages, first.page.has_next) == (3, 2, True)
+    sofa = the(first.page, "delivery-damaged-sofa")
+    assert (sofa.sampled, sofa.median_turns, [f.id for f in sofa.missed]) == (1, 5, ["y"])
+    assert sofa.averages == {"empathy": 1, "ownership": 1, "accuracy": 1}
+    last = scenario_table(company["boss"], number=99)  # past the end: the last page
+    assert last.page.page == 2
+    assert [(i.scenario_id, i.median_turns) for i in last.page] == [
+        ("billing-estimated-final-bill", 3)]
+    played_ids = {"billing-price-rise-notice", "billing-estimated-final-bill",
+                  "delivery-damaged-sofa"}
+    for table in (first, last):  # whichever page is shown, no played scenario is "unplayed"
+        assert not played_ids & {s.id for s in table.unplayed}
+        assert len(table.unplayed) == len(unplayed([])) - 3
+    assert [i.scenario_id for i in scenario_insights(company["boss"])] == [
+        *(i.scenario_id for i in first.page), "billing-estimated-final-bill"]  # the CSV: all
+
+
 def test_nothing_played_means_no_rows_and_every_scenario_unplayed(company):
     assert scenario_insights(company["boss"]) == []
+    assert not scenario_table(company["boss"]).page
     assert len(unplayed([])) > 40  # the whole library, waiting to be played
 
 

@@ -10,6 +10,7 @@ import io
 import pytest
 
 from trainer.extensions import db
+from trainer.services import insight
 
 from .. import factories
 from .teams import build_team
@@ -85,6 +86,24 @@ def test_an_admin_sees_everyone(client, auth, company):
     assert f'id="scenario-{MINE}"' in html and f'id="scenario-{THEIRS}"' in html
     # Worst first: MINE (0% passed) before THEIRS (100%).
     assert html.index(f'id="scenario-{MINE}"') < html.index(f'id="scenario-{THEIRS}"')
+
+
+def test_a_long_table_is_paged_and_its_download_holds_every_scenario(
+        client, auth, company, monkeypatch):
+    monkeypatch.setattr(insight, "SCENARIOS_PAGE", 1)
+    auth.login("admin@example.com")
+    first = client.get("/insight/?mode=all").get_data(as_text=True)
+    assert f'id="scenario-{MINE}"' in first and f'id="scenario-{THEIRS}"' not in first
+    assert "Showing scenarios 1–1 of 2, worst first." in first
+    assert 'href="/insight/?page=2&amp;mode=all#scenarios-h" rel="next"' in first
+    second = client.get("/insight/?mode=all&page=2").get_data(as_text=True)
+    assert f'id="scenario-{THEIRS}"' in second and f'id="scenario-{MINE}"' not in second
+    assert 'aria-current="page">Assessed and practice attempts' in second  # the mode is kept
+    assert "scenarios with no scored" in second  # the unplayed ones, MINE not among them
+    assert "Annual price rise" not in second.split("scenarios with no scored")[1]
+    assert client.get("/insight/?page=junk").status_code == 200  # read as the first page
+    rows = rows_of(client.get("/insight/scenarios.csv?mode=all"))
+    assert [r["scenario"] for r in rows] == [MINE, THEIRS]
 
 
 def test_a_manager_with_no_attempts_in_the_team_gets_a_helpful_empty_state(client, auth, app):

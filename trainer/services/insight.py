@@ -26,6 +26,7 @@ from ..models import Attempt, Score, Turn, User
 from ..models.attempt import SCORED
 from .access import scope_query
 from .library import get_library
+from .paging import Page, page_of
 from .team import people_query
 
 # Which attempts a page counts: ?mode=... on the page, assessed (the evidence) by default.
@@ -37,6 +38,7 @@ DEFAULT_MODE = "assessed"
 SAMPLE_PER_SCENARIO = 200
 # Fewer attempts than this and a pass rate says little: such scenarios sort after the others.
 ENOUGH_ATTEMPTS = 5
+SCENARIOS_PAGE = 10  # scenarios a page of the table shows (its CSV download holds them all)
 TOP_FINDINGS = 3  # key points (and red flags) listed per scenario
 QUOTED_DIMENSION = "accuracy"  # key points and red flags are what accuracy judges
 _NEWEST = (Attempt.finished_at.desc(), Attempt.id.desc())  # the sample's order
@@ -97,31 +99,69 @@ def scenario_insights(viewer: User, mode: str = DEFAULT_MODE) -> list[ScenarioIn
     """Every scenario played in scope (by the people ``viewer`` looks after, in ``mode``),
     worst problem first (see worst_first). Four statements, whatever the company's size."""
     filters = _filters(viewer, mode)
+    return _read(viewer, filters, _worst_first(_totals(filters)))
+
+
+@dataclass(frozen=True)
+class ScenarioTable:
+    """The page's scenario table: one page of it, and the library's scenarios never played."""
+
+    page: Page[ScenarioInsight]
+    unplayed: list[Scenario]
+
+
+def scenario_table(viewer: User, mode: str = DEFAULT_MODE, number: int = 1) -> ScenarioTable:
+    """Page ``number`` (SCENARIOS_PAGE a page) of scenario_insights. The order needs only the
+    counts; averages and samples are read for the page's scenarios alone, so a page costs
+    what it shows however large the library. Four statements."""
+    filters = _filters(viewer, mode)
     totals = _totals(filters)
-    levels = _levels(filters)
-    samples: dict[str, list[_Sampled]] = defaultdict(list)
-    for row in _sample(filters, sorted(totals), everyone=scope_query(viewer) is None):
-        samples[row.scenario_id].append(row)
-    scenarios = get_library().scenarios
-    found = [_insight(sid, scenarios.get(sid), attempts, passed, levels.get(sid, {}),
-                      samples.get(sid, []))
-             for sid, (attempts, passed) in totals.items()]
-    return sorted(found, key=worst_first)
+    page = page_of(_worst_first(totals), number, SCENARIOS_PAGE)
+    return ScenarioTable(page.map(lambda shown: _read(viewer, filters, shown)), unplayed(totals))
 
 
-def unplayed(insights: Iterable[ScenarioInsight]) -> list[Scenario]:
-    """The library's scenarios nobody in scope has a scored attempt of, by title."""
-    played = {i.scenario_id for i in insights}
+def unplayed(played: Iterable[str]) -> list[Scenario]:
+    """The library's scenarios not among ``played`` (ids), by title."""
+    played = set(played)
     return sorted((s for s in get_library().scenarios.values() if s.id not in played),
                   key=lambda s: (s.title, s.id))
 
 
-def worst_first(insight: ScenarioInsight) -> tuple:
+def worst_first(attempts: int, passed: int, title: str) -> tuple:
     """The order of the page: scenarios with enough attempts (ENOUGH_ATTEMPTS) before those
     without; within each, the lowest pass rate first, then the most attempts (more people
     affected), then the title."""
-    rate = insight.pass_rate if insight.pass_rate is not None else 1.0
-    return (not insight.has_enough, rate, -insight.attempts, insight.title)
+    rate = passed / attempts if attempts else 1.0
+    return (attempts < ENOUGH_ATTEMPTS, rate, -attempts, title)
+
+
+def _worst_first(totals: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """(scenario id, attempts, passed) of each scenario counted, in the page's order."""
+    scenarios = get_library().scenarios
+    return sorted(((sid, attempts, passed) for sid, (attempts, passed) in totals.items()),
+                  key=lambda row: worst_first(row[1], row[2], _title(row[0], scenarios)))
+
+
+def _read(viewer: User, filters: tuple, ranked: list[tuple[str, int, int]]
+          ) -> list[ScenarioInsight]:
+    """The insights of the ``ranked`` scenarios, in that order: their averages and samples."""
+    ids = [sid for sid, _, _ in ranked]
+    if not ids:
+        return []
+    shown = (*filters, Attempt.scenario_id.in_(ids))
+    levels = _levels(shown)
+    samples: dict[str, list[_Sampled]] = defaultdict(list)
+    for row in _sample(shown, sorted(ids), everyone=scope_query(viewer) is None):
+        samples[row.scenario_id].append(row)
+    scenarios = get_library().scenarios
+    return [_insight(sid, scenarios.get(sid), attempts, passed, levels.get(sid, {}),
+                     samples.get(sid, []))
+            for sid, attempts, passed in ranked]
+
+
+def _title(scenario_id: str, scenarios: dict[str, Scenario]) -> str:
+    """A scenario's title, or its id once it has left the library."""
+    return scenarios[scenario_id].title if scenario_id in scenarios else scenario_id
 
 
 def _filters(viewer: User, mode: str) -> tuple:

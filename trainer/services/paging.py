@@ -75,8 +75,7 @@ def paginate(query: Select, number: int, size: int, rows: bool = False) -> Page:
     ``error_out=False``, but a number past the end gives the last page, never an empty one
     (nor an offset too large for the database)."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, -(-(total or 0) // size))
-    number = min(max(1, number), pages)
+    number = _within(number, total or 0, size)
     page = query.limit(size).offset((number - 1) * size)
     items = list(db.session.execute(page) if rows else db.session.scalars(page))
     return Page(items, number, size, total or 0)
@@ -88,11 +87,21 @@ def paginate_built(count: Select, page: Select, params: dict[str, Any], number: 
     counts the list, ``page`` takes its ``limit`` and ``offset`` as bind parameters of those
     names."""
     total = execute_plain(count, params).scalar() or 0
-    pages = max(1, -(-total // size))
-    number = min(max(1, number), pages)
+    number = _within(number, total, size)
     params = {**params, "limit": size, "offset": (number - 1) * size}
     items = list(execute_plain(page, params) if rows else db.session.scalars(page, params))
     return Page(items, number, size, total)
+
+
+def page_of(items: Sequence[T], number: int, size: int) -> Page[T]:
+    """Page ``number`` of a list already in memory (e.g. ordered by what SQL cannot sort on)."""
+    number = _within(number, len(items), size)
+    return Page(items[(number - 1) * size:number * size], number, size, len(items))
+
+
+def _within(number: int, total: int, size: int) -> int:
+    """``number`` as the nearest page that exists of ``total`` items, ``size`` a page."""
+    return min(max(1, number), max(1, -(-total // size)))
 
 
 SEARCH_MAX = 100  # characters of a search that are used: a name or an email, never a document

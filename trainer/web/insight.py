@@ -16,7 +16,7 @@ from ..services.insight import (
     insight_mode,
     scenario_insights,
     scenario_rows,
-    unplayed,
+    scenario_table,
 )
 from ..services.insight_categories import CATEGORY_COLUMNS, category_insights, category_rows
 from .downloads import csv_download
@@ -29,10 +29,10 @@ bp = Blueprint("insight", __name__, url_prefix="/insight")
 @role_required("manager")
 def library():
     mode = insight_mode(request.args.get("mode"))
-    scenarios = scenario_insights(current_user, mode)
+    table = scenario_table(current_user, mode, request.args.get("page", 1, type=int))
     return render_template(
         "insight/library.html", mode=mode, modes=MODE_CHOICES, mode_labels=MODE_LABELS,
-        scenarios=scenarios, unplayed=unplayed(scenarios), sample=SAMPLE_PER_SCENARIO,
+        scenarios=table.page, unplayed=table.unplayed, sample=SAMPLE_PER_SCENARIO,
         enough=ENOUGH_ATTEMPTS, coverage=category_insights(current_user))
 
 
