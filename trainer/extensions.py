@@ -9,7 +9,8 @@ from flask import Flask
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import Executable, MetaData, Result
+from sqlalchemy import ColumnElement, Executable, Integer, MetaData, Result, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase
 
 from .config import PACKAGE_DIR
@@ -82,6 +83,15 @@ def execute_plain(statement: Executable, params: dict[str, Any] | None = None) -
     if db.session.autoflush:
         db.session.flush()
     return db.session.connection().execute(statement, params)
+
+
+def among(column: Any, ids: list[int]) -> ColumnElement[bool]:
+    """``column IN ids`` for a long list of ids read by an earlier statement: on PostgreSQL one
+    array parameter (``= ANY``), since sending 2,000 ids as 2,000 parameters cost more than
+    running the statement; SQLite binds its parameters in C and takes the plain ``IN``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 # Flask-Migrate's defaults: compare column types; batch mode, so SQLite can alter tables.
