@@ -11,7 +11,7 @@ import pytest
 from trainer.extensions import db
 from trainer.models import Clearance, Turn
 from trainer.models._types import utcnow
-from trainer.services import insight
+from trainer.services import insight, insight_sample
 from trainer.services.insight import (
     ENOUGH_ATTEMPTS,
     SCENARIO_COLUMNS,
@@ -123,7 +123,7 @@ def test_the_sample_is_each_scenarios_newest_attempts_for_a_team_and_for_everyon
         company, monkeypatch):
     """Counts cover every attempt; the missed key points come from the newest few alone, read
     one way for a manager's team and another for an admin's everyone: the same sample."""
-    monkeypatch.setattr(insight, "SAMPLE_PER_SCENARIO", 2)
+    monkeypatch.setattr(insight_sample, "SAMPLE_PER_SCENARIO", 2)
     ann, bob, cat = company["ann"], company["bob"], company["cat"]
     played(ann, missed=["full-refund"], days_ago=9)  # the oldest: outside every sample
     played(bob, missed=["refund-timeline"], evidence=["Bob, newer"], days_ago=2)

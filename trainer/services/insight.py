@@ -4,10 +4,11 @@ flags most often said, with the trainee's own words); worst problem first.
 
 Counts, pass rates and averages are SQL aggregates over every scored attempt in scope. What only
 the per-attempt JSON columns hold (missed key points, red flags, evidence quotes) and the turn
-counts come from a bounded sample: the latest SAMPLE_PER_SCENARIO scored attempts of each
-scenario, in two statements that read each scenario's newest attempts, stopping at the sample,
-so a page costs the same statements for 10 people as for 10,000.
-Per-category holders and readiness live in insight_categories.py."""
+counts come from a bounded sample (insight_sample.py): the latest SAMPLE_PER_SCENARIO scored
+attempts of each scenario, so a page costs the same statements for 10 people as for 10,000.
+The table is paged (SCENARIOS_PAGE): its order needs only the counts, and the averages and
+samples are read for the page's scenarios alone. Per-category holders and readiness live in
+insight_categories.py."""
 
 from __future__ import annotations
 
@@ -17,14 +18,15 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import case, func, select
 
 from ..domain.library import DIMENSIONS, Scenario
 from ..domain.modes import ASSESSED, PRACTICE
-from ..extensions import among, db
-from ..models import Attempt, Score, Turn, User
+from ..extensions import db
+from ..models import Attempt, Score, User
 from ..models.attempt import SCORED
 from .access import scope_query
+from .insight_sample import Sampled, sample
 from .library import get_library
 from .paging import Page, page_of
 from .team import people_query
@@ -34,14 +36,10 @@ MODE_CHOICES = {"assessed": (ASSESSED,), "practice": (PRACTICE,), "all": (ASSESS
 MODE_LABELS = {"assessed": "assessed attempts", "practice": "practice attempts",
                "all": "assessed and practice attempts"}
 DEFAULT_MODE = "assessed"
-# The latest scored attempts per scenario whose key points, red flags, quotes and turns are read.
-SAMPLE_PER_SCENARIO = 200
 # Fewer attempts than this and a pass rate says little: such scenarios sort after the others.
 ENOUGH_ATTEMPTS = 5
 SCENARIOS_PAGE = 10  # scenarios a page of the table shows (its CSV download holds them all)
 TOP_FINDINGS = 3  # key points (and red flags) listed per scenario
-QUOTED_DIMENSION = "accuracy"  # key points and red flags are what accuracy judges
-_NEWEST = (Attempt.finished_at.desc(), Attempt.id.desc())  # the sample's order
 
 
 @dataclass(frozen=True)
@@ -76,18 +74,6 @@ class ScenarioInsight:
     @property
     def has_enough(self) -> bool:
         return self.attempts >= ENOUGH_ATTEMPTS
-
-
-@dataclass(frozen=True)
-class _Sampled:
-    """One sampled attempt: what its scorecard stored, as read in the sample statement."""
-
-    scenario_id: str
-    missed: list[str]
-    red_flags: list[str]
-    turns: int
-    accuracy_level: int | None  # the scorer's own level, whatever a manager set since
-    quote: str | None  # the first line of its accuracy evidence (the rest is never shown)
 
 
 def insight_mode(raw: str | None) -> str:
@@ -150,8 +136,8 @@ def _read(viewer: User, filters: tuple, ranked: list[tuple[str, int, int]]
         return []
     shown = (*filters, Attempt.scenario_id.in_(ids))
     levels = _levels(shown)
-    samples: dict[str, list[_Sampled]] = defaultdict(list)
-    for row in _sample(shown, sorted(ids), everyone=scope_query(viewer) is None):
+    samples: dict[str, list[Sampled]] = defaultdict(list)
+    for row in sample(shown, sorted(ids), everyone=scope_query(viewer) is None):
         samples[row.scenario_id].append(row)
     scenarios = get_library().scenarios
     return [_insight(sid, scenarios.get(sid), attempts, passed, levels.get(sid, {}),
@@ -193,59 +179,8 @@ def _levels(filters: tuple) -> dict[str, dict[str, float]]:
     return found
 
 
-def _sample(filters: tuple, scenario_ids: list[str], everyone: bool) -> list[_Sampled]:
-    """The latest SAMPLE_PER_SCENARIO scored attempts of each scenario (by when they finished),
-    newest first, with their trainee turns counted and the first line of their accuracy
-    evidence: two statements, the ids (_sampled_ids), then those attempts. Reading them in one
-    statement let the planner join the whole company's attempts, scores and turns: over a
-    second for an admin at 50,000 attempts on PostgreSQL."""
-    ids = _sampled_ids(filters, scenario_ids, everyone)
-    if not ids:
-        return []
-    turns = (select(func.count(Turn.id))
-             .where(Turn.attempt_id == Attempt.id, Turn.role == "trainee").scalar_subquery())
-    rows = db.session.execute(
-        select(Attempt.scenario_id, Attempt.key_points_missed, Attempt.red_flags, turns,
-               _accuracy(Score.scorer_level), _accuracy(Score.evidence[0].as_string()))
-        .where(among(Attempt.id, ids)).order_by(Attempt.scenario_id, *_NEWEST))
-    return [_Sampled(sid, _strings(missed), _strings(flags), int(n or 0), level,
-                     quote or None)
-            for sid, missed, flags, n, level, quote in rows]
-
-
-def _accuracy(column):
-    """``column`` of the sampled attempt's accuracy score, one index probe each: joined instead,
-    PostgreSQL read every accuracy score of the company to hash them (60 of 105 ms)."""
-    return (select(column).where(Score.attempt_id == Attempt.id,
-                                 Score.dimension == QUOTED_DIMENSION).scalar_subquery())
-
-
-def _sampled_ids(filters: tuple, scenario_ids: list[str], everyone: bool) -> list[int]:
-    """The sample's attempt ids. Everyone's (an admin): each scenario's read apart, walking
-    ix_attempt_scenario_finished_covering newest first and stopping at the sample. A team's:
-    numbered per scenario among the team's own attempts (read person by person from their
-    covering index), since walking a scenario's attempts for a team's would read everyone's."""
-    if not scenario_ids:
-        return []
-    if everyone:
-        latest = [select(Attempt.id).where(*filters, Attempt.scenario_id == sid)
-                  .order_by(*_NEWEST).limit(SAMPLE_PER_SCENARIO).subquery()
-                  for sid in scenario_ids]
-        return list(db.session.scalars(union_all(*(select(each.c.id) for each in latest))))
-    ranked = (select(Attempt.id, func.row_number().over(
-        partition_by=Attempt.scenario_id, order_by=_NEWEST).label("rank"))
-        .where(*filters).subquery())
-    return list(db.session.scalars(select(ranked.c.id)
-                                   .where(ranked.c.rank <= SAMPLE_PER_SCENARIO)))
-
-
-def _strings(value: Any) -> list[str]:
-    """A JSON list column as a list of strings (anything else, or a null, as nothing)."""
-    return [str(v) for v in value if v] if isinstance(value, list) else []
-
-
 def _insight(scenario_id: str, scenario: Scenario | None, attempts: int, passed: int,
-             levels: dict[str, float], sample: list[_Sampled]) -> ScenarioInsight:
+             levels: dict[str, float], sample: list[Sampled]) -> ScenarioInsight:
     key_points = {k.id: k.text for k in scenario.key_points} if scenario else {}
     flags = {f.id: f.text for f in scenario.red_flags} if scenario else {}
     return ScenarioInsight(
@@ -257,7 +192,7 @@ def _insight(scenario_id: str, scenario: Scenario | None, attempts: int, passed:
         red_flags=_top(sample, flags, lambda s: s.red_flags, _flag_quote))
 
 
-def _top(sample: list[_Sampled], texts: dict[str, str], ids_of, quote_of) -> tuple[Finding, ...]:
+def _top(sample: list[Sampled], texts: dict[str, str], ids_of, quote_of) -> tuple[Finding, ...]:
     """The TOP_FINDINGS ids found most often in the sample (ties: the scenario's own order),
     each with the newest quote ``quote_of`` finds for it."""
     counts = Counter(i for s in sample for i in dict.fromkeys(ids_of(s)))
@@ -269,7 +204,7 @@ def _top(sample: list[_Sampled], texts: dict[str, str], ids_of, quote_of) -> tup
                  for i in top)
 
 
-def _flag_quote(sampled: _Sampled, flag_id: str) -> str | None:
+def _flag_quote(sampled: Sampled, flag_id: str) -> str | None:
     """The words that said ``flag_id``: a scorer that finds a red flag gives accuracy level 0
     and quotes the red flags first, in the order it lists them, so the first quote belongs to
     the first red flag listed. Any other flag of the attempt gets no quote: better none than
@@ -279,7 +214,7 @@ def _flag_quote(sampled: _Sampled, flag_id: str) -> str | None:
     return None
 
 
-def _said_instead(sampled: _Sampled, key_point_id: str) -> str | None:
+def _said_instead(sampled: Sampled, key_point_id: str) -> str | None:
     """What a trainee who missed a key point said about the facts instead (the accuracy
     evidence of that attempt: the points they did cover, or what they got wrong)."""
     return sampled.quote

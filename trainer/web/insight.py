@@ -11,7 +11,6 @@ from ..services.insight import (
     ENOUGH_ATTEMPTS,
     MODE_CHOICES,
     MODE_LABELS,
-    SAMPLE_PER_SCENARIO,
     SCENARIO_COLUMNS,
     insight_mode,
     scenario_insights,
@@ -19,6 +18,7 @@ from ..services.insight import (
     scenario_table,
 )
 from ..services.insight_categories import CATEGORY_COLUMNS, category_insights, category_rows
+from ..services.insight_sample import SAMPLE_PER_SCENARIO
 from .downloads import csv_download
 from .guards import role_required
 
