@@ -47,9 +47,9 @@ def site(tmp_path):
         db.session.commit()
         pages = {
             person.email: ["/", f"/attempts/{attempt}/scorecard"],
-            boss.email: ["/team/", "/team/review", "/team/calibration",
+            boss.email: ["/team/", "/team/review", "/team/calibration", "/insight/",
                          f"/team/people/{person.id}", f"/team/attempts/{attempt}"],
-            admin.email: ["/team/", "/admin/users", "/admin/audit",
+            admin.email: ["/team/", "/insight/", "/admin/users", "/admin/audit",
                           "/admin/audit?action=login.failed", "/admin/tokens", "/admin/llm",
                           "/resolve?category=billing-dispute"],
         }
@@ -137,3 +137,20 @@ def test_a_managers_review_queue_and_count_read_their_teams_waiting_attempts_by_
             assert any("ix_attempt_waiting_by_person (user_id=?" in step for step in reads), plan
             assert not any(re.search(r"ix_attempt_(review_queue|status_scored_at)", step)
                            for step in reads), plan
+
+
+def test_whether_a_pass_rests_on_an_override_is_read_from_the_overridden_scores_alone(site):
+    """Everyone's passes are checked for overrides for library insight's ready counts: by the
+    partial index of overridden scores, whose WHERE must stay the query's to be used (without
+    it PostgreSQL read every score of the company to answer)."""
+    app, pages = site
+    client = _logged_in(app, "admin@example.com")
+    asked = [(s, p) for s, p in _statements(app, client, "/insight/")
+             if "EXISTS" in s and "score.overridden_at IS NOT NULL" in s]
+    assert len(asked) == 1  # the people's deciding passes (services/eligibility.records_of)
+    with app.app_context(), db.engine.connect() as conn:
+        plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + asked[0][0],
+                                                       asked[0][1])]
+    probes = [step for step in plan if step.startswith("SEARCH score")]
+    overrides = [step for step in probes if "overridden_at" in step]
+    assert overrides and all("USING INDEX ix_score_overridden" in s for s in overrides), plan

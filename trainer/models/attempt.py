@@ -48,6 +48,7 @@ def waiting_for_review(needs_review, reviewed_at):
 
 
 _WAITING = waiting_for_review(column("needs_review", Boolean), column("reviewed_at"))
+_OVERRIDDEN = column("overridden_at").is_not(None)
 
 
 class Attempt(db.Model):
@@ -201,6 +202,12 @@ class Score(db.Model):
         # Covering: the team page's average level per skill sums the levels of many attempts'
         # scores without reading their rows (services/team.py).
         Index("ix_score_attempt_dimension_level", "attempt_id", "dimension", "level"),
+        # The overridden scores alone, a few: whether a pass rests on an override (services/
+        # eligibility.py, asked of everyone's passes for an admin's ready counts) is one probe
+        # here; without it PostgreSQL read every score of the company to answer. Its WHERE is the
+        # query's (a partial index serves only those), and it holds that column for SQLite.
+        Index("ix_score_overridden", "attempt_id", "overridden_at",
+              sqlite_where=_OVERRIDDEN, postgresql_where=_OVERRIDDEN),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
