@@ -85,13 +85,23 @@ def execute_plain(statement: Executable, params: dict[str, Any] | None = None) -
     return db.session.connection().execute(statement, params)
 
 
-def among(column: Any, ids: list[int]) -> ColumnElement[bool]:
-    """``column IN ids`` for a long list of ids read by an earlier statement: on PostgreSQL one
-    array parameter (``= ANY``), since sending 2,000 ids as 2,000 parameters cost more than
-    running the statement; SQLite binds its parameters in C and takes the plain ``IN``."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
-    return column.in_(ids)
+def among(column: Any, ids: list[int] | None = None, name: str | None = None,
+          array: bool | None = None) -> ColumnElement[bool]:
+    """``column IN ids`` for a list of ids that may be long (read by an earlier statement, or
+    everyone's for an admin): on PostgreSQL one array parameter (``= ANY``), since sending 2,000
+    ids as 2,000 parameters cost more than running the statement; SQLite binds parameters in C
+    and takes the plain ``IN``. ``name``: a bind parameter to fill in later, in a statement
+    built once, for the database ``array`` says (PostgreSQL when true; default: this one)."""
+    if array is None:
+        array = on_postgresql()
+    if array:
+        return column == any_(bindparam(name, ids, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, ids, expanding=True))
+
+
+def on_postgresql() -> bool:
+    """Whether the session's database is PostgreSQL (else SQLite)."""
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 # Flask-Migrate's defaults: compare column types; batch mode, so SQLite can alter tables.

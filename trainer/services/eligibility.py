@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, bindparam, case, exists, func, or_, select
 
 from ..domain.modes import ASSESSED
 from ..domain.qualification import AttemptRecord, Eligibility, Override, levels_for
-from ..extensions import execute_plain
+from ..extensions import among, execute_plain, on_postgresql
 from ..models import Attempt, Score, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
@@ -31,14 +31,15 @@ _SCORE_COLUMNS = (Score.attempt_id, Score.dimension, Score.level, Score.overridd
                   Score.overridden_by_id, Score.original_level)
 
 
-def _scored():
+def _scored(array: bool):
     """What makes an attempt a record: scored and finished by ``now`` (abandoned ones never
-    were). Bind parameters: ``user_ids``, ``now`` (in UTC)."""
-    return (Attempt.user_id.in_(bindparam("user_ids", expanding=True)), Attempt.status == SCORED,
+    were). Bind parameters: ``user_ids`` (an array on PostgreSQL, with ``array``: see
+    extensions.among), ``now`` (in UTC)."""
+    return (among(Attempt.user_id, name="user_ids", array=array), Attempt.status == SCORED,
             Attempt.finished_at.is_not(None), Attempt.finished_at <= bindparam("now"))
 
 
-def _deciding_attempts(passes_only: bool = False):
+def _deciding_attempts(passes_only: bool, array: bool):
     """The ids of the attempts that can change an eligibility or its reasons (domain/
     qualification.py), per person and scenario: the latest of each mode (why a scenario did not
     count), and the latest admissible pass at each difficulty with no overridden level, plus
@@ -49,7 +50,7 @@ def _deciding_attempts(passes_only: bool = False):
     admissible_pass = and_(Attempt.passed.is_(True), Attempt.mode == ASSESSED,
                            or_(Attempt.copied_from.is_(None), Attempt.reviewed_at.is_not(None)))
     has_override = exists().where(Score.attempt_id == Attempt.id, Score.overridden_at.is_not(None))
-    where = [*_scored()]
+    where = [*_scored(array)]
     if passes_only:
         where += [admissible_pass, Attempt.finished_at > bindparam("since")]
     flagged = select(  # the override check runs for passes only (CASE stops at the first match)
@@ -74,13 +75,13 @@ def _deciding_attempts(passes_only: bool = False):
 
 
 @cache
-def _records_statement(passes_only: bool) -> Select:
+def _records_statement(passes_only: bool, array: bool) -> Select:
     """The deciding attempts with their scores, one row per score (an attempt without scores
     once, its score columns null), by attempt. Built once per process: the dashboard runs it on
     every load, and building it cost more than running it."""
     return (select(*_ATTEMPT_COLUMNS, *_SCORE_COLUMNS)
             .outerjoin(Score, Score.attempt_id == Attempt.id)
-            .where(Attempt.id.in_(_deciding_attempts(passes_only)))
+            .where(Attempt.id.in_(_deciding_attempts(passes_only, array)))
             .order_by(Attempt.id, Score.id))
 
 
@@ -94,7 +95,7 @@ def records_of(user_ids: Iterable[int], now: datetime,
     params = {"user_ids": list(user_ids), "now": now, "since": now - PASS_WINDOW_BOUND}
     records: dict[int, list[AttemptRecord]] = defaultdict(list)
     record = None
-    for row in execute_plain(_records_statement(passes_only), params):
+    for row in execute_plain(_records_statement(passes_only, on_postgresql()), params):
         (attempt_id, user_id, scenario_id, category, difficulty, finished_at, passed,
          pass_levels, mode, copied_from, reviewed_at,
          _, dimension, level, overridden_at, by, original) = row
