@@ -68,12 +68,20 @@ class ScenarioInsight:
 
     @property
     def pass_rate(self) -> float | None:
-        """Passed attempts as a share of 1 (None with no attempts)."""
-        return self.passed / self.attempts if self.attempts else None
+        return _pass_rate(self.attempts, self.passed)
 
     @property
     def has_enough(self) -> bool:
-        return self.attempts >= ENOUGH_ATTEMPTS
+        return _has_enough(self.attempts)
+
+
+def _pass_rate(attempts: int, passed: int) -> float | None:
+    """Passed attempts as a share of 1 (None with no attempts)."""
+    return passed / attempts if attempts else None
+
+
+def _has_enough(attempts: int) -> bool:
+    return attempts >= ENOUGH_ATTEMPTS
 
 
 def insight_mode(raw: str | None) -> str:
@@ -117,8 +125,8 @@ def worst_first(attempts: int, passed: int, title: str) -> tuple:
     """The order of the page: scenarios with enough attempts (ENOUGH_ATTEMPTS) before those
     without; within each, the lowest pass rate first, then the most attempts (more people
     affected), then the title."""
-    rate = passed / attempts if attempts else 1.0
-    return (attempts < ENOUGH_ATTEMPTS, rate, -attempts, title)
+    rate = _pass_rate(attempts, passed)
+    return (not _has_enough(attempts), 1.0 if rate is None else rate, -attempts, title)
 
 
 def _worst_first(totals: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:

@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 
 from ..config import DEFAULT_CUSTOMER_ENGINE, DEFAULT_SCORER
 from ..domain.errors import TrainerError
-from ..extensions import db
+from ..extensions import db, on_postgresql
 from ..llm import llm_changes, llm_settings
 from ..llm.compat import SCHEMA_REFUSED
 from ..models import LLMCall
@@ -66,7 +66,7 @@ def usage(days: int = 30, by_day: bool = True) -> list[Usage]:
 
 def _utc_day(column):
     """The calendar day in UTC, whatever the database session's time zone."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return func.date(func.timezone("UTC", column))
     return func.date(column)  # SQLite keeps the UTC time as text
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from ..domain.library import DIMENSIONS
 from ..domain.modes import ASSESSED
 from ..domain.tracks import TrackStatus
-from ..extensions import db, execute_plain
+from ..extensions import execute_plain, on_postgresql
 from ..models import Attempt, Clearance, Score, User
 from ..models._types import utcnow
 from ..models.attempt import SCORED
@@ -153,7 +153,7 @@ def _team_scores(viewer: User, since: date) -> tuple:
 def _week_start(column):
     """The Monday of ``column``'s (UTC) week, in SQL: PostgreSQL's date_trunc, SQLite's date
     arithmetic (back six days, then forward to the next Monday)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return func.date(func.date_trunc("week", func.timezone("UTC", column)))
     return func.date(column, "-6 days", "weekday 1")
 

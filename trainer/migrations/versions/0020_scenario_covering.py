@@ -2,10 +2,10 @@
 
 Library insight samples the latest 200 scored attempts of each scenario. It numbered every
 attempt in scope per scenario with a window function, which read the whole company's attempts,
-scores and turns (over a second for an admin at 50,000 attempts on PostgreSQL). For an admin it
-now reads each scenario's newest attempts and stops at the sample; the scenario's index gains
-the columns those reads filter on (status, mode, passed, the person), so the walk needs no table row. The
-near-copy check's read of other people's latest passes uses the same index.
+scores and turns (over a second for an admin at 50,000 attempts on PostgreSQL). For an admin
+it now reads each scenario's newest attempts and stops at the sample; the scenario's index
+gains the columns those reads filter on (status, mode, passed, the person), so the walk needs
+no table row. The near-copy check's read of other people's latest passes uses the same index.
 
 Revision ID: 0020
 Revises: 0019
