@@ -69,7 +69,8 @@ NOT_AN_AMOUNT = "must be an amount of 0 or more, like 50 or 49.99"
 @pytest.mark.parametrize("huge", HUGE_IDS)
 def test_a_huge_number_in_a_query_is_a_page_or_a_message(client, auth, people, huge):
     auth.login("admin@example.com")
-    for url in [f"/admin/audit?page={huge}", f"/team/?page={huge}",
+    for url in [f"/admin/audit?before={huge}", f"/admin/audit?after={huge}",
+                f"/team/?page={huge}",
                 f"/team/people/{people['tara']}?page={huge}"]:  # past the end: the last page
         response = client.get(url)
         assert response.status_code == 200, f"{url[:80]}: {response.status_code}"

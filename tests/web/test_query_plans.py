@@ -21,7 +21,7 @@ from .teams import build_team, clearance
 
 # Tables that grow with people and their history.
 GROWING = ("attempt", "turn", "score", "audit_event", "llm_call", "clearance", "user_session",
-           "user")
+           "user", "outbound_delivery")
 _FULL_SCAN = re.compile(rf"SCAN ({'|'.join(GROWING)})\b(?! USING (COVERING )?INDEX)")
 # Newest first, a page at a time, no filter: walking the primary key backwards and stopping at
 # the limit is what an index would do.
@@ -50,7 +50,9 @@ def site(tmp_path):
             boss.email: ["/team/", "/team/review", "/team/calibration", "/insight/",
                          f"/team/people/{person.id}", f"/team/attempts/{attempt}"],
             admin.email: ["/team/", "/insight/", "/admin/users", "/admin/audit",
-                          "/admin/audit?action=login.failed", "/admin/tokens", "/admin/llm",
+                          "/admin/audit?action=login.failed", "/admin/audit?before=3",
+                          "/admin/webhooks", "/admin/webhooks?status=failed&before=3",
+                          "/admin/tokens", "/admin/llm",
                           "/resolve?category=billing-dispute"],
         }
     yield app, pages
@@ -154,3 +156,22 @@ def test_whether_a_pass_rests_on_an_override_is_read_from_the_overridden_scores_
     probes = [step for step in plan if step.startswith("SEARCH score")]
     overrides = [step for step in probes if "overridden_at" in step]
     assert overrides and all("USING INDEX ix_score_overridden" in s for s in overrides), plan
+
+
+def test_a_page_of_one_status_of_deliveries_walks_an_index_in_order(site):
+    """Deliveries only grow: a page of one status (newest first, from where it starts) reads
+    that status along an index in id order and stops at the page, never sorting every delivery
+    of that status (migration 0022)."""
+    app, pages = site
+    client = _logged_in(app, "admin@example.com")
+    for url in ("/admin/webhooks?status=failed", "/admin/webhooks?status=failed&before=3"):
+        listed = [(s, p) for s, p in _statements(app, client, url)
+                  if "FROM outbound_delivery" in s and "ORDER BY outbound_delivery.id" in s]
+        assert listed, url
+        with app.app_context(), db.engine.connect() as conn:
+            for statement, parameters in listed:
+                plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                               parameters)]
+                assert any("ix_outbound_delivery_status_id (status=?" in step for step in plan), \
+                    plan
+                assert not any("TEMP B-TREE" in step for step in plan), plan

@@ -51,9 +51,11 @@ class WebhookEndpoint(db.Model):
 class OutboundDelivery(db.Model):
     """One event to one target, with how its tries went."""
 
-    # The sweep's question: pending deliveries whose next try is due.
+    # The sweep's question: pending deliveries whose next try is due; the admin's list of one
+    # status, newest first a page at a time (migration 0022).
     __table_args__ = (Index("ix_outbound_delivery_status_next_attempt_at",
-                            "status", "next_attempt_at"),)
+                            "status", "next_attempt_at"),
+                      Index("ix_outbound_delivery_status_id", "status", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("outbox_event.id", ondelete="CASCADE"),

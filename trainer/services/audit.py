@@ -22,7 +22,7 @@ from ..models import AuditCheckpoint, AuditEvent, User
 from ..models._types import utcnow
 from .columns import fit
 from .locks import begin_write
-from .paging import Page, paginate
+from .paging import LogPage, log_page
 
 log = logging.getLogger(__name__)
 
@@ -239,21 +239,25 @@ def store_checkpoint(report: ChainReport) -> AuditCheckpoint | None:
     return mark
 
 
-def _newest_first(query: Select, action: str = "") -> Select:
-    """``query`` over the log, newest first, of one action when one is given."""
-    return (query.where(AuditEvent.action == action) if action else query).order_by(
-        AuditEvent.id.desc())
+def _of_action(query: Select, action: str = "") -> Select:
+    """``query`` over the log, of one action when one is given."""
+    return query.where(AuditEvent.action == action) if action else query
 
 
-def event_page(number: int, per_page: int, action: str = "") -> Page[AuditEvent]:
-    """The log newest first, one page (services/paging.py: past the end is the last page)."""
-    return paginate(_newest_first(select(AuditEvent), action), number, per_page)
+def event_page(per_page: int, action: str = "", before: int | None = None,
+               after: int | None = None) -> LogPage[AuditEvent]:
+    """The log newest first, one page: the newest, or the one just older than event ``before``
+    or newer than event ``after`` (services/paging.log_page: no count, no offset)."""
+    return log_page(_of_action(select(AuditEvent), action), AuditEvent.id, per_page, before,
+                    after)
 
 
 def newest_events(limit: int, action: str = "") -> list[tuple[AuditEvent, str | None]]:
     """The newest ``limit`` events, each with its actor's email (None: the system)."""
-    query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id)
-    return [tuple(row) for row in db.session.execute(_newest_first(query, action).limit(limit))]
+    query = _of_action(select(AuditEvent, User.email).outerjoin(
+        User, User.id == AuditEvent.actor_id), action)
+    return [tuple(row) for row in db.session.execute(
+        query.order_by(AuditEvent.id.desc()).limit(limit))]
 
 
 def recorded_actions() -> list[str]:

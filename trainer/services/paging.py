@@ -2,23 +2,43 @@
 
 Two statements whatever the list's length: a count and the page itself. A page number out of
 range (0, negative, past the end, absurdly large) is read as the nearest page that exists, so a
-stale or hand-edited link still shows something."""
+stale or hand-edited link still shows something.
+
+A log that only grows (the audit log, webhook deliveries) is paged by where a page starts
+instead (``log_page``): no count and no offset, so a page costs the same at the first event and
+at the millionth."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select
 
 from ..extensions import db, execute_plain
 
 T = TypeVar("T")
 
 
+class _Items(Generic[T]):
+    """A page read as its items: iterated, counted, false when empty."""
+
+    items: Sequence[T]
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
 @dataclass(frozen=True)
-class Page(Generic[T]):
+class Page(_Items[T]):
     """Named like Flask-SQLAlchemy's Pagination, so one pager template serves both."""
 
     items: Sequence[T]
@@ -54,15 +74,6 @@ class Page(Generic[T]):
     @property
     def last(self) -> int:
         return self.first + len(self.items) - 1 if self.items else 0
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
 
     def map(self, convert: Callable[[Sequence[T]], Sequence[Any]]) -> Page:
         """The same page with its items converted as a whole (e.g. users to their progress)."""
@@ -102,6 +113,52 @@ def page_of(items: Sequence[T], number: int, size: int) -> Page[T]:
 def _within(number: int, total: int, size: int) -> int:
     """``number`` as the nearest page that exists of ``total`` items, ``size`` a page."""
     return min(max(1, number), max(1, -(-total // size)))
+
+
+@dataclass(frozen=True)
+class LogPage(_Items[T]):
+    """Some of a log, newest first, and where its neighbours start: ``newer`` is the id to read
+    after (``?after=``), ``older`` the id to read before (``?before=``); None at either end."""
+
+    items: Sequence[T]
+    newer: int | None
+    older: int | None
+
+
+def log_page(query: Select, key: Any, size: int, before: int | None = None,
+             after: int | None = None) -> LogPage:
+    """``size`` entities of ``query`` (a log, unordered, unjoined) by ``key`` (its id column),
+    shown newest first: the newest, those just older than ``before``, or those just newer than
+    ``after`` (0: the oldest page). Past either end it shows the page at that end, as
+    ``paginate`` does. One statement for the newest page, two for the others (the second asks
+    whether there is a page beyond)."""
+    id_of = attrgetter(key.key)
+    newest_first = query.order_by(key.desc())
+    if after is not None:
+        found = list(db.session.scalars(query.where(key > after).order_by(key).limit(size + 1)))
+        if found:
+            items = found[:size][::-1]
+            beyond = _exists(query, key < id_of(items[-1]))
+            return LogPage(items, id_of(items[0]) if len(found) > size else None,
+                           id_of(items[-1]) if beyond else None)
+    elif before is not None:
+        found = list(db.session.scalars(newest_first.where(key < before).limit(size + 1)))
+        if not found:  # before the oldest: the oldest page
+            return log_page(query, key, size, after=0)
+        items = found[:size]
+        beyond = _exists(query, key > id_of(items[0]))
+        return LogPage(items, id_of(items[0]) if beyond else None,
+                       id_of(items[-1]) if len(found) > size else None)
+    found = list(db.session.scalars(newest_first.limit(size + 1)))
+    return LogPage(found[:size], None, id_of(found[size - 1]) if len(found) > size else None)
+
+
+def _exists(query: Select, where: ColumnElement[bool]) -> bool:
+    """Whether ``query``'s criteria and ``where`` find a row: one index probe, none loaded."""
+    probe = select(literal(1)).select_from(query.get_final_froms()[0]).where(where)
+    if query.whereclause is not None:
+        probe = probe.where(query.whereclause)
+    return execute_plain(probe.limit(1)).first() is not None
 
 
 SEARCH_MAX = 100  # characters of a search that are used: a name or an email, never a document

@@ -29,7 +29,7 @@ from ..models import User
 from ..models._types import utcnow
 from ..models.outbound import OutboundDelivery, WebhookEndpoint
 from . import audit
-from .paging import Page, paginate
+from .paging import LogPage, log_page
 
 log = logging.getLogger(__name__)
 
@@ -117,14 +117,15 @@ def list_endpoints() -> list[WebhookEndpoint]:
         WebhookEndpoint.removed_at.is_not(None), WebhookEndpoint.id.desc())))
 
 
-def delivery_page(number: int, status: str = "") -> Page:
-    """Recent deliveries, newest first, with their event and endpoint (one page)."""
-    query = (select(OutboundDelivery)
-             .options(joinedload(OutboundDelivery.event), joinedload(OutboundDelivery.endpoint))
-             .order_by(OutboundDelivery.id.desc()))
+def delivery_page(status: str = "", before: int | None = None,
+                  after: int | None = None) -> LogPage:
+    """Deliveries newest first, with their event and endpoint: the newest page, or the one just
+    older than delivery ``before`` or newer than ``after`` (services/paging.log_page)."""
+    query = select(OutboundDelivery).options(joinedload(OutboundDelivery.event),
+                                             joinedload(OutboundDelivery.endpoint))
     if status:
         query = query.where(OutboundDelivery.status == status)
-    return paginate(query, number, DELIVERIES_PER_PAGE)
+    return log_page(query, OutboundDelivery.id, DELIVERIES_PER_PAGE, before, after)
 
 
 def send(url: str, secret: str, event_id: str, kind: str, occurred_at: str,

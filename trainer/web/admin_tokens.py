@@ -27,7 +27,7 @@ from ..services.tokens import TokenError
 from .acting import actor, sentence
 from .forms import EmptyForm
 from .guards import role_required
-from .paging import page_number
+from .paging import log_position
 from .security import SESSION_TOKEN_KEY
 
 bp = Blueprint("admin_tokens", __name__, url_prefix="/admin")
@@ -103,7 +103,7 @@ def audit():
     """The log, newest first; the chain is verified from the last checkpoint on (or wholly, on
     request)."""
     action = request.args.get("action", "").strip()[:40]
-    page = audit_service.event_page(page_number(), EVENTS_PER_PAGE, action)
+    page = audit_service.event_page(EVENTS_PER_PAGE, action, *log_position())
     full = request.args.get("verify") == "full"
     report = audit_service.verify_chain() if full else audit_service.verify_recent()
     return render_template("admin_tokens/audit.html", page=page,

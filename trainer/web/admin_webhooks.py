@@ -19,7 +19,7 @@ from ..services.webhooks import WebhookError
 from .acting import sentence
 from .forms import EmptyForm
 from .guards import role_required
-from .paging import page_number
+from .paging import log_position
 from .security import SESSION_TOKEN_KEY
 
 bp = Blueprint("admin_webhooks", __name__, url_prefix="/admin/webhooks")
@@ -46,9 +46,11 @@ def _sweep_due_deliveries() -> None:
 def _page(form: EndpointForm, status: int = 200):
     state = request.args.get("status", "")
     state = state if state in STATUSES else ""
+    before, after = log_position()
     return render_template("admin_webhooks/index.html", form=form, action_form=EmptyForm(),
                            endpoints=service.list_endpoints(), status=state, statuses=STATUSES,
-                           page=service.delivery_page(page_number(), state),
+                           page=service.delivery_page(state, before, after),
+                           position={"before": before, "after": after},
                            xapi_on=xapi.is_enabled()), status
 
 
@@ -123,5 +125,5 @@ def retry(delivery_id: int):
               + (f" ({delivery.last_error})" if delivery.status != DELIVERED
                  and delivery.last_error else "") + ".",
               "success" if delivery.status == DELIVERED else "info")
-    return redirect(url_for(".index", page=request.args.get("page") or None,
-                            status=request.args.get("status") or None))
+    return redirect(url_for(".index", **{arg: request.args.get(arg) or None
+                                         for arg in ("before", "after", "status")}))
