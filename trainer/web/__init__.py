@@ -27,6 +27,7 @@ def register_web(app: Flask) -> None:
         preferences,
         routing,
         security,
+        sparkline,
         sso,
         trainee,
         voice,
@@ -42,6 +43,7 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(_authority, "authority")
     app.add_template_filter(_amount, "amount")
     voice_marks.init_voice_marks(app)
+    sparkline.init_sparkline(app)
     errors.init_errors(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(trainee.bp)
