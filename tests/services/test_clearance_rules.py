@@ -1,9 +1,10 @@
 """One rule each, on a real database: "current" and "expiring soon" select the same clearances
-in SQL as in Python at every boundary, and a deactivated report stays in scope while the lists
-that ask for action leave them out."""
+in SQL as in Python at every boundary, a deactivated report stays in scope while the lists that
+ask for action leave them out, and who is ready for a clearance is counted as it is listed."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,8 @@ from trainer.extensions import db
 from trainer.models import Clearance
 from trainer.services import clearance_lists, tracks
 from trainer.services.access import can_view_user, in_scope
+from trainer.services.clearances import grant_clearance
+from trainer.services.library import get_library
 from trainer.services.team import people_of
 
 from .. import factories
@@ -73,3 +76,32 @@ def test_a_deactivated_report_is_in_scope_but_never_on_a_list_for_action(ctx):
     assert gone.id not in {p.id for p, _ in tracks.overdue_people(boss, people=[here, gone])}
     emails = {row["email"] for row in tracks.track_report_rows(viewer=boss)}
     assert gone.email not in emails
+
+
+def test_ready_lists_people_by_name_then_categories_in_library_order_and_counts_agree(ctx):
+    """The team page's list and library insight's counts are the same rule: whoever the list
+    names, the counts count, for a manager and for an admin."""
+    admin, boss = factories.user("admin"), factories.user("manager")
+    lead = factories.user("manager", manager=boss)
+    trainee = factories.user(name="Tom Trainee", manager=lead)
+    outsider = factories.user(manager=factories.user("manager"))
+    zoe = factories.user(name="Zoe Zed", manager=lead)
+    for person in (zoe, trainee):
+        factories.scored_attempt(person, "delivery-next-day-order-late")
+        factories.scored_attempt(person, "billing-double-charge")
+    factories.scored_attempt(outsider, "billing-double-charge")
+    ready = clearance_lists.ready_team(boss)
+    order = list(get_library().categories)
+    assert [r.user.name for r in ready] == ["Tom Trainee"] * 2 + ["Zoe Zed"] * 2
+    assert [order.index(r.category.id) for r in ready[:2]] == sorted(
+        order.index(r.category.id) for r in ready[:2])
+    for viewer in (boss, lead, admin):
+        listed = clearance_lists.ready_team(viewer)
+        assert clearance_lists.ready_counts(viewer) == Counter(
+            (r.category.id, r.eligibility.level) for r in listed)
+    assert sum(clearance_lists.ready_counts(admin).values()) == 5  # the outsider too
+    billing = "billing-dispute"
+    earned = next(r.eligibility.level for r in ready if r.user == zoe and r.category.id == billing)
+    before = clearance_lists.ready_counts(boss)[billing, earned]
+    grant_clearance(lead, zoe, billing, earned, 0)
+    assert clearance_lists.ready_counts(boss)[billing, earned] == before - 1  # she holds it now

@@ -137,8 +137,8 @@ def eligibility(records: Iterable[AttemptRecord], category: Category, level: Aut
     best: dict[str, AttemptRecord] = {}
     lifted: dict[str, AttemptRecord] = {}
     for record in mine:
-        if not (record.is_clean_pass and record.is_admissible and counts_at(record, now)
-                and record.difficulty >= level.min_difficulty):
+        if not (record.is_clean_pass and record.is_admissible
+                and record.difficulty >= level.min_difficulty and counts_at(record, now)):
             continue
         if rests_on_override_by(record, granter_id):
             lifted.setdefault(record.scenario_id, record)

@@ -5,7 +5,8 @@ domain/qualification.py (Clearance.is_current and is_expiring_soon carry it into
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -23,7 +24,7 @@ from ..models._types import utcnow
 from .clearances import as_amount, category_of, current_query
 from .eligibility import records_of
 from .library import get_library
-from .team import acted_on, people_of
+from .team import acted_on, people_ids, people_of
 
 
 @dataclass(frozen=True)
@@ -158,27 +159,45 @@ def ready_team(manager: User, now: datetime | None = None,
     """Who in the manager's team (everyone, for an admin; only ``people``, e.g. the page shown,
     when given) is eligible for a level above the one they hold: the highest such level per
     person and category; active people only (domain/permissions.py)."""
-    now = now or utcnow()
     people = people_of(manager, active_only=True) if people is None else acted_on(people)
-    records = records_of((p.id for p in people), now, passes_only=True)
+    by_id = {person.id: person for person in people}
+    return [Readiness(by_id[user_id], category, eligible, top)
+            for user_id, category, eligible, top in _ready(manager, list(by_id), now)]
+
+
+def ready_counts(manager: User, now: datetime | None = None) -> Counter[tuple[str, int]]:
+    """How many of the manager's active people ``ready_team`` lists, by category and level:
+    their ids alone are read, not the people."""
+    ids = list(db.session.scalars(people_ids(manager, active_only=True)))
+    return Counter((category.id, eligible.level)
+                   for _, category, eligible, _ in _ready(manager, ids, now))
+
+
+def _ready(manager: User, ids: list[int], now: datetime | None
+           ) -> Iterator[tuple[int, Category, Eligibility, int | None]]:
+    """The rule of ``ready_team`` for the people of ``ids``, in that order: (id, category, the
+    highest level they are eligible for above what they hold, what they hold)."""
+    now = now or utcnow()
+    records = records_of(ids, now, passes_only=True)
     held: dict[tuple[int, str], int] = {}
     for user_id, category_id, level in execute_plain(  # rows, not models: only levels count
             select(Clearance.user_id, Clearance.category, Clearance.level).where(
-                Clearance.is_current(now), Clearance.user_id.in_([p.id for p in people]))):
+                Clearance.is_current(now), Clearance.user_id.in_(ids))):
         held[user_id, category_id] = max(level, held.get((user_id, category_id), 0))
-    ready = []
-    for person in people:
-        passed_in = {r.category for r in records[person.id] if r.is_clean_pass}
-        for category in get_library().categories.values():
-            if category.id not in passed_in:  # nothing there could make them eligible
-                continue
-            top = held.get((person.id, category.id))
-            eligible = [e for e in levels_for(records[person.id], category, now, manager.id,
-                                              explain=False)
+    categories = get_library().categories
+    for user_id in ids:
+        passed: dict[str, list] = {}  # the person's records by category
+        for record in records[user_id]:
+            passed.setdefault(record.category, []).append(record)
+        for category_id, category in categories.items():
+            mine = passed.get(category_id, ())
+            if not any(r.is_clean_pass for r in mine):
+                continue  # nothing there could make them eligible
+            top = held.get((user_id, category_id))
+            eligible = [e for e in levels_for(mine, category, now, manager.id, explain=False)
                         if e.eligible and e.level > (top or 0)]
             if eligible:
-                ready.append(Readiness(person, category, eligible[-1], top))
-    return ready
+                yield user_id, category, eligible[-1], top
 
 
 def expiring_for(users: Iterable[User], now: datetime | None = None,

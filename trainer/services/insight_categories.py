@@ -2,12 +2,12 @@
 authority level right now, and how many are ready for one (eligible above what they hold, not
 yet granted); worst coverage first.
 
-Holders are one SQL aggregate; readiness is clearance_lists.ready_team, the one place that rule is
-applied (a constant number of statements: the people, their records, their clearances)."""
+Holders are one SQL aggregate; readiness is clearance_lists.ready_counts, which applies
+ready_team's rule (a constant number of statements: the people's ids, their records, their
+clearances)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Clearance, User
 from ..models._types import utcnow
-from .clearance_lists import ready_team
+from .clearance_lists import ready_counts
 from .library import get_library
 from .team import people_ids
 
@@ -50,7 +50,7 @@ def category_insights(viewer: User, now: datetime | None = None) -> list[Categor
     scope, worst coverage first (see worst_covered_first)."""
     now = now or utcnow()
     held = _holders(viewer, now)
-    ready = Counter((r.category.id, r.eligibility.level) for r in ready_team(viewer, now))
+    ready = ready_counts(viewer, now)
     found = [CategoryInsight(cid, category.title, tuple(
         LevelInsight(lv.level, lv.title, lv.max_limit, held.get((cid, lv.level), 0),
                      ready.get((cid, lv.level), 0))
