@@ -9,8 +9,8 @@ from trainer.extensions import db
 from trainer.models import Clearance
 
 from .. import factories
+from ..webhook_receiver import CATEGORY, deliveries, receivers, subscribe
 from .test_jobs import queue_of_its_own, run_burst_worker
-from .test_webhooks import CATEGORY, deliveries, receivers, subscribe
 
 pytestmark = pytest.mark.usefixtures("ctx")
 

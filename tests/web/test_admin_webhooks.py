@@ -15,7 +15,7 @@ from trainer.services import clearances, webhooks
 
 from .. import factories
 from ..conftest import post_form
-from ..services.test_webhooks import CATEGORY, receivers
+from ..webhook_receiver import CATEGORY, receivers
 from .browser import chromium, log_in, needs_chromium, new_page, serve
 
 SECRET_RE = re.compile(r"whsec_[A-Za-z0-9_-]{43}")
