@@ -11,24 +11,27 @@ LARGEST_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one is
 
 
 def page_number(arg: str = "page") -> int:
-    raw = request.args.get(arg, "").strip()
-    if not (raw.isascii() and raw.isdigit()):
-        return 1
-    digits = raw.lstrip("0")
-    return max(1, int(digits or "0")) if len(digits) <= 18 else PAST_ANY_END
+    number = _whole_number(arg)
+    return 1 if number is None else max(1, number)
 
 
 def log_position() -> tuple[int | None, int | None]:
     """``?before=ID`` and ``?after=ID`` of a log's page (services/paging.log_page): an id, or
     None for anything but a whole number (a stale or hand-edited link shows the newest page);
     ``after`` wins when both are given."""
-    after, before = (_an_id(request.args.get(arg, "")) for arg in ("after", "before"))
+    after, before = _an_id("after"), _an_id("before")
     return (None, after) if after is not None else (before, None)
 
 
-def _an_id(raw: str) -> int | None:
-    raw = raw.strip()
+def _an_id(arg: str) -> int | None:
+    number = _whole_number(arg)
+    return None if number is None else min(number, LARGEST_ID)
+
+
+def _whole_number(arg: str) -> int | None:
+    """``?arg=`` as a whole number (PAST_ANY_END when too long to be one), or None."""
+    raw = request.args.get(arg, "").strip()
     if not (raw.isascii() and raw.isdigit()):
         return None
     digits = raw.lstrip("0")
-    return min(int(digits or "0"), LARGEST_ID) if len(digits) <= 18 else LARGEST_ID
+    return int(digits or "0") if len(digits) <= 18 else PAST_ANY_END

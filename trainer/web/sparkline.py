@@ -1,6 +1,6 @@
 """The team table's sparkline of a person's recent assessed scores (templates/manager/
 _standing_cells.html): the points of its small SVG line, worked out here once a person. Template
-filters for each point cost a third of the team page's rendering."""
+filters for each point cost about a quarter of the team page's rendering."""
 
 from __future__ import annotations
 
