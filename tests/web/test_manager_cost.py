@@ -9,6 +9,7 @@ import re
 import pytest
 
 from .. import factories
+from ..conftest import PG_URL
 from .teams import build_team, clearance
 
 PAGES = ("/team/", "/team/?page=2", "/team/?q=0", "/team/review", "/team/calibration",
@@ -86,3 +87,24 @@ def test_a_list_of_attempts_reads_only_the_title_of_each_snapshot(client, auth, 
     assert page.count("Charged twice for the same month") == 4  # the title, as played
     [listing] = [s for s in sql.matching("coalesce") if "ORDER BY attempt.started_at" in s]
     assert not WHOLE_SNAPSHOT.search(listing), listing
+
+
+PARAMETER = re.compile(r"%\(\w+\)s")  # a bind parameter as psycopg is sent it
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's parameters: set TRAINER_TEST_DATABASE_URL")
+def test_an_admins_pages_send_the_companys_ids_to_postgresql_as_one_array(
+        client, auth, count_sql, teams):
+    """Sent one parameter each, 2,000 people's ids cost PostgreSQL more to take in than the
+    statement took to run (extensions.among): no statement may grow with the company."""
+    costly = {}
+    for page in (*PAGES, "/insight/"):
+        for who in ("admin@example.com", "large@example.com"):
+            auth.login(who)
+            url = page.format(person=teams["many"])
+            with count_sql() as sql:
+                assert client.get(url).status_code == 200, url
+            auth.logout()
+            costly.update({f"{who} {url}": s for s in sql.statements
+                           if len(PARAMETER.findall(s)) >= 60})  # the team of 60
+    assert not costly, "\n\n".join(f"{k}: {' '.join(s.split())[:400]}" for k, s in costly.items())

@@ -18,7 +18,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.library import Category
 from ..domain.qualification import EXPIRY_WARNING_DAYS, Eligibility, levels_for
-from ..extensions import db, execute_plain
+from ..extensions import among, db, execute_plain
 from ..models import Clearance, Department, User
 from ..models._types import utcnow
 from .clearances import as_amount, category_of, current_query
@@ -182,7 +182,7 @@ def _ready(manager: User, ids: list[int], now: datetime | None
     held: dict[tuple[int, str], int] = {}
     for user_id, category_id, level in execute_plain(  # rows, not models: only levels count
             select(Clearance.user_id, Clearance.category, Clearance.level).where(
-                Clearance.is_current(now), Clearance.user_id.in_(ids))):
+                Clearance.is_current(now), among(Clearance.user_id, ids))):
         held[user_id, category_id] = max(level, held.get((user_id, category_id), 0))
     categories = get_library().categories
     for user_id in ids:
