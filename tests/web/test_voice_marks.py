@@ -152,7 +152,7 @@ def test_the_play_page_offers_voice_with_its_settings_and_the_answer_fields(app,
     assert f'data-transcribe-url="/attempts/{attempt_id}/transcribe"' in panel
     assert f'data-speech-url="/attempts/{attempt_id}/turns/{{index}}/speech"' in panel
     assert 'data-tts="browser"' in panel and "data-max-seconds=" in panel
-    assert '<script src="/static/js/voice.js"' in html and "<script>" not in html
+    assert '<script src="/static/js/voice.js?v=' in html and "<script>" not in html
     for name in ("spoken_token", "response_ms"):
         assert re.search(rf'<input[^>]*name="{name}"[^>]*type="hidden"[^>]*value=""', html) \
             or re.search(rf'<input[^>]*type="hidden"[^>]*name="{name}"', html), name

@@ -29,6 +29,7 @@ def register_web(app: Flask) -> None:
         security,
         sparkline,
         sso,
+        static_files,
         trainee,
         voice,
         voice_marks,
@@ -44,6 +45,7 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(_amount, "amount")
     voice_marks.init_voice_marks(app)
     sparkline.init_sparkline(app)
+    static_files.init_static_files(app)
     errors.init_errors(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(trainee.bp)
