@@ -168,3 +168,19 @@ def test_list_shows_the_newest_events_first(app, runner):
 def test_list_on_an_empty_log(app, runner):
     result = runner.invoke(args=["audit", "list"])
     assert result.exit_code == 0 and result.stdout.strip() == "No events."
+
+
+def test_verify_recent_walks_at_most_its_limit_and_says_whether_it_reached_the_head(ctx):
+    first, middle, last = three_events()
+    report = verify_recent(store=False, limit=2)
+    assert report.ok and report.walked == 2 and report.head_id == middle
+    assert not report.complete  # the last event is left for the next walk
+    store_checkpoint(report)
+    db.session.commit()
+    report = verify_recent(store=False, limit=2)
+    assert report.ok and report.walked == 1 and report.head_id == last and report.complete
+    assert (report.checked, report.since_event_id) == (3, middle)
+    store_checkpoint(report)
+    db.session.commit()
+    report = verify_recent(store=False, limit=2)  # nothing new: complete, nothing walked
+    assert report.ok and report.walked == 0 and report.complete

@@ -195,6 +195,33 @@ def test_the_audit_page_catches_removed_newest_events_by_the_checkpoint(app, cli
     assert f"Chain broken at event {newest}" in html and "has been removed" in html
 
 
+
+def test_a_long_backlog_is_verified_a_bounded_walk_a_visit(app, client, auth, people,
+                                                          monkeypatch):
+    monkeypatch.setattr(audit_service, "WALK_LIMIT", 4)
+    monkeypatch.setattr(audit_service, "MARK_EVERY", 4)
+    with app.app_context():
+        for n in range(9):
+            audit_service.record("login.failed", subject=f"user{n}@example.com")
+        db.session.commit()
+        # An event the first visit will not reach is edited...
+        db.session.execute(db.update(AuditEvent).where(AuditEvent.id == 6)
+                           .values(reason="edited later"))
+        db.session.commit()
+    auth.login("admin@example.com")
+    first = client.get("/admin/audit").get_data(as_text=True)
+    assert "Chain verified up to event #4: 4 events, intact so far" in first
+    assert "The newer events are not verified yet" in first and "up to 4 more" in first
+    # ...and the next visit, which walks on from there, finds it.
+    assert "Chain broken at event 6" in client.get("/admin/audit").get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(db.update(AuditEvent).where(AuditEvent.id == 6).values(reason=""))
+        db.session.commit()
+    later = client.get("/admin/audit").get_data(as_text=True)
+    assert "Chain verified up to event #8: 8 events" in later
+    html = client.get("/admin/audit").get_data(as_text=True)  # the rest, login included
+    assert "Chain verified: 10 events, chain intact" in html and "not verified yet" not in html
+
 def record_events(count: int, actors: list[int]) -> None:
     from trainer.models import User
 

@@ -9,7 +9,7 @@ import hmac
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +30,9 @@ GENESIS = "0" * 64
 # The audit page stores a checkpoint once it has verified this many events past the last one:
 # a page load then walks at most this many events, and the table gains a row only now and then.
 MARK_EVERY = 500
+# The audit page verifies at most this many events a load (about 0.13 s): a longer backlog since
+# the last checkpoint is verified over the next loads, or at once by `trainer audit checkpoint`.
+WALK_LIMIT = 2000
 PG_LOCK_ID = 727274  # pg_advisory_xact_lock key that serialises appends on PostgreSQL
 
 
@@ -110,6 +113,7 @@ class ChainReport:
     head_id: int | None = None
     head_hash: str | None = None
     walked: int = 0  # events read this time; the others were verified before (since_event_id)
+    complete: bool = True  # False: the walk stopped at its limit, newer events are unverified
     since_event_id: int | None = None
     since_at: datetime | None = None
 
@@ -167,11 +171,16 @@ def _walk(events: Iterable[AuditEvent], key: bytes, expected: dict[int, Checkpoi
                        **since)
 
 
-def _events_after(event_id: int) -> ScalarResult[AuditEvent]:
-    """Read in batches (a server-side cursor on PostgreSQL): use it as a context manager, so a
-    walk that stops early closes the cursor."""
+def _events_after(event_id: int, limit: int | None = None) -> ScalarResult[AuditEvent]:
+    """Read in batches (a server-side cursor on PostgreSQL), at most ``limit``: use it as a
+    context manager, so a walk that stops early closes the cursor."""
     query = select(AuditEvent).where(AuditEvent.id > event_id).order_by(AuditEvent.id)
-    return db.session.scalars(query.execution_options(yield_per=1000))
+    return db.session.scalars(query.limit(limit).execution_options(yield_per=1000))
+
+
+def _has_events_after(event_id: int | None) -> bool:
+    return event_id is not None and db.session.scalar(
+        select(select(AuditEvent.id).where(AuditEvent.id > event_id).exists()))
 
 
 def verify_chain(checkpoints: Iterable[Checkpoint] = ()) -> ChainReport:
@@ -192,13 +201,14 @@ def latest_checkpoint() -> AuditCheckpoint | None:
     return db.session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1))
 
 
-def verify_recent(store: bool = True) -> ChainReport:
+def verify_recent(store: bool = True, limit: int | None = None) -> ChainReport:
     """Verify only the events after the last stored checkpoint (checking that its event is
-    unchanged); store a new checkpoint when many events were verified (``store``)."""
+    unchanged), at most ``limit`` of them (the report then says it is not ``complete``); store
+    a new checkpoint when many events were verified (``store``)."""
     key = audit_key()
     mark = latest_checkpoint()
     if mark is None:
-        with _events_after(0) as events:
+        with _events_after(0, limit) as events:
             report = _walk(events, key, {})
     else:
         since = {"since_event_id": mark.event_id, "since_at": mark.created_at}
@@ -215,9 +225,11 @@ def verify_recent(store: bool = True) -> ChainReport:
             problem = ""
         if problem:
             return ChainReport(mark.events, mark.event_id, problem, **since)
-        with _events_after(mark.event_id) as events:
+        with _events_after(mark.event_id, limit) as events:
             report = _walk(events, key, {}, prev=mark.event_hash, count=mark.events,
                            unkeyed=mark.unkeyed, **since)
+    if report.ok and limit is not None and report.walked == limit:
+        report = replace(report, complete=not _has_events_after(report.head_id))
     if store and report.ok and report.walked >= MARK_EVERY:
         store_checkpoint(report)
         db.session.commit()
