@@ -49,10 +49,14 @@ def test_every_static_url_of_a_page_names_the_files_current_version(client, auth
             assert version == _version(STATIC / url.removeprefix("/static/")), url
 
 
-def test_a_file_asked_for_by_its_version_is_kept_for_a_year(client):
+def test_a_file_asked_for_by_its_version_is_kept_for_a_year(client, auth, tara):
     [(url, version), *_] = STATIC_URL.findall(client.get("/login").get_data(as_text=True))
     answer = _get(client, f"{url}?v={version}")
     assert answer.status_code == 200 and answer.headers["Cache-Control"] == YEAR
+    auth.login("tara@example.com")  # the same answer for everyone: no cookie read or sent
+    answer = _get(client, f"{url}?v={version}")
+    assert answer.headers["Cache-Control"] == YEAR and "Set-Cookie" not in answer.headers
+    assert "Cookie" not in answer.headers.get("Vary", "")
 
 
 @pytest.mark.parametrize("query", ["", "?v=0123456789ab"])

@@ -48,8 +48,11 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         """None at all for the routing API (bearer tokens only): a browser's cookie is neither
-        read nor written there, and a helpdesk's request does not pay for a session."""
-        if request.path.startswith(api.PREFIX):  # not routed yet: no blueprint to ask
+        read nor written there, and a helpdesk's request does not pay for a session. None for a
+        static file either: the same for everyone, so its answer must not vary by cookie (a
+        session read, even by Flask-Login's cookie check, adds ``Vary: Cookie``)."""
+        path = request.path  # not routed yet: no blueprint or endpoint to ask
+        if path.startswith(api.PREFIX) or path.startswith(f"{app.static_url_path}/"):
             return self.make_null_session(app)
         return super().open_session(app, request)
 
