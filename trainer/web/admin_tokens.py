@@ -103,10 +103,12 @@ def audit():
     """The log, newest first; the chain is verified from the last checkpoint on, WALK_LIMIT
     events a load at most (or wholly, on request)."""
     action = request.args.get("action", "").strip()[:40]
-    page = audit_service.event_page(EVENTS_PER_PAGE, action, *log_position())
     full = request.args.get("verify") == "full"
+    # Verified first: storing a checkpoint commits, which would expire the page's events (each
+    # then read again on its own).
     report = audit_service.verify_chain() if full else audit_service.verify_recent(
         limit=audit_service.WALK_LIMIT)
+    page = audit_service.event_page(EVENTS_PER_PAGE, action, *log_position())
     return render_template("admin_tokens/audit.html", page=page,
                            lines=describe_events(page.items, actor()), action=action,
                            actions=audit_service.recorded_actions(), report=report, full=full,
