@@ -30,7 +30,7 @@ GENESIS = "0" * 64
 # The audit page stores a checkpoint once it has verified this many events past the last one:
 # a page load then walks at most this many events, and the table gains a row only now and then.
 MARK_EVERY = 500
-# The audit page verifies at most this many events a load (40-75 ms on SQLite, large set): a
+# The audit page verifies at most this many events a load (38-86 ms on SQLite, large set): a
 # longer backlog since the last checkpoint is walked on over the next loads, or at once by
 # `trainer audit checkpoint`.
 WALK_LIMIT = 1000
