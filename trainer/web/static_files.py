@@ -51,7 +51,9 @@ class StaticVersions:
 
     def __init__(self, app: Flask):
         self.app = app
-        self._known: dict[str, tuple[tuple[int, int], str]] = {}  # filename -> (stamp, version)
+        # A file's path (normalised: one entry per file however a URL spells it) -> its size
+        # and modification time, and its version.
+        self._known: dict[str, tuple[tuple[int, int], str]] = {}
 
     def of(self, filename: str) -> str | None:
         folder = self.app.static_folder
@@ -63,9 +65,9 @@ class StaticVersions:
         if status is None or not stat.S_ISREG(status.st_mode):
             return None
         stamp = (status.st_size, status.st_mtime_ns)
-        known = self._known.get(filename)
+        known = self._known.get(path)
         if known is None or known[0] != stamp:
             with open(path, "rb") as file:
                 version = hashlib.sha256(file.read()).hexdigest()[:VERSION_DIGITS]
-            known = self._known[filename] = (stamp, version)
+            known = self._known[path] = (stamp, version)
         return known[1]
