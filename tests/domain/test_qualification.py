@@ -18,6 +18,7 @@ from trainer.domain.qualification import (
     eligibility,
     expiring_soon,
     expiry_allowed,
+    highest_eligible,
     is_current,
     levels_for,
 )
@@ -123,6 +124,30 @@ def test_levels_for_answers_every_level_lowest_first():
     records = [rec("billing-late-fee"), rec("billing-double-charge")]
     results = levels_for(records, BILLING, NOW)
     assert [(e.level, e.eligible) for e in results] == [(1, True), (2, False), (3, True)]
+
+
+@pytest.mark.parametrize("held", [0, 1, 2, 3])
+def test_the_highest_level_someone_is_eligible_for_above_the_one_held_is_levels_fors(held):
+    granter = 7
+    cases = {
+        "nothing": [],
+        "one scenario": [rec("billing-late-fee")],
+        "two: levels 1 and 3, not 2": [rec("billing-late-fee"), rec("billing-double-charge")],
+        "two, too easy for 3": [rec("billing-late-fee", difficulty=1),
+                                rec("billing-double-charge", difficulty=1)],
+        "three": [rec("billing-late-fee"), rec("billing-double-charge"), rec("billing-refund")],
+        "one below its pass level": [rec("billing-late-fee"),
+                                     rec("billing-double-charge", empathy=1)],
+        "one too old": [rec("billing-late-fee", days_ago=400), rec("billing-double-charge")],
+        "one passed by the granter's override": [
+            rec("billing-late-fee"), rec("billing-double-charge",
+                                         overrides={"empathy": Override(granter, 1)})],
+    }
+    for case, records in cases.items():
+        eligible = [e for e in levels_for(records, BILLING, NOW, granter)
+                    if e.eligible and e.level > held]
+        assert highest_eligible(records, BILLING, NOW, held, granter) == (
+            eligible[-1] if eligible else None), case
 
 
 @pytest.mark.parametrize(("start", "months", "expected"), [

@@ -168,6 +168,22 @@ def levels_for(records: Iterable[AttemptRecord], category: Category, now: dateti
             for level in category.levels]
 
 
+def highest_eligible(records: Iterable[AttemptRecord], category: Category, now: datetime,
+                     above: int = 0, granter_id: int | None = None) -> Eligibility | None:
+    """The highest level of ``category`` above level ``above`` that the records make someone
+    eligible for (None when there is none): what ``levels_for`` would say, asking ``eligibility``
+    only of the levels that could be met, highest first. A level needs that many different
+    scenarios passed cleanly, so one needing more than were passed at all is not asked."""
+    records = [r for r in records if r.category == category.id]
+    passed = len({r.scenario_id for r in records if r.is_clean_pass})
+    for level in reversed(category.levels):
+        if level.level > above and level.scenarios_required <= passed:
+            found = eligibility(records, category, level, now, granter_id, explain=False)
+            if found.eligible:
+                return found
+    return None
+
+
 def _progress(count: int, level: AuthorityLevel) -> str:
     noun = "scenario" if level.scenarios_required == 1 else "scenarios"
     text = f"{count} of {level.scenarios_required} {noun} passed"

@@ -17,7 +17,7 @@ from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.library import Category
-from ..domain.qualification import EXPIRY_WARNING_DAYS, Eligibility, levels_for
+from ..domain.qualification import EXPIRY_WARNING_DAYS, Eligibility, highest_eligible
 from ..extensions import among, db, execute_plain
 from ..models import Clearance, Department, User
 from ..models._types import utcnow
@@ -190,14 +190,13 @@ def _ready(manager: User, ids: list[int], now: datetime | None
         for record in records[user_id]:
             passed.setdefault(record.category, []).append(record)
         for category_id, category in categories.items():
-            mine = passed.get(category_id, ())
-            if not any(r.is_clean_pass for r in mine):
-                continue  # nothing there could make them eligible
+            if category_id not in passed:
+                continue  # no pass there: nothing could make them eligible
             top = held.get((user_id, category_id))
-            eligible = [e for e in levels_for(mine, category, now, manager.id, explain=False)
-                        if e.eligible and e.level > (top or 0)]
-            if eligible:
-                yield user_id, category, eligible[-1], top
+            eligible = highest_eligible(passed[category_id], category, now, top or 0,
+                                        manager.id)
+            if eligible is not None:
+                yield user_id, category, eligible, top
 
 
 def expiring_for(users: Iterable[User], now: datetime | None = None,
