@@ -31,8 +31,8 @@ GENESIS = "0" * 64
 # a page load then walks at most this many events, and the table gains a row only now and then.
 MARK_EVERY = 500
 # The audit page verifies at most this many events a load (38-86 ms on SQLite, large set): a
-# longer backlog since the last checkpoint is walked on over the next loads, or at once by
-# `trainer audit checkpoint`.
+# longer backlog since the last checkpoint is walked on over the next loads (a walk stopped at
+# its limit always stores its checkpoint), or at once by `trainer audit checkpoint`.
 WALK_LIMIT = 1000
 PG_LOCK_ID = 727274  # pg_advisory_xact_lock key that serialises appends on PostgreSQL
 
@@ -231,7 +231,7 @@ def verify_recent(store: bool = True, limit: int | None = None) -> ChainReport:
                            unkeyed=mark.unkeyed, **since)
     if report.ok and limit is not None and report.walked == limit:
         report = replace(report, complete=not _has_events_after(report.head_id))
-    if store and report.ok and report.walked >= MARK_EVERY:
+    if store and report.ok and (report.walked >= MARK_EVERY or not report.complete):
         store_checkpoint(report)
         db.session.commit()
     return report
